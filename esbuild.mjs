@@ -1,0 +1,43 @@
+// Bundles: extension (node, cjs, vscode external), token worker, webview (browser, esm), cli (node).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const isProduction = process.argv.includes('--production');
+const isWatch = process.argv.includes('--watch');
+
+const common = {
+	bundle: true,
+	minify: isProduction,
+	sourcemap: !isProduction,
+	logLevel: 'warning',
+	legalComments: 'none',
+};
+
+const nodeTargets = [
+	{ entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+	{ entryPoints: ['src/core/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' },
+	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+].map((t) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', ...t }));
+
+const webviewTargets = existsSync('webview/main.ts')
+	? [
+			{
+				...common,
+				entryPoints: ['webview/main.ts'],
+				outfile: 'dist/webview/main.js',
+				platform: 'browser',
+				format: 'esm',
+				target: 'es2022',
+			},
+		]
+	: [];
+
+const targets = [...nodeTargets, ...webviewTargets].filter((t) => existsSync(t.entryPoints[0]));
+
+if (isWatch) {
+	const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+	await Promise.all(contexts.map((c) => c.watch()));
+	console.log(`esbuild: watching ${targets.length} bundles`);
+} else {
+	await Promise.all(targets.map((t) => esbuild.build(t)));
+}

@@ -1,0 +1,285 @@
+import type { AccumulatedTranscript, DetectionSample, RecordAccumulator, TranscriptFormat } from './format';
+import { JsonlLineSplitter, locateJsonSyntaxError, looksBinary, parseJsonlLine } from './jsonlLines';
+import type { Detection, Diagnostic, FormatId, Transcript } from './model';
+import { findFormat, transcriptFormats } from './registry';
+
+/** Why a file could not be read as a transcript. */
+export type ReadFailureReason =
+	'notFound' | 'isDirectory' | 'unreadable' | 'empty' | 'binary' | 'unrecognised' | 'unparseable';
+
+/** An expected read failure: names the file, the line when there is one, and what to do. */
+export interface ReadFailure {
+	readonly reason: ReadFailureReason;
+	readonly file: string;
+	readonly line?: number;
+	readonly column?: number;
+	readonly message: string;
+}
+
+/** Outcome of reading a transcript. */
+export type ReadResult =
+	| { readonly ok: true; readonly transcript: Transcript }
+	| { readonly ok: false; readonly failure: ReadFailure };
+
+/** Options for reading. */
+export interface ReadOptions {
+	/** Skip detection and read as this format. */
+	readonly format?: FormatId;
+}
+
+/** Bytes of the file start that detection looks at. */
+export const detectionHeadBytes = 64 * 1024;
+const detectionRecordCount = 8;
+
+/** Formats a failure as one line: `file:line:column: message`. */
+export function formatReadFailure(failure: ReadFailure): string {
+	const where = [failure.file, failure.line, failure.line !== undefined ? failure.column : undefined]
+		.filter((v) => v !== undefined)
+		.join(':');
+	return `${where}: ${failure.message}`;
+}
+
+function fail(
+	reason: ReadFailureReason,
+	file: string,
+	message: string,
+	line?: number,
+	column?: number,
+): ReadResult {
+	const failure: ReadFailure = {
+		reason,
+		file,
+		message,
+		...(line !== undefined ? { line } : {}),
+		...(column !== undefined ? { column } : {}),
+	};
+	return { ok: false, failure };
+}
+
+/** Builds the sample detection looks at from the text of a file (BOM already removed). */
+export function makeDetectionSample(path: string, text: string, document: unknown): DetectionSample {
+	const head = text.slice(0, detectionHeadBytes);
+	const firstRecords: unknown[] = [];
+	for (const line of head.split('\n')) {
+		if (firstRecords.length >= detectionRecordCount) break;
+		if (line.trim() === '') continue;
+		const parsed = parseJsonlLine(line, 0);
+		firstRecords.push(parsed.kind === 'record' ? parsed.value : undefined);
+	}
+	return { path, head, firstRecords, document };
+}
+
+/** Picks the format a sample most likely is; undefined when no format claims it. */
+export function detectFormat(sample: DetectionSample): Detection | undefined {
+	let best: { format: FormatId; score: number; reason: string } | undefined;
+	for (const format of transcriptFormats) {
+		const verdict = format.detect(sample);
+		if (verdict !== undefined && (best === undefined || verdict.score > best.score)) {
+			best = { format: format.id, score: verdict.score, reason: verdict.reason };
+		}
+	}
+	return best === undefined ? undefined : { format: best.format, reason: best.reason };
+}
+
+/** Reads a whole transcript from its bytes: detects (or takes) the format, parses, never throws for bad input. */
+export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOptions = {}): ReadResult {
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const headText = stripBom(buffer.subarray(0, detectionHeadBytes).toString('utf8'));
+	if (headText.trim() === '')
+		return fail('empty', path, 'the file is empty; there is no transcript to read.');
+	if (buffer.includes(0) || looksBinary(headText)) {
+		return fail('binary', path, 'this is a binary file, not a transcript (JSON or JSONL text expected).', 1);
+	}
+	const startsAsDocument = /^\s*[[{]/.test(headText);
+	let document: unknown;
+	let documentError: unknown;
+	let text: string | undefined;
+	if (startsAsDocument && !looksLikeJsonl(headText)) {
+		text = stripBom(buffer.toString('utf8'));
+		try {
+			document = JSON.parse(text) as unknown;
+		} catch (error) {
+			documentError = error;
+		}
+	}
+	const detection = pickDetection(path, headText, document, options.format);
+	if (detection === undefined) {
+		const names = transcriptFormats.map((f) => f.id).join(', ');
+		return fail(
+			'unrecognised',
+			path,
+			`not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
+			1,
+		);
+	}
+	const format = findFormat(detection.format);
+	if (format.isJsonl && format.createAccumulator !== undefined) {
+		const reader = new JsonlTranscriptReader(format, path, detection);
+		reader.push(buffer);
+		return reader.finish();
+	}
+	if (format.readDocument === undefined)
+		throw new Error(`format ${format.id} has neither an accumulator nor a document reader`);
+	if (text === undefined) text = stripBom(buffer.toString('utf8'));
+	if (document === undefined) {
+		if (documentError === undefined) {
+			try {
+				document = JSON.parse(text) as unknown;
+			} catch (error) {
+				documentError = error;
+			}
+		}
+		if (documentError !== undefined) {
+			const at = locateJsonError(documentError, text);
+			return fail(
+				'unparseable',
+				path,
+				`invalid JSON: ${at.reason}. Fix the file or read a valid copy.`,
+				at.line,
+				at.column,
+			);
+		}
+	}
+	const body = format.readDocument(document, { path, text });
+	return { ok: true, transcript: assemble(format, detection, body, countLines(text)) };
+}
+
+function pickDetection(
+	path: string,
+	head: string,
+	document: unknown,
+	forced: FormatId | undefined,
+): Detection | undefined {
+	if (forced !== undefined) return { format: forced, reason: 'chosen with --format' };
+	return detectFormat(makeDetectionSample(path, head, document));
+}
+
+/** A JSONL head has a complete first line that is a JSON object on its own. */
+function looksLikeJsonl(head: string): boolean {
+	const firstBreak = head.indexOf('\n');
+	if (firstBreak === -1) return false;
+	const rest = head.slice(firstBreak + 1).trimStart();
+	if (rest === '' || !rest.startsWith('{')) return false;
+	return parseJsonlLine(head.slice(0, firstBreak), 1).kind === 'record';
+}
+
+function stripBom(text: string): string {
+	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function countLines(text: string): number {
+	let lines = 1;
+	for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+	return lines;
+}
+
+function locateJsonError(error: unknown, text: string): { reason: string; line: number; column: number } {
+	const { offset, reason } = locateJsonSyntaxError(text, error);
+	const before = text.slice(0, offset);
+	const line = before.split('\n').length;
+	const column = offset - before.lastIndexOf('\n');
+	return { reason, line, column };
+}
+
+function assemble(
+	format: TranscriptFormat,
+	detection: Detection,
+	body: AccumulatedTranscript,
+	lineCount: number,
+): Transcript {
+	return {
+		format: format.id,
+		detection,
+		messages: body.messages,
+		passthrough: body.passthrough,
+		meta: body.meta,
+		diagnostics: body.diagnostics,
+		lineCount,
+	};
+}
+
+/**
+ * Reads a JSONL transcript from bytes pushed in order (a whole file, or what a live file appends).
+ * A last line without its newline is held back: it may be half-written by the agent.
+ */
+export class JsonlTranscriptReader {
+	private readonly splitter: JsonlLineSplitter;
+	private readonly accumulator: RecordAccumulator;
+	private readonly diagnostics: Diagnostic[] = [];
+	private recordCount = 0;
+
+	constructor(
+		private readonly format: TranscriptFormat,
+		private readonly path: string,
+		private readonly detection: Detection,
+		startOffset = 0,
+	) {
+		if (format.createAccumulator === undefined) throw new Error(`format ${format.id} is not a JSONL format`);
+		this.accumulator = format.createAccumulator();
+		this.splitter = new JsonlLineSplitter(startOffset);
+	}
+
+	/** Byte offset after the last complete line read: where the next append starts. */
+	get offset(): number {
+		return this.splitter.offset;
+	}
+
+	/** Number of records read so far. */
+	get records(): number {
+		return this.recordCount;
+	}
+
+	/** Feeds bytes; complete lines are parsed and added, a trailing partial line waits. */
+	push(chunk: Uint8Array): void {
+		for (const line of this.splitter.push(chunk)) this.take(line.text, line.line);
+	}
+
+	/** Snapshot of everything complete so far, ignoring a pending partial line. */
+	snapshot(): Transcript {
+		return this.toTranscript(this.splitter.lineNumber - 1);
+	}
+
+	/** End of a whole-file read: a valid unterminated last line counts, an invalid one is ignored as half-written. */
+	finish(): ReadResult {
+		const last = this.splitter.flush();
+		if (last !== undefined) {
+			const parsed = parseJsonlLine(last.text, last.line);
+			if (parsed.kind === 'record') {
+				this.recordCount++;
+				this.accumulator.addRecord(parsed.value, last.line);
+			}
+		}
+		if (this.recordCount === 0) {
+			const first = this.diagnostics[0];
+			const why =
+				first === undefined
+					? 'no JSON records found'
+					: `no line parses; line ${first.line}: ${first.message}`;
+			return fail(
+				'unparseable',
+				this.path,
+				`${why}. Is this a ${this.format.label} file?`,
+				first?.line ?? 1,
+				first?.column,
+			);
+		}
+		return { ok: true, transcript: this.toTranscript(this.splitter.lineNumber - 1) };
+	}
+
+	private take(text: string, line: number): void {
+		const parsed = parseJsonlLine(text, line);
+		if (parsed.kind === 'record') {
+			this.recordCount++;
+			this.accumulator.addRecord(parsed.value, line);
+		} else if (parsed.kind === 'invalid') {
+			this.diagnostics.push(parsed.diagnostic);
+		}
+	}
+
+	private toTranscript(lineCount: number): Transcript {
+		const body = this.accumulator.build();
+		const diagnostics =
+			this.diagnostics.length === 0 ? body.diagnostics : [...this.diagnostics, ...body.diagnostics];
+		return assemble(this.format, this.detection, { ...body, diagnostics }, lineCount);
+	}
+}
