@@ -17,7 +17,14 @@ const nodeTargets = [
 	{ entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 	{ entryPoints: ['src/core/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' },
 	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-].map((t) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', ...t }));
+].map((t) => ({
+	...common,
+	platform: 'node',
+	format: 'cjs',
+	target: 'node20',
+	mainFields: ['module', 'main'],
+	...t,
+}));
 
 const webviewTargets = existsSync('webview/main.ts')
 	? [

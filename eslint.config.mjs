@@ -66,6 +66,10 @@ export default tseslint.config(
 		rules: { 'no-console': 'off' },
 	},
 	{
+		files: ['**/*.mjs', '**/*.cjs'],
+		languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+	},
+	{
 		files: ['**/*.cjs'],
 		languageOptions: {
 			sourceType: 'commonjs',

@@ -5,7 +5,14 @@ import { findFormat, transcriptFormats } from './registry';
 
 /** Why a file could not be read as a transcript. */
 export type ReadFailureReason =
-	'notFound' | 'isDirectory' | 'unreadable' | 'empty' | 'binary' | 'unrecognised' | 'unparseable';
+	| 'notFound'
+	| 'isDirectory'
+	| 'unreadable'
+	| 'empty'
+	| 'binary'
+	| 'unrecognised'
+	| 'unparseable'
+	| 'cancelled';
 
 /** An expected read failure: names the file, the line when there is one, and what to do. */
 export interface ReadFailure {
@@ -16,10 +23,14 @@ export interface ReadFailure {
 	readonly message: string;
 }
 
+/** A read that failed. */
+export interface FailedRead {
+	readonly ok: false;
+	readonly failure: ReadFailure;
+}
+
 /** Outcome of reading a transcript. */
-export type ReadResult =
-	| { readonly ok: true; readonly transcript: Transcript }
-	| { readonly ok: false; readonly failure: ReadFailure };
+export type ReadResult = { readonly ok: true; readonly transcript: Transcript } | FailedRead;
 
 /** Options for reading. */
 export interface ReadOptions {
@@ -39,13 +50,14 @@ export function formatReadFailure(failure: ReadFailure): string {
 	return `${where}: ${failure.message}`;
 }
 
-function fail(
+/** Builds a failed read result naming the file and, when known, the line and column. */
+export function fail(
 	reason: ReadFailureReason,
 	file: string,
 	message: string,
 	line?: number,
 	column?: number,
-): ReadResult {
+): FailedRead {
 	const failure: ReadFailure = {
 		reason,
 		file,
@@ -81,20 +93,62 @@ export function detectFormat(sample: DetectionSample): Detection | undefined {
 	return best === undefined ? undefined : { format: best.format, reason: best.reason };
 }
 
+/** What the first bytes of a file say about how to read it. */
+export type HeadCheck =
+	| { readonly ok: true; readonly headText: string; readonly isDocument: boolean }
+	| { readonly ok: false; readonly result: FailedRead };
+
+/** Checks the first bytes of a file: empty, binary, or text that is one JSON document rather than JSONL. */
+export function checkHead(head: Uint8Array, path: string): HeadCheck {
+	const buffer = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, detectionHeadBytes));
+	const headText = stripBom(buffer.toString('utf8'));
+	if (headText.trim() === '')
+		return { ok: false, result: fail('empty', path, 'the file is empty; there is no transcript to read.') };
+	if (buffer.includes(0) || looksBinary(headText)) {
+		return {
+			ok: false,
+			result: fail(
+				'binary',
+				path,
+				'this is a binary file, not a transcript (JSON or JSONL text expected).',
+				1,
+			),
+		};
+	}
+	return { ok: true, headText, isDocument: /^\s*[[{]/.test(headText) && !looksLikeJsonl(headText) };
+}
+
+/** Chooses the format for a JSONL head (no whole-document parse); a failure names the known formats. */
+export function detectJsonlHead(
+	headText: string,
+	path: string,
+	options: ReadOptions,
+): { ok: true; format: TranscriptFormat; detection: Detection } | { ok: false; result: FailedRead } {
+	const detection = pickDetection(path, headText, undefined, options.format);
+	if (detection === undefined) return { ok: false, result: unrecognised(path) };
+	return { ok: true, format: findFormat(detection.format), detection };
+}
+
+function unrecognised(path: string): FailedRead {
+	const names = transcriptFormats.map((f) => f.id).join(', ');
+	return fail(
+		'unrecognised',
+		path,
+		`not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
+		1,
+	);
+}
+
 /** Reads a whole transcript from its bytes: detects (or takes) the format, parses, never throws for bad input. */
 export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOptions = {}): ReadResult {
 	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	const headText = stripBom(buffer.subarray(0, detectionHeadBytes).toString('utf8'));
-	if (headText.trim() === '')
-		return fail('empty', path, 'the file is empty; there is no transcript to read.');
-	if (buffer.includes(0) || looksBinary(headText)) {
-		return fail('binary', path, 'this is a binary file, not a transcript (JSON or JSONL text expected).', 1);
-	}
-	const startsAsDocument = /^\s*[[{]/.test(headText);
+	const head = checkHead(buffer, path);
+	if (!head.ok) return head.result;
+	const { headText } = head;
 	let document: unknown;
 	let documentError: unknown;
 	let text: string | undefined;
-	if (startsAsDocument && !looksLikeJsonl(headText)) {
+	if (head.isDocument) {
 		text = stripBom(buffer.toString('utf8'));
 		try {
 			document = JSON.parse(text) as unknown;
@@ -103,17 +157,12 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 		}
 	}
 	const detection = pickDetection(path, headText, document, options.format);
-	if (detection === undefined) {
-		const names = transcriptFormats.map((f) => f.id).join(', ');
-		return fail(
-			'unrecognised',
-			path,
-			`not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
-			1,
-		);
-	}
+	if (detection === undefined) return unrecognised(path);
 	const format = findFormat(detection.format);
-	if (format.isJsonl && format.createAccumulator !== undefined) {
+	// Formats that come both as one JSON document and as JSONL read the document shape when the text is one.
+	const readsAsDocument =
+		format.readDocument !== undefined && (document !== undefined || format.createAccumulator === undefined);
+	if (!readsAsDocument && format.createAccumulator !== undefined) {
 		const reader = new JsonlTranscriptReader(format, path, detection);
 		reader.push(buffer);
 		return reader.finish();
@@ -154,13 +203,13 @@ function pickDetection(
 	return detectFormat(makeDetectionSample(path, head, document));
 }
 
-/** A JSONL head has a complete first line that is a JSON object on its own. */
+/** A JSONL head has, among its first complete lines, one that starts at column 0 and is a JSON object on its own. */
 function looksLikeJsonl(head: string): boolean {
-	const firstBreak = head.indexOf('\n');
-	if (firstBreak === -1) return false;
-	const rest = head.slice(firstBreak + 1).trimStart();
-	if (rest === '' || !rest.startsWith('{')) return false;
-	return parseJsonlLine(head.slice(0, firstBreak), 1).kind === 'record';
+	const lines = head.split('\n');
+	// The last piece may be cut by the head limit; a file of one line is a document.
+	const complete = lines.slice(0, Math.min(lines.length - 1, 5));
+	if (complete.length === 0 || (lines.length === 2 && lines[1]?.trim() === '')) return false;
+	return complete.some((line) => line.startsWith('{') && parseJsonlLine(line, 1).kind === 'record');
 }
 
 function stripBom(text: string): string {

@@ -1,8 +1,21 @@
 import type { TranscriptFormat } from './format';
+import { claudeCodeFormat } from './formats/claudeCode';
+import { codexFormat } from './formats/codex';
+import { copilotChatFormat } from './formats/copilotChat';
+import { geminiCliFormat } from './formats/geminiCli';
+import { anthropicMessagesFormat } from './formats/anthropicMessages';
+import { openaiChatFormat } from './formats/openaiChat';
 import type { FormatId } from './model';
 
 /** Every format Context Lens reads, in detection order (ties go to the earlier one). */
-export const transcriptFormats: readonly TranscriptFormat[] = [];
+export const transcriptFormats: readonly TranscriptFormat[] = [
+	claudeCodeFormat,
+	codexFormat,
+	copilotChatFormat,
+	geminiCliFormat,
+	openaiChatFormat,
+	anthropicMessagesFormat,
+];
 
 /** The format module for an id; throws on an id that is not registered (a bug, ids are a closed union). */
 export function findFormat(id: FormatId): TranscriptFormat {

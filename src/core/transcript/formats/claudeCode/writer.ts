@@ -1,0 +1,329 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { WriteOptions, WrittenTranscript } from '../../format';
+import type { Message, Part, Transcript } from '../../model';
+import { messagesInWindow } from '../../model';
+import { isJsonObject, partMatchesRaw, type JsonObject } from './blocks';
+
+/** Opening Claude Code puts before a compaction summary (FORMATS.md section 1, real v2.0.76 files). */
+export const summaryPrefix =
+	'This session is being continued from a previous conversation that ran out of context. The conversation is summarized below:\n';
+
+/** Closing Claude Code puts after a compaction summary. */
+export const summarySuffix =
+	'\nPlease continue the conversation from where we left it off without asking the user any further questions. Continue with the last task that you were asked to work on.';
+
+/** The first sentence of the wrapper: text starting with it is already wrapped (manual /compact omits the suffix). */
+const wrapperStart = summaryPrefix.slice(0, summaryPrefix.indexOf('.') + 1);
+
+/** Wraps summary text the way Claude Code stores it, leaving text that already carries the wrapper alone. */
+export function wrapSummary(summary: string): string {
+	return summary.startsWith(wrapperStart) ? summary : summaryPrefix + summary + summarySuffix;
+}
+
+/** Envelope fields copied onto records the writer makes: the project's cwd and the CLI's version and branch. */
+interface SessionContext {
+	readonly cwd?: string;
+	readonly version?: string;
+	readonly gitBranch?: string;
+}
+
+/** Keys that point at uuids of the original file and lose their meaning in the new one. */
+const staleLinkKeys = ['logicalParentUuid', 'leafUuid', 'agentId'] as const;
+
+/**
+ * Writes the in-window messages of a transcript as a new, resumable Claude Code session
+ * (FORMATS.md section 1 "Rules for writing", verified against the real CLI in section 8).
+ */
+export function writeClaudeSession(transcript: Transcript, options: WriteOptions): WrittenTranscript {
+	const sessionId = options.sessionId ?? randomUUID();
+	const fallbackTime = validTime(options.now) ?? new Date().toISOString();
+	const context = sessionContext(transcript);
+	const preTokens = tokensBeforeEachMessage(transcript);
+	const lines: string[] = [];
+	const renamed = new Map<string, string>();
+	let parent: string | null = null;
+
+	const emit = (record: JsonObject): void => {
+		lines.push(JSON.stringify(record));
+		parent = record['uuid'] as string;
+	};
+	const envelope = (): JsonObject => ({
+		parentUuid: parent,
+		isSidechain: false,
+		userType: 'external',
+		...(context.cwd !== undefined ? { cwd: context.cwd } : {}),
+		sessionId,
+		...(context.version !== undefined ? { version: context.version } : {}),
+		...(context.gitBranch !== undefined ? { gitBranch: context.gitBranch } : {}),
+	});
+	const copyEnvelope = (raw: JsonObject): JsonObject => {
+		const record: JsonObject = {
+			...raw,
+			parentUuid: parent,
+			isSidechain: false,
+			userType: 'external',
+			sessionId,
+			uuid: randomUUID(),
+			timestamp: validTime(raw['timestamp']) ?? fallbackTime,
+		};
+		if (record['cwd'] === undefined && context.cwd !== undefined) record['cwd'] = context.cwd;
+		for (const key of staleLinkKeys) delete record[key];
+		const source = record['sourceToolAssistantUUID'];
+		if (typeof source === 'string') {
+			const now = renamed.get(source);
+			if (now === undefined) delete record['sourceToolAssistantUUID'];
+			else record['sourceToolAssistantUUID'] = now;
+		}
+		if (typeof raw['uuid'] === 'string') renamed.set(raw['uuid'], record['uuid'] as string);
+		return record;
+	};
+
+	const window = messagesInWindow(transcript);
+	const times = writtenTimes(window, fallbackTime);
+	window.forEach((message, index) => {
+		const timestamp = times[index]!;
+		if (message.flags.isSummary) {
+			// A boundary resets the chain, so it only leads the file: mid-file it would cut off the kept head.
+			if (lines.length === 0) {
+				const tokens = preTokens.get(message);
+				emit({
+					...envelope(),
+					type: 'system',
+					subtype: 'compact_boundary',
+					content: 'Conversation compacted',
+					isMeta: false,
+					timestamp,
+					uuid: randomUUID(),
+					level: 'info',
+					compactMetadata: { trigger: 'manual', ...(tokens !== undefined ? { preTokens: tokens } : {}) },
+				});
+			}
+			emit({
+				...envelope(),
+				type: 'user',
+				message: { role: 'user', content: wrapSummary(summaryText(message)) },
+				isVisibleInTranscriptOnly: true,
+				isCompactSummary: true,
+				uuid: randomUUID(),
+				timestamp,
+			});
+			return;
+		}
+		if (isVerbatim(message)) {
+			for (const raw of message.raw) emit(copyEnvelope(raw as JsonObject));
+			return;
+		}
+		const content = contentFromParts(message.parts);
+		if (content.length === 0) return;
+		const base = lastClaudeRecord(message);
+		if (message.role === 'assistant') {
+			const baseMessage = base !== undefined && isJsonObject(base['message']) ? base['message'] : undefined;
+			const apiMessage: JsonObject =
+				baseMessage !== undefined
+					? { ...baseMessage, content }
+					: synthesizedAssistant(message, transcript.meta.model, content);
+			const record = base !== undefined ? copyEnvelope(base) : envelope();
+			delete record['toolUseResult'];
+			emit({
+				...record,
+				type: 'assistant',
+				message: apiMessage,
+				uuid: record['uuid'] ?? randomUUID(),
+				timestamp: record['timestamp'] ?? timestamp,
+			});
+			return;
+		}
+		const userContent = content.length === 1 && isPlainText(message.parts) ? message.parts[0]!.text : content;
+		const record = base !== undefined ? copyEnvelope(base) : envelope();
+		// The structured tool result shadows the model-visible one and would undo a compaction: not on rebuilt records.
+		delete record['toolUseResult'];
+		emit({
+			...record,
+			type: 'user',
+			message: { role: 'user', content: userContent },
+			uuid: record['uuid'] ?? randomUUID(),
+			timestamp: record['timestamp'] ?? timestamp,
+		});
+	});
+
+	return {
+		text: lines.length === 0 ? '' : `${lines.join('\n')}\n`,
+		fileName: `${sessionId}.jsonl`,
+		sessionId,
+		resumeHint: `claude --resume ${sessionId}`,
+	};
+}
+
+/** True when the message is exactly what was read: every content block of its records is one of its parts, unchanged. */
+function isVerbatim(message: Message): boolean {
+	if (message.raw.length === 0) return false;
+	let next = 0;
+	for (const raw of message.raw) {
+		if (!isJsonObject(raw) || (raw['type'] !== 'user' && raw['type'] !== 'assistant')) return false;
+		if ((raw['type'] === 'assistant') !== (message.role === 'assistant')) return false;
+		const apiMessage = raw['message'];
+		if (!isJsonObject(apiMessage)) return false;
+		const content = apiMessage['content'];
+		const blocks = typeof content === 'string' ? [content] : Array.isArray(content) ? content : undefined;
+		if (blocks === undefined) return false;
+		for (const block of blocks) {
+			const part = message.parts[next++];
+			if (part === undefined || part.raw !== block || !partMatchesRaw(part)) return false;
+		}
+	}
+	return next === message.parts.length;
+}
+
+/** Content blocks for parts: unchanged parts as their stored block, changed ones rebuilt, unforgeable ones dropped. */
+function contentFromParts(parts: readonly Part[]): JsonObject[] {
+	const blocks: JsonObject[] = [];
+	for (const part of parts) {
+		if (isJsonObject(part.raw) && partMatchesRaw(part)) {
+			blocks.push(part.raw);
+			continue;
+		}
+		switch (part.kind) {
+			case 'text':
+				// The API rejects empty text blocks.
+				if (part.text !== '') blocks.push({ type: 'text', text: part.text });
+				break;
+			case 'toolCall':
+				blocks.push({
+					type: 'tool_use',
+					id: part.callId,
+					name: part.name,
+					input: parseArguments(part.argumentsText),
+				});
+				break;
+			case 'toolResult': {
+				const images = part.images.filter((image) => isJsonObject(image.raw)).map((image) => image.raw);
+				blocks.push({
+					type: 'tool_result',
+					tool_use_id: part.callId,
+					content: images.length === 0 ? part.text : [{ type: 'text', text: part.text }, ...images],
+					...(part.isError ? { is_error: true } : {}),
+				});
+				break;
+			}
+			// Thinking without its signed block cannot be forged; images and opaque blocks without their source have no data.
+			case 'thinking':
+			case 'image':
+			case 'opaque':
+				break;
+		}
+	}
+	return blocks;
+}
+
+function isPlainText(parts: readonly Part[]): parts is readonly [Part & { kind: 'text' }] {
+	const only = parts[0];
+	return parts.length === 1 && only !== undefined && only.kind === 'text' && !isJsonObject(only.raw);
+}
+
+function parseArguments(text: string): unknown {
+	try {
+		const value = JSON.parse(text) as unknown;
+		return isJsonObject(value) ? value : {};
+	} catch {
+		return {};
+	}
+}
+
+function summaryText(message: Message): string {
+	return message.parts
+		.filter((part) => part.kind === 'text')
+		.map((part) => part.text)
+		.join('\n');
+}
+
+/** The newest Claude Code user or assistant record a message came from; records of other formats do not count. */
+function lastClaudeRecord(message: Message): JsonObject | undefined {
+	for (let i = message.raw.length - 1; i >= 0; i--) {
+		const raw = message.raw[i];
+		if (
+			isJsonObject(raw) &&
+			(raw['type'] === 'user' || raw['type'] === 'assistant') &&
+			isJsonObject(raw['message'])
+		)
+			return raw;
+	}
+	return undefined;
+}
+
+/**
+ * Timestamps for records the writer makes, per message: its own when valid, else the next message's, else
+ * `fallback` (now), so a made-up record never looks newer than the copied records after it.
+ */
+function writtenTimes(messages: readonly Message[], fallback: string): string[] {
+	const times = new Array<string>(messages.length);
+	let next = fallback;
+	for (let i = messages.length - 1; i >= 0; i--) {
+		next = validTime(messages[i]!.timestamp) ?? next;
+		times[i] = next;
+	}
+	return times;
+}
+
+/** An API response for a message that has no Claude record to start from; usage kept when known. */
+function synthesizedAssistant(
+	message: Message,
+	fallbackModel: string | undefined,
+	content: JsonObject[],
+): JsonObject {
+	const model = message.model ?? fallbackModel;
+	return {
+		id: `msg_${randomBytes(12).toString('hex')}`,
+		type: 'message',
+		role: 'assistant',
+		...(model !== undefined ? { model } : {}),
+		content,
+		stop_reason: null,
+		stop_sequence: null,
+		...(message.usage !== undefined
+			? {
+					usage: {
+						input_tokens: message.usage.inputTokens,
+						cache_creation_input_tokens: 0,
+						cache_read_input_tokens: 0,
+						output_tokens: message.usage.outputTokens,
+					},
+				}
+			: {}),
+	};
+}
+
+/** cwd, version and git branch from the newest record that has them, falling back to the transcript's cwd. */
+function sessionContext(transcript: Transcript): SessionContext {
+	let cwd: string | undefined;
+	let version: string | undefined;
+	let gitBranch: string | undefined;
+	for (let i = transcript.messages.length - 1; i >= 0; i--) {
+		const raw = lastClaudeRecord(transcript.messages[i]!);
+		if (raw === undefined) continue;
+		if (cwd === undefined && typeof raw['cwd'] === 'string') cwd = raw['cwd'];
+		if (version === undefined && typeof raw['version'] === 'string') version = raw['version'];
+		if (gitBranch === undefined && typeof raw['gitBranch'] === 'string') gitBranch = raw['gitBranch'];
+		if (cwd !== undefined && version !== undefined && gitBranch !== undefined) break;
+	}
+	cwd ??= transcript.meta.cwd;
+	return {
+		...(cwd !== undefined ? { cwd } : {}),
+		...(version !== undefined ? { version } : {}),
+		...(gitBranch !== undefined ? { gitBranch } : {}),
+	};
+}
+
+/** For each summary message: the context size the newest earlier usage recorded (the boundary's `preTokens`). */
+function tokensBeforeEachMessage(transcript: Transcript): Map<Message, number> {
+	const before = new Map<Message, number>();
+	let latest: number | undefined;
+	for (const message of transcript.messages) {
+		if (message.flags.isSummary && latest !== undefined) before.set(message, latest);
+		if (message.usage !== undefined) latest = message.usage.contextTokens;
+	}
+	return before;
+}
+
+function validTime(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}

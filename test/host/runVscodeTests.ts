@@ -1,0 +1,274 @@
+// Runs one extension test suite in a real VS Code extension host (TESTING.md): the VS Code server bundled in the
+// cached code-server, on Node 24, with the workbench open in headless Debian chromium. Invoked through codeShim.sh,
+// which @vscode/test-electron's runTests({ vscodeExecutablePath }) launches like a VS Code executable.
+// Exit: 0 suite passed, 1 suite failed, 2 usage or missing toolchain, 3 server died, 4 timeout, 5 page crashed,
+// 6 runner error, 130/143 interrupted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { readHostToolchain } from './hostToolchain';
+import { hostLogsEnvName, parseRunnerArgs, workbenchUrl, type RunnerOptions } from './runnerOptions';
+
+const startedAt = Date.now();
+const say = (message: string): void => {
+	console.log(`[host +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
+};
+
+// Chromium's own switches from TESTING.md; --headless comes from playwright's headless launch.
+const chromiumArgs = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+
+// Workbench chatter about connecting, accounts, chat agents and the disabled gallery; it says nothing about our
+// suite and is printed only with --verbose. Errors and everything the extension host prints still come through.
+const quietLogLines = new RegExp(
+	[
+		String.raw`^\[(AgentHost[^\]]*|ChatModelSelection|DefaultAccount|AccountPolicyGate|reconnection-grace-time)\]`,
+		String.raw`^\[Service Worker\] registration`,
+		'^(Resolving|Resolved) connection token',
+		'^Creating a socket',
+		'^Creation of workbench contribution',
+		'^(Ignoring fetching|Updating) additional builtin extensions',
+	].join('|'),
+);
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let scratch: string | undefined;
+let isFinishing = false;
+let keepScratch = false;
+const refusedOrigins = new Set<string>();
+
+function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address !== null ? address.port : 0;
+			probe.close(() => resolvePort(port));
+		});
+	});
+}
+
+/** Environment confined to the scratch folder, so a run leaves nothing in the user's config, cache or temp. */
+function scratchEnv(root: string): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR', 'TMPDIR']) {
+		const dir = join(root, 'env', name.toLowerCase());
+		mkdirSync(dir, { recursive: true, mode: 0o700 });
+		env[name] = dir;
+	}
+	env['HOME'] = join(root, 'home');
+	mkdirSync(env['HOME'], { recursive: true });
+	return env;
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+	return new Promise((resolveExit) => {
+		const timer = setTimeout(() => resolveExit(false), ms);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolveExit(true);
+		});
+	});
+}
+
+/** Ends the server's whole process group (it forks the extension host and file watchers). */
+async function stopServer(child: ChildProcess): Promise<void> {
+	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+	const signalGroup = (signal: NodeJS.Signals): void => {
+		try {
+			process.kill(-(child.pid as number), signal);
+		} catch {
+			// The group is already gone.
+		}
+	};
+	signalGroup('SIGTERM');
+	if (!(await waitForExit(child, 5000))) signalGroup('SIGKILL');
+	// Children of the group may outlive the leader briefly; a last KILL leaves no stragglers holding the scratch dir.
+	signalGroup('SIGKILL');
+}
+
+function printServerLogTail(): void {
+	if (scratch === undefined) return;
+	try {
+		const lines = readFileSync(join(scratch, 'server.log'), 'utf8').trimEnd().split('\n');
+		console.error(`--- last lines of the VS Code server log ---\n${lines.slice(-40).join('\n')}\n---`);
+	} catch {
+		// No log was written yet.
+	}
+}
+
+async function finish(code: number, why: string): Promise<never> {
+	if (isFinishing) return new Promise<never>(() => undefined);
+	isFinishing = true;
+	say(`${why}; exit ${code}`);
+	// Failing tests explain themselves through the reporter; anything worse needs the server's side of the story.
+	if (code > 1) printServerLogTail();
+	try {
+		// A wedged page can stall close(); the server's process group is ended either way.
+		await Promise.race([browser?.close(), new Promise((done) => setTimeout(done, 5000))]);
+	} catch {
+		// A crashed browser cannot be closed; its process is gone with it.
+	}
+	if (server !== undefined) await stopServer(server);
+	if (scratch !== undefined) {
+		if (keepScratch) say(`kept scratch folder ${scratch}`);
+		else rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+	}
+	process.exit(code);
+}
+
+async function startServer(
+	serverNode: string,
+	serverMain: string,
+	root: string,
+	port: number,
+): Promise<ChildProcess> {
+	const args = [
+		serverMain,
+		'--host',
+		'127.0.0.1',
+		'--port',
+		String(port),
+		'--without-connection-token',
+		'--accept-server-license-terms',
+		// Without this the workbench ignores the extensionTestsPath payload and the run hangs (TESTING.md step 4).
+		'--enable-smoke-test-driver',
+		'--disable-telemetry',
+		'--disable-workspace-trust',
+		'--server-data-dir',
+		join(root, 'server-data'),
+		'--user-data-dir',
+		join(root, 'user-data'),
+		'--extensions-dir',
+		join(root, 'extensions'),
+	];
+	const env = scratchEnv(root);
+	// An empty gallery turns the marketplace off, so the server never reaches past loopback for extensions.
+	env['EXTENSIONS_GALLERY'] = '{}';
+	// Lets host tests read what the extension logged: <logs>/<session>/exthost<n>/<extension id>/<channel>.log.
+	env[hostLogsEnvName] = join(root, 'user-data', 'logs');
+	// detached: the server leads its own process group, so stopServer can end its children with it.
+	const child = spawn(serverNode, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+	const log = createWriteStream(join(root, 'server.log'));
+	child.stderr?.pipe(log, { end: false });
+	child.on('exit', (code, signal) => {
+		void finish(3, `the VS Code server exited early (${code ?? signal})`);
+	});
+	await new Promise<void>((ready) => {
+		let seen = '';
+		let isReady = false;
+		child.stdout?.on('data', (chunk: Buffer) => {
+			log.write(chunk);
+			if (isReady) return;
+			seen = (seen + chunk.toString('utf8')).slice(-4096);
+			isReady = /Extension host agent listening on|HTTP server listening on/.test(seen);
+			if (isReady) ready();
+		});
+	});
+	return child;
+}
+
+/** Lets the page reach only the loopback server; anything else (marketplace, telemetry) is refused and noted. */
+async function confineToLoopback(page: Page): Promise<void> {
+	await page.context().route('**/*', async (route) => {
+		const url = new URL(route.request().url());
+		const isLocal = url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:';
+		if (isLocal) return route.continue();
+		if (!refusedOrigins.has(url.origin)) say(`refused a request to ${url.origin} (only loopback is allowed)`);
+		refusedOrigins.add(url.origin);
+		return route.abort('blockedbyclient');
+	});
+}
+
+async function openWorkbench(
+	page: Page,
+	options: RunnerOptions,
+	port: number,
+	workspace: string,
+): Promise<void> {
+	page.on('pageerror', (error) => say(`page error: ${error.message}`));
+	page.on('crash', () => void finish(5, 'the workbench page crashed'));
+	page.on('console', (message) => {
+		if (options.isVerbose) console.log(`  [browser:${message.type()}] ${message.text().replace(/%c/g, '')}`);
+	});
+	// The workbench sends its log, which carries the extension host's console and so mocha's reporter, here.
+	await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
+		const line = format(...(Array.isArray(args) ? args : [args]));
+		if (options.isVerbose || !quietLogLines.test(line)) console.log(line);
+	});
+	// Called once the suite's run() has settled and the extension host has stopped: its code is the result.
+	await page.exposeFunction('codeAutomationExit', async (code: unknown) => {
+		const exitCode = typeof code === 'number' ? code : 1;
+		if (options.screenshot !== undefined) {
+			try {
+				await page.screenshot({ path: options.screenshot });
+				say(`screenshot saved to ${options.screenshot}`);
+			} catch (error) {
+				say(`screenshot failed: ${String(error)}`);
+			}
+		}
+		await finish(exitCode === 0 ? 0 : 1, `the suite finished with code ${exitCode}`);
+	});
+	const url = workbenchUrl(port, workspace, options);
+	say(`opening the workbench at ${url.slice(0, url.indexOf('?'))} with folder ${workspace}`);
+	await page.goto(url);
+}
+
+async function main(): Promise<void> {
+	const parsed = parseRunnerArgs(process.argv.slice(2));
+	if (!parsed.ok) return finish(2, parsed.reason);
+	const { options } = parsed;
+	keepScratch = options.shouldKeepScratch;
+	const found = readHostToolchain();
+	if (!found.ok) return finish(2, found.reason);
+	const { toolchain } = found;
+
+	scratch = mkdtempSync(join(tmpdir(), 'context-lens-host-'));
+	const timer = setTimeout(
+		() => void finish(4, `timed out after ${options.timeoutMs / 1000}s`),
+		options.timeoutMs,
+	);
+	timer.unref();
+	const workspace = options.workspace ?? join(scratch, 'workspace');
+	mkdirSync(workspace, { recursive: true });
+
+	const port = await freePort();
+	say(`starting VS Code server ${toolchain.vscodeVersion} (${toolchain.nodeVersion}) on 127.0.0.1:${port}`);
+	server = await startServer(toolchain.node, toolchain.serverMain, scratch, port);
+	say('server ready; launching chromium');
+	browser = await chromium.launch({
+		executablePath: toolchain.chromium,
+		headless: true,
+		args: chromiumArgs,
+		env: scratchEnv(scratch),
+		// Playwright's own signal handlers exit before finish() has ended the server; finish() closes the browser.
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		handleSIGHUP: false,
+	});
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const page = await context.newPage();
+	await confineToLoopback(page);
+	await openWorkbench(page, options, port, workspace);
+}
+
+process.on('SIGINT', () => void finish(130, 'interrupted'));
+process.on('SIGTERM', () => void finish(143, 'terminated'));
+main().catch((error: unknown) =>
+	finish(6, `runner error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+);
