@@ -1,0 +1,87 @@
+import type { Detection, Diagnostic, FormatId, Role } from '../transcript/model';
+
+/** Categories tokens are reported in; the same as the tokens module's categories. */
+export type BudgetCategory =
+	'system' | 'user' | 'assistant' | 'thinking' | 'toolCalls' | 'toolResults' | 'images';
+
+/** Where the headline number comes from. */
+export type CountSource =
+	/** Our BPE count with the model's own encoding. */
+	| 'exact'
+	/** Our BPE count scaled by a calibration factor for a model whose tokenizer we do not have; `errorPct` says how far off it may be. */
+	| 'calibrated';
+
+/** A contiguous run of window messages: indexes `from` (inclusive) to `to` (exclusive) and their tokens. */
+export interface RegionSummary {
+	readonly from: number;
+	readonly to: number;
+	readonly tokens: number;
+}
+
+/** One of the largest messages. */
+export interface LargestMessage {
+	readonly index: number;
+	readonly id: string;
+	readonly role: Role;
+	readonly tokens: number;
+	/** A short description: the tool name for tool traffic, else the role, plus a preview. */
+	readonly label: string;
+	readonly line: number;
+}
+
+/** Token usage the agent recorded, beside our count. */
+export interface RecordedComparison {
+	/** Context tokens the agent recorded for its latest request (input + output). */
+	readonly tokens: number;
+	/** Our count of the same span, including the hidden prefix when it could be measured. */
+	readonly ourTokens: number;
+	/** (ours - recorded) / recorded, in percent. */
+	readonly errorPct: number;
+	/** Tokens the agent sends but the file does not store (system prompt, tool schemas), measured from the first recorded request. */
+	readonly hiddenPrefixTokens: number;
+	/** Index of the window message whose usage was used. */
+	readonly atMessage: number;
+}
+
+/** How full a transcript's context window is and where the tokens go. */
+export interface BudgetReport {
+	readonly file: string;
+	readonly format: FormatId;
+	readonly detection: Detection;
+	readonly model: string | undefined;
+	readonly encoding: string;
+	readonly source: CountSource;
+	/** ± error of a calibrated count, in percent (0 when exact). */
+	readonly sourceErrorPct: number;
+	readonly contextWindow: number;
+	/** Where the window size came from: the file, a --window override, settings, or the model registry. */
+	readonly contextWindowSource: 'file' | 'override' | 'registry';
+	/** Messages counted toward the window. */
+	readonly messages: number;
+	/** Messages in the file, including compacted history and other branches. */
+	readonly messagesInFile: number;
+	readonly tokens: {
+		/** Tokens of the messages in the window (plus the stored system text), by our count. */
+		readonly total: number;
+		readonly byRole: Readonly<Record<Role, number>>;
+		readonly byKind: Readonly<Record<BudgetCategory, number>>;
+		/** The agent's own record of its latest request, when the file has one. */
+		readonly recorded: RecordedComparison | undefined;
+	};
+	readonly percentUsed: number;
+	readonly regions: {
+		readonly head: RegionSummary;
+		readonly middle: RegionSummary;
+		readonly tail: RegionSummary;
+	};
+	readonly pruneCandidates: { readonly messages: number; readonly tokens: number };
+	readonly toolPairs: {
+		readonly matched: number;
+		readonly unanswered: number;
+		readonly orphanResults: number;
+	};
+	readonly largest: readonly LargestMessage[];
+	/** Tokens per window message, in order. */
+	readonly messageTokens: readonly number[];
+	readonly diagnostics: readonly Diagnostic[];
+}

@@ -1,0 +1,28 @@
+import type { TokenCounting } from '../compaction/tokenCounting';
+import type { MessageTokens, TokenCounter } from '../tokens/tokenCounter';
+import type { Message } from '../transcript/model';
+
+/**
+ * A TokenCounter that remembers each message's count by identity. Readers hand back the same Message objects
+ * for messages an append did not change, so re-counting a live transcript costs only the new messages.
+ */
+export class MessageTokenCache implements TokenCounting {
+	private readonly counts = new WeakMap<Message, MessageTokens>();
+
+	constructor(readonly counter: TokenCounter) {}
+
+	/** Tokens of a plain text (not cached here; the counter caches by content). */
+	countText(text: string): number {
+		return this.counter.countText(text);
+	}
+
+	/** Tokens of a message, computed once per message object. */
+	countMessage(message: Message): MessageTokens {
+		let counted = this.counts.get(message);
+		if (counted === undefined) {
+			counted = this.counter.countMessage(message);
+			this.counts.set(message, counted);
+		}
+		return counted;
+	}
+}

@@ -1,0 +1,206 @@
+import { extractArtifacts } from '../facts/extractArtifacts';
+import type { LostFactsReport } from '../facts/reportLostFacts';
+import { reportLostFacts } from '../facts/reportLostFacts';
+import type { Summarizer } from '../summarize/summarizer';
+import type { Message, Part, Transcript } from '../transcript/model';
+import { messagesInWindow } from '../transcript/model';
+import { applyPlan, checkPlanFits } from './applyPlan';
+import { renderPart } from './messageParts';
+import type { CompactionOptions } from './options';
+import type { CompactionPlan } from './plan';
+import { planCompaction } from './planCompaction';
+import type { StrategyName } from './strategies';
+import { summarizePlan } from './summarizePlan';
+
+/** G5/R15: what one compaction did, for logs, metrics and the anti-thrashing policy. */
+export interface CompactionEvent {
+	readonly type: 'compacted';
+	readonly strategy: StrategyName;
+	readonly planId: string;
+	readonly messagesBefore: number;
+	readonly messagesAfter: number;
+	readonly tokensBefore: number;
+	readonly tokensAfter: number;
+	/** Share of the tokens freed, in percent. */
+	readonly savingsPercent: number;
+}
+
+/** C3: the outcome of a compaction; on failure `transcript` is the input unchanged (G5: the history is never lost). */
+export interface CompactionResult {
+	readonly success: boolean;
+	/** Why it failed, naming what to do; absent on success. */
+	readonly error?: string;
+	readonly strategy: StrategyName;
+	/** Tokens of the window before and after, counted with the same counter. */
+	readonly tokensBefore: number;
+	readonly tokensAfter: number;
+	/** Share of the model's window, in percent (0 when the window is unknown). */
+	readonly percentBefore: number;
+	readonly percentAfter: number;
+	readonly tokensFreed: number;
+	/** tokensFreed / tokensBefore, in percent. */
+	readonly reductionPercent: number;
+	readonly messagesBefore: number;
+	readonly messagesAfter: number;
+	readonly timingsMs: { readonly plan: number; readonly summarize: number; readonly apply: number };
+	readonly plan: CompactionPlan;
+	readonly summary?: string;
+	readonly transcript: Transcript;
+	/** Facts of the changed messages that the compacted window no longer carries; undefined when nothing was applied. */
+	readonly lostFacts: LostFactsReport | undefined;
+	readonly events: readonly CompactionEvent[];
+}
+
+/** Exact tokens of a compacted window; messages the plan left untouched (same objects) reuse their planned count. */
+function windowTokens(
+	compacted: Transcript,
+	original: Transcript,
+	plan: CompactionPlan,
+	options: CompactionOptions,
+): { tokens: number; messages: number } {
+	const known = new Map<Message, number>();
+	messagesInWindow(original).forEach((m, i) => {
+		const tokens = plan.messageTokens[i];
+		if (tokens !== undefined) known.set(m, tokens);
+	});
+	const window = messagesInWindow(compacted);
+	let tokens = 0;
+	for (const m of window) tokens += known.get(m) ?? options.counter.countMessage(m).total;
+	return { tokens, messages: window.length };
+}
+
+function percentOf(tokens: number, window: number): number {
+	return window > 0 ? (tokens / window) * 100 : 0;
+}
+
+function stringLeaves(value: unknown, out: string[]): void {
+	if (typeof value === 'string') out.push(value);
+	else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out);
+	else if (typeof value === 'object' && value !== null)
+		for (const v of Object.values(value)) stringLeaves(v, out);
+}
+
+function partText(part: Part): string {
+	if (part.kind !== 'toolCall') return renderPart(part);
+	// Arguments are JSON: a command with quotes is escaped in it, so the decoded values are added for matching.
+	const leaves: string[] = [];
+	try {
+		stringLeaves(JSON.parse(part.argumentsText), leaves);
+	} catch {
+		// not JSON: the text as written is all there is
+	}
+	return [renderPart(part), ...leaves].join('\n');
+}
+
+/** Everything the model reads in a window, as one text (for the lost-facts check); tool arguments also decoded. */
+export function windowText(messages: readonly Message[]): string {
+	return messages.map((m) => m.parts.map(partText).join('\n')).join('\n\n');
+}
+
+/** Lost facts: artifacts of the messages the plan changed or removed, checked against the compacted window's text. */
+export function lostFactsOf(plan: CompactionPlan, before: Transcript, after: Transcript): LostFactsReport {
+	const edited = new Set(plan.edits.map((e) => e.message));
+	const changed = (i: number): boolean => plan.fates[i] !== 'kept' || edited.has(i);
+	const artifacts = extractArtifacts(messagesInWindow(before)).filter((a) => changed(a.messageIndex));
+	return reportLostFacts(artifacts, windowText(messagesInWindow(after)));
+}
+
+/**
+ * The whole pipeline: plan, summarise when the plan needs it, apply, count the result exactly and report lost facts.
+ * Never throws for expected failures (nothing to compact, summariser failure, cancellation, a summary longer than
+ * what it replaces): those return `success: false` with the input transcript unchanged. Without a summariser the
+ * middle is dropped behind R12's static marker.
+ */
+export async function compactTranscript(
+	transcript: Transcript,
+	options: CompactionOptions,
+	summarizer: Summarizer | undefined,
+	signal: AbortSignal,
+): Promise<CompactionResult> {
+	const started = performance.now();
+	const plan = planCompaction(transcript, options);
+	const planned = performance.now();
+	const contextWindow = plan.options.contextWindow;
+	const before = { tokens: plan.tokensBefore, messages: plan.messageIds.length };
+	const failure = (error: string, summarizeMs = 0): CompactionResult => ({
+		success: false,
+		error,
+		strategy: plan.strategy,
+		tokensBefore: before.tokens,
+		tokensAfter: before.tokens,
+		percentBefore: percentOf(before.tokens, contextWindow),
+		percentAfter: percentOf(before.tokens, contextWindow),
+		tokensFreed: 0,
+		reductionPercent: 0,
+		messagesBefore: before.messages,
+		messagesAfter: before.messages,
+		timingsMs: { plan: planned - started, summarize: summarizeMs, apply: 0 },
+		plan,
+		transcript,
+		lostFacts: undefined,
+		events: [],
+	});
+	if (!plan.preflight.ok) return failure(plan.preflight.message);
+	if (signal.aborted) return failure('The compaction was cancelled.');
+
+	let summary: string | undefined;
+	let summarizeMs = 0;
+	if (plan.needsSummary && summarizer !== undefined) {
+		const outcome = await summarizePlan(plan, summarizer, signal, options.counter);
+		summarizeMs = performance.now() - planned;
+		if (!outcome.ok) {
+			// G5: a failed summary is not fatal; R12's drop-behind-a-marker is an explicit option.
+			if (outcome.reason === 'cancelled' || plan.options.onSummaryFailure === 'keepOriginal') {
+				return failure(`${outcome.message} The transcript was left unchanged.`, summarizeMs);
+			}
+		} else {
+			summary = outcome.text;
+		}
+	}
+	if (signal.aborted) return failure('The compaction was cancelled.', summarizeMs);
+	const fit = checkPlanFits(plan, transcript);
+	if (!fit.ok) return failure(`The transcript changed while compacting: ${fit.message}.`, summarizeMs);
+
+	const applyStarted = performance.now();
+	const compacted = applyPlan(transcript, plan, summary);
+	const after = windowTokens(compacted, transcript, plan, options);
+	const applyMs = performance.now() - applyStarted;
+	if (after.tokens >= before.tokens) {
+		return failure(
+			`The compacted window would take ${after.tokens} tokens, not fewer than the ${before.tokens} it replaces; ` +
+				'the transcript was left unchanged. Try a smaller head or tail, or another strategy.',
+			summarizeMs,
+		);
+	}
+	const tokensFreed = before.tokens - after.tokens;
+	const reductionPercent = before.tokens > 0 ? (tokensFreed / before.tokens) * 100 : 0;
+	return {
+		success: true,
+		strategy: plan.strategy,
+		tokensBefore: before.tokens,
+		tokensAfter: after.tokens,
+		percentBefore: percentOf(before.tokens, contextWindow),
+		percentAfter: percentOf(after.tokens, contextWindow),
+		tokensFreed,
+		reductionPercent,
+		messagesBefore: before.messages,
+		messagesAfter: after.messages,
+		timingsMs: { plan: planned - started, summarize: summarizeMs, apply: applyMs },
+		plan,
+		...(summary !== undefined ? { summary } : {}),
+		transcript: compacted,
+		lostFacts: lostFactsOf(plan, transcript, compacted),
+		events: [
+			{
+				type: 'compacted',
+				strategy: plan.strategy,
+				planId: plan.id,
+				messagesBefore: before.messages,
+				messagesAfter: after.messages,
+				tokensBefore: before.tokens,
+				tokensAfter: after.tokens,
+				savingsPercent: reductionPercent,
+			},
+		],
+	};
+}

@@ -1,0 +1,42 @@
+import type { Message, Part } from '../transcript/model';
+import { withoutRaw } from './messageParts';
+import type { PartEdit } from './plan';
+
+/** The edits of a plan grouped by window message index. */
+export function editsByMessage(edits: readonly PartEdit[]): Map<number, PartEdit[]> {
+	const byMessage = new Map<number, PartEdit[]>();
+	for (const edit of edits) {
+		const list = byMessage.get(edit.message) ?? [];
+		list.push(edit);
+		byMessage.set(edit.message, list);
+	}
+	return byMessage;
+}
+
+/** A message's parts with its edits applied: replacements in place, removed parts gone; unchanged parts are the same objects. */
+export function applyPartEdits(parts: readonly Part[], edits: readonly PartEdit[] | undefined): Part[] {
+	if (edits === undefined || edits.length === 0) return [...parts];
+	const byPart = new Map(edits.map((e) => [e.part, e]));
+	const out: Part[] = [];
+	parts.forEach((part, index) => {
+		const edit = byPart.get(index);
+		if (edit === undefined) out.push(part);
+		else if (edit.replacement !== null) out.push(edit.replacement);
+	});
+	return out;
+}
+
+/** A message as plain data for the summariser: edits applied, no `raw` anywhere. */
+export function detachedMessage(message: Message, edits: readonly PartEdit[] | undefined): Message {
+	return {
+		id: message.id,
+		role: message.role,
+		parts: applyPartEdits(message.parts, edits).map(withoutRaw),
+		flags: message.flags,
+		lines: message.lines,
+		raw: [],
+		...(message.timestamp !== undefined ? { timestamp: message.timestamp } : {}),
+		...(message.model !== undefined ? { model: message.model } : {}),
+		...(message.phaseId !== undefined ? { phaseId: message.phaseId } : {}),
+	};
+}

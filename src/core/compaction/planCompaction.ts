@@ -1,0 +1,554 @@
+import { findActiveTask } from '../facts/extractArtifacts';
+import type { Message, ToolResultPart, Transcript } from '../transcript/model';
+import { makeFlags, messagesInWindow } from '../transcript/model';
+import { planCheapPass } from './cheapPass';
+import type { CheapPassPlan } from './cheapPass';
+import { planLruEviction, planWindowEviction } from './eviction';
+import {
+	evictionMarkerText,
+	handoffPrefix,
+	interruptedResultText,
+	preservedValuesBlock,
+	stripHandoffPrefix,
+	structureReferenceText,
+	systemPromptNote,
+} from './handoff';
+import { buildLayout, keepWithToolPartners, repairAlternation, sanitiseToolPairs } from './layout';
+import { isSystemRole, isUserPrompt, textOf } from './messageParts';
+import type { CompactionOptions, ResolvedCompactionOptions } from './options';
+import { resolveCompactionOptions, summaryBudgetFor, triggerTokensFor } from './options';
+import { detachedMessage, editsByMessage } from './partEdits';
+import type {
+	CompactionPlan,
+	EvictionStats,
+	MessageFate,
+	PartEdit,
+	Preflight,
+	SpillPlan,
+	SyntheticKind,
+	SyntheticMessagePlan,
+} from './plan';
+import { createPlanContext } from './planContext';
+import type { PlanContext } from './planContext';
+import { findFoldedSummary, makeSpan, planRegions } from './planRegions';
+import type { RegionSpan } from './planRegions';
+import { findPreservedValues } from './preservedValues';
+import { decideStructureFates, planStructureEdits } from './structure';
+import { capToolResultText, formatCount } from './textCuts';
+
+/** FNV-1a over a string in two 32-bit lanes: 16 hex digits, stable across runs. */
+function hashText(text: string, seed = 0): string {
+	let a = 0x811c9dc5 ^ seed;
+	let b = 0x01000193 ^ (seed * 31);
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		a = Math.imul(a ^ c, 0x01000193);
+		b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+	}
+	return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+function planIdOf(
+	options: ResolvedCompactionOptions,
+	window: readonly Message[],
+	tokens: readonly number[],
+): string {
+	const parts = [JSON.stringify(options)];
+	window.forEach((m, i) => parts.push(`${m.id}:${tokens[i] ?? 0}`));
+	return `plan-${hashText(parts.join('\n'))}`;
+}
+
+function spillFileNameFor(sessionId: string | undefined, planId: string): string {
+	const session = (sessionId ?? 'session').replace(/[^\w.-]+/g, '-').slice(0, 64);
+	return `context-lens-spill-${session}-${planId.slice(5, 13)}.md`;
+}
+
+function fill<T>(fates: T[], from: number, to: number, value: T): void {
+	for (let i = from; i < to; i++) fates[i] = value;
+}
+
+/** Token overhead of one message beyond its text, as the counter charges it. */
+function messageOverhead(context: PlanContext): number {
+	const probe: Message = {
+		id: 'probe',
+		role: 'user',
+		parts: [{ kind: 'text', text: 'x' }],
+		flags: makeFlags(),
+		lines: { from: 0, to: 0 },
+		raw: [],
+	};
+	return Math.max(0, context.counter.countMessage(probe).total - context.counter.countText('x'));
+}
+
+interface StrategyOutcome {
+	readonly regions: { head: RegionSpan; middle: RegionSpan; tail: RegionSpan };
+	readonly syntheticAt: number | undefined;
+	readonly syntheticKind: SyntheticKind | undefined;
+	readonly syntheticText?: (preserved: Readonly<Record<string, string>>) => string;
+	readonly edits: readonly PartEdit[];
+	readonly cheap: CheapPassPlan;
+	readonly folded: number | undefined;
+	readonly spill?: SpillPlan;
+	readonly eviction?: EvictionStats;
+	readonly phases: { readonly phaseIds: readonly string[]; readonly protectedPhaseIds: readonly string[] };
+}
+
+function currentPhaseOf(phaseIds: readonly string[]): string | undefined {
+	// H4: "current phase" only means something when the window has more than one.
+	return phaseIds.length >= 2 ? phaseIds[phaseIds.length - 1] : undefined;
+}
+
+/** Marks the middle for summarising, keeps pinned messages with their tool partners, and repairs alternation. */
+function planSummaryStyle(
+	context: PlanContext,
+	fates: MessageFate[],
+	middle: RegionSpan,
+	folded: number | undefined,
+	currentPhaseId: string | undefined,
+): CheapPassPlan {
+	fill(fates, middle.from, middle.to, 'summarized');
+	for (let i = middle.from; i < middle.to; i++) {
+		// Pinned messages are never summarised (skill content, user pins).
+		if (context.messages[i]?.flags.isPinned === true && i !== folded) keepWithToolPartners(context, fates, i);
+	}
+	repairAlternation(context, fates, middle.from);
+	return planCheapPass(context, {
+		from: middle.from,
+		to: middle.to,
+		isUntouchable: (i) => fates[i] === 'kept' || i === folded,
+		currentPhaseId,
+	});
+}
+
+function planStrategy(
+	context: PlanContext,
+	fates: MessageFate[],
+	transcript: Transcript,
+	planId: string,
+): StrategyOutcome {
+	const { messages, tokens, options } = context;
+	const n = messages.length;
+	const regionPlan = planRegions(messages, tokens, options);
+	const currentPhaseId = currentPhaseOf(regionPlan.phases.phaseIds);
+	const regions = { head: regionPlan.head, middle: regionPlan.middle, tail: regionPlan.tail };
+	const phases = {
+		phaseIds: regionPlan.phases.phaseIds,
+		protectedPhaseIds: regionPlan.phases.protectedPhaseIds,
+	};
+	const middle = regions.middle;
+	const foldedInMiddle =
+		regionPlan.foldedSummary !== undefined &&
+		regionPlan.foldedSummary >= middle.from &&
+		regionPlan.foldedSummary < middle.to
+			? regionPlan.foldedSummary
+			: undefined;
+	const cheapOverMiddle = (): CheapPassPlan =>
+		planCheapPass(context, {
+			from: middle.from,
+			to: middle.to,
+			isUntouchable: () => false,
+			currentPhaseId,
+		});
+
+	switch (options.strategy) {
+		case 'summarize': {
+			const cheap = planSummaryStyle(context, fates, middle, foldedInMiddle, currentPhaseId);
+			return {
+				regions,
+				phases,
+				syntheticAt: middle.from,
+				syntheticKind: 'summary',
+				edits: cheap.edits,
+				cheap,
+				folded: foldedInMiddle,
+			};
+		}
+		case 'rotate': {
+			// C4: the fresh session keeps only the leading system messages; everything else is carried by the summary.
+			const folded = findFoldedSummary(messages);
+			let headEnd = 0;
+			while (headEnd < n && isSystemRole(messages[headEnd]?.role ?? 'user')) headEnd++;
+			if (folded !== undefined) headEnd = Math.min(headEnd, folded);
+			const rotated = {
+				head: makeSpan(tokens, 0, headEnd),
+				middle: makeSpan(tokens, headEnd, n),
+				tail: makeSpan(tokens, n, n),
+			};
+			const cheap = planSummaryStyle(context, fates, rotated.middle, folded, currentPhaseId);
+			return {
+				regions: rotated,
+				phases,
+				syntheticAt: headEnd,
+				syntheticKind: 'rotation',
+				edits: cheap.edits,
+				cheap,
+				folded,
+			};
+		}
+		case 'prune': {
+			const cheap = cheapOverMiddle();
+			return {
+				regions,
+				phases,
+				syntheticAt: undefined,
+				syntheticKind: undefined,
+				edits: cheap.edits,
+				cheap,
+				folded: undefined,
+			};
+		}
+		case 'structure':
+		case 'structure-aggressive': {
+			const isAggressive = options.strategy === 'structure-aggressive';
+			const pinned: MessageFate[] = [...fates];
+			fill(pinned, middle.from, middle.to, 'summarized');
+			for (let i = middle.from; i < middle.to; i++) {
+				if (messages[i]?.flags.isPinned === true || i === foldedInMiddle)
+					keepWithToolPartners(context, pinned, i);
+			}
+			const isPinnedGroup = (i: number): boolean => i >= middle.from && i < middle.to && pinned[i] === 'kept';
+			const keptCallIds = decideStructureFates(context, middle, fates, isPinnedGroup, isAggressive);
+			const repaired = new Set(repairAlternation(context, fates, middle.from));
+			const isVerbatim = (i: number): boolean => isPinnedGroup(i) || repaired.has(i);
+			const cheap = planCheapPass(context, {
+				from: middle.from,
+				to: middle.to,
+				isUntouchable: isVerbatim,
+				currentPhaseId,
+			});
+			const fileName = spillFileNameFor(transcript.meta.sessionId, planId);
+			const structure = planStructureEdits(
+				context,
+				middle,
+				fates,
+				isVerbatim,
+				cheap.edits,
+				keptCallIds,
+				isAggressive,
+				fileName,
+			);
+			const moved = fates.filter((f) => f === 'dropped').length;
+			return {
+				regions,
+				phases,
+				syntheticAt: middle.from,
+				syntheticKind: 'structure',
+				syntheticText: (preserved) =>
+					structureReferenceText(
+						moved,
+						fileName,
+						structure.spill.entries.length,
+						structure.digest,
+						preserved,
+					),
+				edits: structure.edits,
+				cheap,
+				folded: undefined,
+				spill: structure.spill,
+			};
+		}
+		case 'lru':
+		case 'window': {
+			const evicted =
+				options.strategy === 'lru'
+					? planLruEviction(messages, tokens, options.maxMessages)
+					: planWindowEviction(messages, tokens, options.maxTurns);
+			evicted.fates.forEach((fate, i) => {
+				fates[i] = fate;
+			});
+			const evictedRegions = {
+				head: makeSpan(tokens, 0, evicted.from),
+				middle: makeSpan(tokens, evicted.from, evicted.to),
+				tail: makeSpan(tokens, evicted.to, n),
+			};
+			const strategy = options.strategy;
+			const turns = countTurns(messages, fates);
+			const limit = strategy === 'lru' ? options.maxMessages : options.maxTurns;
+			return {
+				regions: evictedRegions,
+				phases,
+				syntheticAt: evicted.to,
+				syntheticKind: 'eviction',
+				syntheticText: () =>
+					evictionMarkerText(
+						strategy,
+						evicted.stats.messagesEvicted,
+						turns,
+						evicted.stats.tokensEvicted,
+						limit,
+					),
+				edits: [],
+				cheap: cheapOverMiddle(),
+				folded: undefined,
+				eviction: evicted.stats,
+			};
+		}
+		case 'tc-cap': {
+			const edits: PartEdit[] = [];
+			for (let i = regions.head.to; i < n; i++) {
+				messages[i]?.parts.forEach((part, p) => {
+					if (part.kind !== 'toolResult' || part.text.length <= options.toolResultCapChars) return;
+					// Z1: the same cut an ingest-time cap would have made.
+					const replacement: ToolResultPart = {
+						kind: 'toolResult',
+						callId: part.callId,
+						text: capToolResultText(part.text, options.toolResultCapChars),
+						isError: part.isError,
+						images: part.images,
+					};
+					edits.push({
+						message: i,
+						part: p,
+						kind: 'toolResultCap',
+						tokensBefore: context.partTokens(i, p),
+						tokensAfter: context.newPartTokens(replacement),
+						replacement,
+					});
+				});
+			}
+			return {
+				regions,
+				phases,
+				syntheticAt: undefined,
+				syntheticKind: undefined,
+				edits,
+				cheap: cheapOverMiddle(),
+				folded: undefined,
+			};
+		}
+	}
+}
+
+function countTurns(messages: readonly Message[], fates: readonly MessageFate[]): number {
+	let turns = 0;
+	messages.forEach((m, i) => {
+		if (fates[i] !== 'kept' && isUserPrompt(m)) turns++;
+	});
+	return turns;
+}
+
+function nothingToCompactMessage(
+	options: ResolvedCompactionOptions,
+	regions: { head: RegionSpan; middle: RegionSpan; tail: RegionSpan },
+	cheap: CheapPassPlan,
+	messages: number,
+	tokens: number,
+): string {
+	switch (options.strategy) {
+		case 'prune':
+			return cheap.candidates.isBelowMinimum
+				? `Nothing to prune: the cheap pass would free ${formatCount(cheap.candidates.tokens)} tokens, below the minimum of ${formatCount(options.minPruneTokens)} (H4).`
+				: 'Nothing to prune: no old tool output or long arguments outside the protected head and tail.';
+		case 'lru':
+			return `Nothing to evict: ${formatCount(messages)} messages, and up to ${formatCount(options.maxMessages)} are kept (Z2).`;
+		case 'window':
+			return `Nothing to evict: the conversation fits in ${formatCount(options.maxTurns)} turns (Z3).`;
+		case 'tc-cap':
+			return `Nothing to cap: no tool result after the head is longer than ${formatCount(options.toolResultCapChars)} characters (Z1).`;
+		default: {
+			const head = regions.head.to - regions.head.from;
+			const tail = regions.tail.to - regions.tail.from;
+			return (
+				`Nothing to compact: all ${formatCount(messages)} messages (${formatCount(tokens)} tokens) are in the ` +
+				`protected head (${head}) and tail (${tail}) or pinned. Lower the head count or the tail share, or wait until the conversation grows.`
+			);
+		}
+	}
+}
+
+/**
+ * Plans a compaction of the transcript's window: pure, no I/O and no model call. Regions (R4/R5/H7/G4), the cheap
+ * pass (R3/H4), what each message becomes, tool-pair repairs (R14/H8), the synthetic message's role (R13) and the
+ * summary budget (R6) are all decided here, so the review UI can show them before anything runs. O(messages + parts)
+ * plus one token count per message.
+ */
+export function planCompaction(transcript: Transcript, options: CompactionOptions): CompactionPlan {
+	const resolved = resolveCompactionOptions(options);
+	const counter = options.counter;
+	const window = messagesInWindow(transcript);
+	const n = window.length;
+	const tokens = window.map((m) => counter.countMessage(m).total);
+	const tokensBefore = tokens.reduce((a, b) => a + b, 0);
+	const context = createPlanContext(window, tokens, resolved, counter, transcript.format);
+	const id = planIdOf(resolved, window, tokens);
+	const triggerTokens = triggerTokensFor(
+		resolved.contextWindow,
+		resolved.triggerRatio,
+		resolved.triggerFloorTokens,
+	);
+
+	const fates: MessageFate[] = window.map(() => 'kept');
+	const outcome = planStrategy(context, fates, transcript, id);
+	const strategyEdits = outcome.edits.filter((e) => fates[e.message] !== 'dropped');
+	const repairs = sanitiseToolPairs(context, fates, strategyEdits);
+	for (const i of repairs.emptied) fates[i] = 'dropped';
+	const edits = [...strategyEdits, ...repairs.orphanEdits]
+		.filter((e) => fates[e.message] !== 'dropped')
+		.sort((a, b) => a.message - b.message || a.part - b.part);
+	const interruptedCalls = repairs.interrupted.filter((c) => fates[c.message] === 'kept');
+
+	const removed: number[] = [];
+	fates.forEach((fate, i) => {
+		if (fate !== 'kept') removed.push(i);
+	});
+	const hasSynthetic = outcome.syntheticKind !== undefined && removed.length > 0;
+	const layoutPlan = buildLayout(
+		context,
+		fates,
+		interruptedCalls,
+		hasSynthetic ? outcome.syntheticAt : undefined,
+	);
+
+	const byMessage = editsByMessage(edits);
+	const summaryInput: Message[] = [];
+	let summaryInputTokens = 0;
+	let replacedTokens = 0;
+	fates.forEach((fate, i) => {
+		if (fate !== 'summarized') return;
+		const message = window[i];
+		if (message === undefined) return;
+		const freed = (byMessage.get(i) ?? []).reduce((sum, e) => sum + e.tokensBefore - e.tokensAfter, 0);
+		replacedTokens += (tokens[i] ?? 0) - freed;
+		if (i === outcome.folded) return;
+		summaryInput.push(detachedMessage(message, byMessage.get(i)));
+		summaryInputTokens += (tokens[i] ?? 0) - freed;
+	});
+	const summaryBudgetTokens = summaryBudgetFor(replacedTokens, resolved.contextWindow, resolved.summaryRatio);
+	const foldedMessage = outcome.folded !== undefined ? window[outcome.folded] : undefined;
+	const previousSummary =
+		resolved.previousSummary ??
+		(foldedMessage !== undefined ? stripHandoffPrefix(textOf(foldedMessage)) : undefined);
+	const task = findActiveTask(window);
+	const activeTask =
+		task !== undefined && !task.looksFulfilled ? { text: task.text, message: task.messageIndex } : undefined;
+	const preservedValues = findPreservedValues(window, removed, resolved.outputKeys);
+
+	let synthetic: SyntheticMessagePlan | undefined;
+	if (hasSynthetic && outcome.syntheticKind !== undefined) {
+		const first = window[removed[0] ?? 0];
+		const last = window[removed[removed.length - 1] ?? 0];
+		const text = outcome.syntheticText?.(preservedValues);
+		synthetic = {
+			kind: outcome.syntheticKind,
+			role: layoutPlan.syntheticRole ?? 'user',
+			...(text !== undefined ? { text } : {}),
+			replaces: {
+				messages: removed.length,
+				turns: countTurns(window, fates),
+				tokens: removed.reduce((sum, i) => sum + (tokens[i] ?? 0), 0),
+			},
+			lines: { from: first?.lines.from ?? 0, to: last?.lines.to ?? 0 },
+		};
+	}
+	const firstMessage = window[0];
+	const systemNote =
+		synthetic !== undefined &&
+		resolved.shouldNoteSystemPrompt &&
+		firstMessage !== undefined &&
+		isSystemRole(firstMessage.role) &&
+		fates[0] === 'kept' &&
+		!textOf(firstMessage).includes(systemPromptNote)
+			? 0
+			: undefined;
+
+	// Estimate of the compacted window: kept messages after edits, the synthetic message (a summary at its full budget), stubs.
+	const overhead = messageOverhead(context);
+	let estimatedTokensAfter = 0;
+	fates.forEach((fate, i) => {
+		if (fate === 'kept') estimatedTokensAfter += tokens[i] ?? 0;
+	});
+	for (const e of edits)
+		if (fates[e.message] === 'kept') estimatedTokensAfter -= e.tokensBefore - e.tokensAfter;
+	if (synthetic !== undefined) {
+		const isWritten = synthetic.kind === 'summary' || synthetic.kind === 'rotation';
+		estimatedTokensAfter +=
+			overhead +
+			(isWritten
+				? counter.countText(handoffPrefix) +
+					summaryBudgetTokens +
+					counter.countText(preservedValuesBlock(preservedValues)) +
+					(synthetic.kind === 'rotation' && activeTask !== undefined ? counter.countText(activeTask.text) : 0)
+				: counter.countText(synthetic.text ?? ''));
+	}
+	if (interruptedCalls.length > 0) {
+		estimatedTokensAfter += interruptedCalls.length * (overhead + counter.countText(interruptedResultText));
+	}
+	if (systemNote !== undefined) estimatedTokensAfter += counter.countText(systemPromptNote);
+
+	const changed = removed.length + edits.filter((e) => e.kind !== 'orphanResult').length;
+	const isSummaryStyle = resolved.strategy === 'summarize' || resolved.strategy === 'rotate';
+	let preflight: Preflight = { ok: true };
+	if (changed === 0 || (isSummaryStyle && summaryInput.length === 0)) {
+		preflight = {
+			ok: false,
+			reason: 'nothingToCompact',
+			message:
+				isSummaryStyle && outcome.folded !== undefined && summaryInput.length === 0
+					? 'Nothing to compact: nothing new has happened outside the protected tail since the last compaction (G4).'
+					: nothingToCompactMessage(resolved, outcome.regions, outcome.cheap, n, tokensBefore),
+		};
+	} else if (estimatedTokensAfter >= tokensBefore) {
+		preflight = {
+			ok: false,
+			reason: 'nothingToCompact',
+			message:
+				`Compacting would not free tokens: the window holds ${formatCount(tokensBefore)} tokens and the result would take ` +
+				`about ${formatCount(estimatedTokensAfter)}${isSummaryStyle ? ` with a summary of up to ${formatCount(summaryBudgetTokens)} tokens (R6)` : ''}.`,
+		};
+	}
+
+	const editedMessages = new Set(edits.filter((e) => fates[e.message] === 'kept').map((e) => e.message));
+	const percentOfWindow = resolved.contextWindow > 0 ? (tokensBefore / resolved.contextWindow) * 100 : 0;
+	return {
+		version: 1,
+		id,
+		strategy: resolved.strategy,
+		options: resolved,
+		source: {
+			format: transcript.format,
+			...(transcript.meta.sessionId !== undefined ? { sessionId: transcript.meta.sessionId } : {}),
+		},
+		messageIds: window.map((m) => m.id),
+		messageTokens: tokens,
+		tokensBefore,
+		triggerTokens,
+		regions: outcome.regions,
+		fates,
+		counts: {
+			kept: fates.filter((f) => f === 'kept').length,
+			summarized: fates.filter((f) => f === 'summarized').length,
+			dropped: fates.filter((f) => f === 'dropped').length,
+			edited: editedMessages.size,
+		},
+		pruneCandidates: outcome.cheap.candidates,
+		edits,
+		interruptedCalls,
+		...(synthetic !== undefined ? { synthetic } : {}),
+		layout: layoutPlan.layout,
+		...(systemNote !== undefined ? { systemNote } : {}),
+		summaryInput,
+		summaryInputTokens,
+		summaryBudgetTokens,
+		...(previousSummary !== undefined && previousSummary !== '' ? { previousSummary } : {}),
+		...(outcome.folded !== undefined ? { foldedSummary: outcome.folded } : {}),
+		...(activeTask !== undefined ? { activeTask } : {}),
+		preservedValues,
+		phases: outcome.phases,
+		...(outcome.spill !== undefined ? { spill: outcome.spill } : {}),
+		...(outcome.eviction !== undefined ? { eviction: outcome.eviction } : {}),
+		...(resolved.strategy === 'rotate'
+			? {
+					rotation: {
+						...(transcript.meta.sessionId !== undefined ? { oldSessionId: transcript.meta.sessionId } : {}),
+						contextTokens: tokensBefore,
+						percentOfWindow,
+						isDue:
+							resolved.contextWindow > 0 && tokensBefore >= resolved.contextWindow * resolved.rotationRatio,
+					},
+				}
+			: {}),
+		estimatedTokensAfter: Math.max(0, estimatedTokensAfter),
+		preflight,
+		needsSummary: preflight.ok && isSummaryStyle && summaryInput.length > 0,
+	};
+}

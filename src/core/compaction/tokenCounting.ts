@@ -1,0 +1,9 @@
+import type { Message } from '../transcript/model';
+
+/** What the compaction engine needs from a token counter; `TokenCounter` (src/core/tokens) satisfies it structurally. */
+export interface TokenCounting {
+	/** Tokens of a bare text, in the transcript model's encoding. */
+	countText(text: string): number;
+	/** Tokens a message takes in the window, including its per-message overhead. */
+	countMessage(message: Message): { readonly total: number };
+}

@@ -1,0 +1,330 @@
+import type { Artifact } from '../../facts/extractArtifacts';
+import { formatOps } from './digestSession';
+import type { Action, SessionDigest } from './digestSession';
+import type { HandoffSectionTitle, ParsedHandoff } from './handoffSections';
+
+/** How an item competes for the budget: focus items first (R10), then facts carried from the previous summary (R9), then the rest. */
+export type ItemGroup = 'focus' | 'carried' | 'other';
+
+/** Message id given to the previous summary when its artifacts are extracted alongside the new messages. */
+export const previousSummaryId = 'previous-summary';
+
+/** Every group, in the order items are listed within a section. */
+export const itemGroups: readonly ItemGroup[] = ['focus', 'carried', 'other'];
+
+/** One line of a section before budgeting: its text (without bullet) and its group. */
+export interface HandoffItem {
+	readonly text: string;
+	readonly group: ItemGroup;
+}
+
+/** A Completed Actions entry: a fresh action, or a numbered line carried over verbatim. */
+export interface ActionItem {
+	readonly number: number;
+	readonly group: ItemGroup;
+	readonly action?: Action;
+	/** Carried text without its number. */
+	readonly text?: string;
+}
+
+/** An artifact to list in Critical Context when no other section already carries it. */
+export interface FactItem {
+	readonly artifact: Artifact;
+	readonly group: ItemGroup;
+	/** The phrase around a number, shown when there is room. */
+	readonly context?: string;
+}
+
+/** The handoff's content with every item grouped, ready to be rendered at any level of detail. */
+export interface HandoffModel {
+	/** Lines of the Active Task section, never condensed except to fit a tiny budget. */
+	readonly activeTask: readonly string[];
+	readonly goal?: HandoffItem;
+	readonly constraints: readonly HandoffItem[];
+	readonly actions: readonly ActionItem[];
+	readonly state: readonly HandoffItem[];
+	readonly inProgress: readonly HandoffItem[];
+	readonly blocked: readonly HandoffItem[];
+	readonly decisions: readonly HandoffItem[];
+	readonly resolved: readonly HandoffItem[];
+	readonly pending: readonly HandoffItem[];
+	readonly files: readonly HandoffItem[];
+	readonly remaining: readonly HandoffItem[];
+	/** Preserved values (H5) and notes carried from the previous summary. */
+	readonly critical: readonly HandoffItem[];
+	/** Findings and the assistant's latest report: prose for Critical Context, condensed like other prose. */
+	readonly notes: readonly HandoffItem[];
+	readonly facts: readonly FactItem[];
+	/** At most this many Completed Actions are written in full; older ones collapse into a count. */
+	readonly maxDetailedActions?: number;
+}
+
+/** What besides the messages shapes the handoff. */
+export interface ComposeInput {
+	readonly digest: SessionDigest;
+	readonly artifacts: readonly Artifact[];
+	readonly previous?: ParsedHandoff;
+	readonly activeTask?: string;
+	readonly focusTerms: readonly string[];
+	readonly preservedValues?: Readonly<Record<string, string>>;
+}
+
+const focusStopWords = new Set(
+	'the and for with about from into onto that this these those what when where which while keep focus only all any are was were its our your their how why who'.split(
+		' ',
+	),
+);
+
+/** Lower-cased focus terms of a `/compress <focus>` text (R10): words of 3+ characters, stop words dropped. */
+export function focusTermsOf(focus: string | undefined): string[] {
+	if (focus === undefined) return [];
+	const terms = new Set<string>();
+	for (const word of focus.toLowerCase().split(/[^\p{L}\p{N}_./-]+/u)) {
+		const term = word.replace(/^[./-]+|[./-]+$/g, '');
+		if (term.length >= 3 && !focusStopWords.has(term)) terms.add(term);
+	}
+	return [...terms];
+}
+
+function mentions(text: string, terms: readonly string[]): boolean {
+	if (terms.length === 0) return false;
+	const lower = text.toLowerCase();
+	return terms.some((t) => lower.includes(t));
+}
+
+function stripBullet(item: string): string {
+	return item.replace(/^(?:[-*] |\d+[.)] )/, '');
+}
+
+function normalised(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/[`"'*_]/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
+function quoteTask(text: string): string {
+	return `"${text}"`;
+}
+
+/**
+ * Builds the grouped handoff from the digest, the previous summary (R9, G4: kept, extended, done items moved to
+ * Completed Actions, Active Task refreshed), preserved values (H5) and focus terms (R10).
+ */
+export function composeHandoff(input: ComposeInput): HandoffModel {
+	const { digest, previous, focusTerms } = input;
+	const carried = (title: HandoffSectionTitle): string[] => [...(previous?.sections.get(title) ?? [])];
+	const groupOf = (text: string, fallback: ItemGroup): ItemGroup =>
+		mentions(text, focusTerms) ? 'focus' : fallback;
+	const items = (texts: readonly string[], fallback: ItemGroup): HandoffItem[] =>
+		texts.map((text) => ({ text, group: groupOf(text, fallback) }));
+	const merge = (old: readonly string[], fresh: readonly string[]): HandoffItem[] => {
+		const seen = new Set(old.map((t) => normalised(stripBullet(t))));
+		return [
+			...items(old.map(stripBullet), 'carried'),
+			...items(
+				fresh.filter((t) => !seen.has(normalised(t))),
+				'other',
+			),
+		];
+	};
+
+	const successes = digest.actions.filter((a) => a.ok);
+	const isDoneNow = (item: string): boolean => {
+		const text = normalised(stripBullet(item));
+		if (digest.todos.some((t) => t.status === 'completed' && normalised(t.content) === text)) return true;
+		return successes.some(
+			(a) =>
+				(a.kind === 'edit' || a.kind === 'write' || a.kind === 'shell') &&
+				[a.target, ...a.paths].some((t) => t.length >= 4 && item.includes(t)),
+		);
+	};
+
+	const previousActions = carried('Completed Actions');
+	let number = 0;
+	const actionItems: ActionItem[] = [];
+	for (const line of previousActions) {
+		const n = /^(\d+)[.)] /.exec(line)?.[1];
+		number = n !== undefined ? Math.max(number, Number(n)) : number + 1;
+		actionItems.push({
+			number: n !== undefined ? Number(n) : number,
+			group: groupOf(line, 'carried'),
+			text: stripBullet(line),
+		});
+	}
+	const stillInProgress: string[] = [];
+	const stillRemaining: string[] = [];
+	const stillBlocked: string[] = [];
+	const done = (bucket: string[], label: string) => (item: string) => {
+		if (isDoneNow(item)) {
+			number++;
+			actionItems.push({ number, group: groupOf(item, 'carried'), text: `${label} ${stripBullet(item)}` });
+		} else bucket.push(item);
+	};
+	carried('In Progress').forEach(done(stillInProgress, 'DONE'));
+	carried('Remaining Work').forEach(done(stillRemaining, 'DONE'));
+	carried('Blocked').forEach(done(stillBlocked, 'RESOLVED'));
+	for (const action of digest.actions) {
+		number++;
+		actionItems.push({
+			number,
+			group: groupOf(`${action.verb} ${action.target} ${action.outcome} ${action.tool}`, 'other'),
+			action,
+		});
+	}
+
+	const blockedFresh = digest.blocked.map(
+		(a) => `${a.isCommand ? `\`${a.target}\`` : a.target} (${a.tool}): ${a.errorLine ?? a.outcome}`,
+	);
+
+	const state = activeStateItems(carried('Active State'), digest.state, groupOf);
+
+	const fileItems = fileLines(carried('Relevant Files'), digest, groupOf);
+
+	const critical: HandoffItem[] = [];
+	for (const [key, value] of Object.entries(input.preservedValues ?? {}))
+		critical.push({ text: `${key}: ${value}`, group: groupOf(`${key} ${value}`, 'carried') });
+	critical.push(...items(carried('Critical Context').map(stripBullet), 'carried'));
+	critical.push(...items(previous?.extra ?? [], 'carried'));
+	if (previous !== undefined && previous.preamble !== '')
+		critical.push({
+			text: `Earlier summary: ${previous.preamble}`,
+			group: groupOf(previous.preamble, 'carried'),
+		});
+
+	const activeTask = activeTaskLines(input, critical, groupOf);
+
+	const previousGoal = carried('Goal')[0];
+	const goalText = previousGoal ?? digest.goal;
+
+	const resolvedFresh = digest.questions
+		.filter((q) => q.answer !== undefined)
+		.map((q) => `Q: ${q.question} — A: ${q.answer ?? ''}`);
+	const pendingFresh = digest.questions.filter((q) => q.answer === undefined).map((q) => q.question);
+
+	const carriedCritical = new Set(critical.map((c) => normalised(c.text)));
+	const notes = items(
+		[
+			...digest.findings.map((f) => `Finding: ${f}`),
+			...(digest.lastReport !== undefined ? [`Latest report: ${digest.lastReport}`] : []),
+		].filter((n) => !carriedCritical.has(normalised(n))),
+		'other',
+	);
+
+	return {
+		activeTask,
+		notes,
+		...(goalText !== undefined
+			? {
+					goal: {
+						text: goalText,
+						group: groupOf(goalText, previousGoal !== undefined ? 'carried' : 'other'),
+					},
+				}
+			: {}),
+		constraints: merge(carried('Constraints & Preferences'), digest.constraints),
+		actions: actionItems,
+		state,
+		inProgress: merge(stillInProgress, digest.inProgress),
+		blocked: merge(stillBlocked, blockedFresh),
+		decisions: merge(carried('Key Decisions'), digest.decisions),
+		resolved: merge(carried('Resolved Questions'), resolvedFresh),
+		pending: merge(carried('Pending User Asks'), pendingFresh),
+		files: fileItems,
+		remaining: merge(stillRemaining, digest.remaining),
+		critical,
+		facts: input.artifacts
+			.filter((a) => a.kind !== 'activeTask')
+			.map((artifact) => {
+				const context = artifact.kind === 'number' ? digest.figureContext.get(artifact.value) : undefined;
+				return {
+					artifact,
+					group: groupOf(
+						`${artifact.value} ${context ?? ''}`,
+						artifact.messageId === previousSummaryId ? 'carried' : 'other',
+					),
+					...(context !== undefined && context !== artifact.value ? { context } : {}),
+				};
+			}),
+	};
+}
+
+function activeTaskLines(
+	input: ComposeInput,
+	critical: HandoffItem[],
+	groupOf: (text: string, fallback: ItemGroup) => ItemGroup,
+): string[] {
+	const { digest, previous } = input;
+	const previousTask = previous?.sections.get('Active Task')?.[0];
+	const lines: string[] = [];
+	if (input.activeTask !== undefined && input.activeTask.trim() !== '') {
+		lines.push(`User asked: ${quoteTask(input.activeTask.trim())}`);
+		const own = digest.task;
+		// The planner's task is newer; the request made inside these messages is still context worth keeping.
+		if (own !== undefined && own.text.trim() !== input.activeTask.trim())
+			critical.push({ text: `Earlier request: ${quoteTask(own.text)}`, group: groupOf(own.text, 'other') });
+	} else if (digest.task !== undefined) {
+		const task = digest.task;
+		lines.push(
+			task.looksFulfilled
+				? `None outstanding. The latest request looks done (check before redoing it): ${quoteTask(task.text)}`
+				: `User asked: ${quoteTask(task.text)}`,
+		);
+		if (task.followUps.length > 0) lines.push(`Then replied: ${task.followUps.map(quoteTask).join(', ')}`);
+	} else if (previousTask !== undefined) {
+		return previousTask.split('\n');
+	} else {
+		lines.push('None.');
+	}
+	// A superseded task from the previous summary stays on record (R9: its facts must survive).
+	if (
+		previousTask !== undefined &&
+		!/^None\b/.test(previousTask) &&
+		!lines.join('\n').includes(stripQuotes(previousTask))
+	)
+		critical.push({
+			text: `Earlier task: ${previousTask.replace(/\n+/g, ' ')}`,
+			group: groupOf(previousTask, 'carried'),
+		});
+	return lines;
+}
+
+function stripQuotes(task: string): string {
+	const quoted = /"([\s\S]*)"/.exec(task)?.[1];
+	return (quoted ?? task).trim();
+}
+
+function activeStateItems(
+	old: readonly string[],
+	fresh: readonly string[],
+	groupOf: (text: string, fallback: ItemGroup) => ItemGroup,
+): HandoffItem[] {
+	const label = (line: string): string => stripBullet(line).split(':')[0]?.trim().toLowerCase() ?? '';
+	const freshLabels = new Set(fresh.map(label));
+	const kept = old.filter((line) => !freshLabels.has(label(line))).map(stripBullet);
+	return [
+		...kept.map((text) => ({ text, group: groupOf(text, 'carried') })),
+		...fresh.map((text) => ({ text, group: groupOf(text, 'other') })),
+	];
+}
+
+function fileLines(
+	old: readonly string[],
+	digest: SessionDigest,
+	groupOf: (text: string, fallback: ItemGroup) => ItemGroup,
+): HandoffItem[] {
+	const fresh = new Map(digest.files.map((f) => [f.path, formatOps(f.ops)]));
+	const out: HandoffItem[] = [];
+	for (const line of old) {
+		const text = stripBullet(line);
+		const [path, ops] = text.split(' — ', 2);
+		const now = path !== undefined ? fresh.get(path) : undefined;
+		if (path !== undefined && now !== undefined) {
+			out.push({ text: `${path} — ${ops ?? 'seen'}; then ${now}`, group: groupOf(text, 'carried') });
+			fresh.delete(path);
+		} else out.push({ text, group: groupOf(text, 'carried') });
+	}
+	for (const [path, ops] of fresh) out.push({ text: `${path} — ${ops}`, group: groupOf(path, 'other') });
+	return out;
+}

@@ -1,0 +1,168 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200k from 'js-tiktoken/ranks/o200k_base';
+import { analyzeBudget } from '../../../src/core/budget/analyzeBudget';
+import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
+import { resolveModel } from '../../../src/core/tokens/modelRegistry';
+import { TokenCounter, messageOverheadTokens } from '../../../src/core/tokens/tokenCounter';
+import { messagesInWindow, type Transcript } from '../../../src/core/transcript/model';
+import { parseTranscript } from '../../../src/core/transcript/readTranscript';
+import { corpusFiles, hasCorpus } from '../../support/corpus';
+
+function read(path: string, bytes: Buffer = readFileSync(path)): Transcript {
+	const result = parseTranscript(bytes, path);
+	assert.ok(result.ok, JSON.stringify(!result.ok && result.failure));
+	return result.transcript;
+}
+
+const samplePath = join(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl');
+
+describe('analyzeBudget', () => {
+	it('splits the window into head, middle and tail that cover it exactly, with tokens that add up', () => {
+		const transcript = read(samplePath);
+		const report = analyzeBudget(transcript, { file: samplePath });
+		const { head, middle, tail } = report.regions;
+		assert.equal(head.from, 0);
+		assert.equal(head.to, middle.from);
+		assert.equal(middle.to, tail.from);
+		assert.equal(tail.to, report.messages);
+		const sum = (from: number, to: number) => report.messageTokens.slice(from, to).reduce((a, b) => a + b, 0);
+		assert.equal(head.tokens, sum(head.from, head.to));
+		assert.equal(middle.tokens, sum(middle.from, middle.to));
+		assert.equal(tail.tokens, sum(tail.from, tail.to));
+		assert.ok(middle.to > middle.from, 'a 40-message session has a middle');
+	});
+
+	it('reports the recorded usage beside our count and uses it for the headline', () => {
+		const transcript = read(samplePath);
+		const report = analyzeBudget(transcript, { file: samplePath });
+		const recorded = report.tokens.recorded;
+		assert.ok(recorded !== undefined);
+		const last = messagesInWindow(transcript).at(-1);
+		assert.equal(recorded.tokens, last?.usage?.contextTokens);
+		assert.ok(Math.abs(recorded.errorPct) < 10, `our count is within 10% (${recorded.errorPct})`);
+		assert.equal(report.tokens.total, recorded.tokens, 'nothing follows the last recorded response');
+		assert.equal(report.percentUsed, (report.tokens.total / report.contextWindow) * 100);
+		assert.equal(report.source, 'calibrated');
+		assert.equal(report.contextWindow, 200_000);
+	});
+
+	it('counts OpenAI-encoded text exactly as js-tiktoken does', () => {
+		const oracle = new Tiktoken(o200k);
+		const text =
+			'Fix the flaky test in src/app.test.ts — it times out after 5000 ms. <|endoftext|> stays text.';
+		const doc = [
+			{ role: 'system', content: 'You are terse.' },
+			{ role: 'user', content: text },
+			{
+				role: 'assistant',
+				content: null,
+				tool_calls: [
+					{
+						id: 'c1',
+						type: 'function',
+						function: { name: 'read_file', arguments: '{"path":"src/app.test.ts"}' },
+					},
+				],
+			},
+			{ role: 'tool', tool_call_id: 'c1', content: 'it("works", async () => { await wait(6000) })' },
+		];
+		const transcript = read('chat.json', Buffer.from(JSON.stringify({ model: 'gpt-4o', messages: doc })));
+		const report = analyzeBudget(transcript, { file: 'chat.json' });
+		const count = (s: string) => oracle.encode(s, [], []).length;
+		const expected =
+			count('You are terse.') +
+			count(text) +
+			count('read_file') +
+			count('{"path":"src/app.test.ts"}') +
+			count('it("works", async () => { await wait(6000) })') +
+			4 * messageOverheadTokens;
+		assert.equal(report.source, 'exact');
+		assert.equal(report.encoding, 'o200k_base');
+		assert.equal(report.tokens.total, expected);
+		assert.equal(report.tokens.byKind.toolCalls, count('read_file') + count('{"path":"src/app.test.ts"}'));
+		assert.equal(report.contextWindow, resolveModel('gpt-4o').contextWindow);
+	});
+
+	it('honours a window override and a model override', () => {
+		const transcript = read(samplePath);
+		const report = analyzeBudget(transcript, { file: samplePath, contextWindow: 50_000, model: 'gpt-4.1' });
+		assert.equal(report.contextWindow, 50_000);
+		assert.equal(report.contextWindowSource, 'override');
+		assert.equal(report.model, 'gpt-4.1');
+		assert.equal(report.source, 'exact');
+	});
+
+	it('re-counts only new messages when given the same cache', () => {
+		const lines = readFileSync(samplePath, 'utf8').split('\n').filter(Boolean);
+		const cache = new MessageTokenCache(new TokenCounter(resolveModel('claude-sonnet-4-5')));
+		const first = read(samplePath, Buffer.from(lines.join('\n') + '\n'));
+		analyzeBudget(first, { file: samplePath, cache });
+		const missesAfterFirst = cache.counter.cacheMisses;
+		const messageCountsBefore = first.messages.map((m) => cache.countMessage(m));
+		analyzeBudget(first, { file: samplePath, cache });
+		assert.ok(missesAfterFirst > 0);
+		assert.equal(cache.counter.cacheMisses, missesAfterFirst, 'no text is encoded twice');
+		assert.deepEqual(
+			first.messages.map((m) => cache.countMessage(m)),
+			messageCountsBefore,
+		);
+		assert.ok(
+			first.messages.every((m, i) => cache.countMessage(m) === messageCountsBefore[i]),
+			'counts are reused by identity',
+		);
+	});
+
+	it('lists the largest messages, largest first, with the tool they came from', () => {
+		const report = analyzeBudget(read(samplePath), { file: samplePath });
+		assert.equal(report.largest.length, 5);
+		for (let i = 1; i < report.largest.length; i++) {
+			assert.ok((report.largest[i - 1]?.tokens ?? 0) >= (report.largest[i]?.tokens ?? 0));
+		}
+		assert.match(report.largest[0]?.label ?? '', /^tool result (Bash|Read|Grep|Edit|Write)/);
+	});
+
+	describe('on every corpus transcript', () => {
+		if (!hasCorpus()) {
+			it.skip('../shared/corpus is absent on this machine', () => undefined);
+			return;
+		}
+		const folders = [
+			'claude-code',
+			'codex',
+			'openai-chat',
+			'anthropic-messages',
+			'copilot-chat',
+			'other/gemini-cli',
+		];
+		const errors: number[] = [];
+		for (const folder of folders) {
+			for (const file of corpusFiles(folder)) {
+				it(`${folder}/${file.split('/').pop()}: a consistent report`, () => {
+					const transcript = read(file);
+					const report = analyzeBudget(transcript, { file });
+					const byKindSum = Object.values(report.tokens.byKind).reduce((a, b) => a + b, 0);
+					assert.equal(report.messageTokens.length, report.messages);
+					assert.ok(report.tokens.total >= 0 && Number.isFinite(report.percentUsed));
+					if (report.tokens.recorded === undefined) assert.equal(byKindSum, report.tokens.total);
+					assert.equal(report.regions.tail.to, report.messages);
+					assert.equal(report.toolPairs.orphanResults, 0, 'every tool result has its call');
+					if (report.tokens.recorded !== undefined && report.tokens.recorded.tokens > 1000) {
+						errors.push(Math.abs(report.tokens.recorded.errorPct));
+						assert.ok(
+							Math.abs(report.tokens.recorded.errorPct) < 35,
+							`${report.tokens.recorded.errorPct}% off the recorded usage`,
+						);
+					}
+				});
+			}
+		}
+		it('our count is within 10% of the recorded usage on the median file', () => {
+			const sorted = [...errors].sort((a, b) => a - b);
+			assert.ok(sorted.length >= 15, `${sorted.length} files record usage`);
+			assert.ok((sorted[Math.floor(sorted.length / 2)] ?? 100) < 10);
+		});
+	});
+});
