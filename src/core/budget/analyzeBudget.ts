@@ -1,5 +1,5 @@
 import { planCompaction } from '../compaction/planCompaction';
-import { calibrateFromUsage, projectContextTokens } from '../tokens/calibration';
+import { calibrateFromUsage } from '../tokens/calibration';
 import { resolveModel, type ModelOverrides, type ModelProfile } from '../tokens/modelRegistry';
 import { TokenCounter, tokenCategories } from '../tokens/tokenCounter';
 import { messagesInWindow, type Message, type Role, type Transcript } from '../transcript/model';
@@ -127,25 +127,27 @@ function compareWithRecorded(
 	// The stored system text is sent before the first message, so it belongs to the first message's count here.
 	const inputs = window.map((m, i) => ({
 		ourTokens: (messageTokens[i] ?? 0) + (i === 0 ? systemTextTokens : 0),
-		...(m.usage !== undefined ? { usage: m.usage } : {}),
+		// Zero usage marks counts that no longer apply (written by a compaction), not an empty request.
+		...(m.usage !== undefined && m.usage.inputTokens > 0 ? { usage: m.usage } : {}),
 	}));
 	const calibration = calibrateFromUsage(inputs);
 	if (calibration === undefined) return undefined;
-	let oursUpToLatest = calibration.hiddenPrefixTokens;
-	for (let i = 0; i <= calibration.latestIndex; i++) oursUpToLatest += inputs[i]?.ourTokens ?? 0;
-	let oursAfterLatest = 0;
-	for (let i = calibration.latestIndex + 1; i < inputs.length; i++)
-		oursAfterLatest += inputs[i]?.ourTokens ?? 0;
-	const recordedTokens = calibration.latestContextTokens;
+	// Compare the input of the latest recorded request: agents store placeholder output counts on streamed
+	// records (Claude Code writes output_tokens 1 on a final report thousands of tokens long).
+	const latestInput = window[calibration.latestIndex]?.usage?.inputTokens ?? 0;
+	let oursBeforeLatest = calibration.hiddenPrefixTokens;
+	for (let i = 0; i < calibration.latestIndex; i++) oursBeforeLatest += inputs[i]?.ourTokens ?? 0;
+	let oursFromLatest = 0;
+	for (let i = calibration.latestIndex; i < inputs.length; i++) oursFromLatest += inputs[i]?.ourTokens ?? 0;
 	return {
 		comparison: {
-			tokens: recordedTokens,
-			ourTokens: oursUpToLatest,
-			errorPct: recordedTokens > 0 ? ((oursUpToLatest - recordedTokens) / recordedTokens) * 100 : 0,
+			tokens: latestInput,
+			ourTokens: oursBeforeLatest,
+			errorPct: latestInput > 0 ? ((oursBeforeLatest - latestInput) / latestInput) * 100 : 0,
 			hiddenPrefixTokens: calibration.hiddenPrefixTokens,
 			atMessage: calibration.latestIndex,
 		},
-		projectedTokens: projectContextTokens(calibration, oursAfterLatest),
+		projectedTokens: latestInput + Math.round(oursFromLatest * calibration.factor),
 	};
 }
 

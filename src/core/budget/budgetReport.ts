@@ -31,9 +31,9 @@ export interface LargestMessage {
 
 /** Token usage the agent recorded, beside our count. */
 export interface RecordedComparison {
-	/** Context tokens the agent recorded for its latest request (input + output). */
+	/** Input tokens the agent recorded for its latest request (everything before that response). */
 	readonly tokens: number;
-	/** Our count of the same span, including the hidden prefix when it could be measured. */
+	/** Our count of the same messages plus the hidden prefix measured at the first recorded request. */
 	readonly ourTokens: number;
 	/** (ours - recorded) / recorded, in percent. */
 	readonly errorPct: number;

@@ -157,11 +157,14 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 		}
 	}
 	const detection = pickDetection(path, headText, document, options.format);
+	if (detection === undefined && text !== undefined && documentError !== undefined) {
+		return invalidDocument(documentError, text, path);
+	}
 	if (detection === undefined) return unrecognised(path);
 	const format = findFormat(detection.format);
 	// Formats that come both as one JSON document and as JSONL read the document shape when the text is one.
 	const readsAsDocument =
-		format.readDocument !== undefined && (document !== undefined || format.createAccumulator === undefined);
+		format.readDocument !== undefined && (head.isDocument || format.createAccumulator === undefined);
 	if (!readsAsDocument && format.createAccumulator !== undefined) {
 		const reader = new JsonlTranscriptReader(format, path, detection);
 		reader.push(buffer);
@@ -178,16 +181,7 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 				documentError = error;
 			}
 		}
-		if (documentError !== undefined) {
-			const at = locateJsonError(documentError, text);
-			return fail(
-				'unparseable',
-				path,
-				`invalid JSON: ${at.reason}. Fix the file or read a valid copy.`,
-				at.line,
-				at.column,
-			);
-		}
+		if (documentError !== undefined) return invalidDocument(documentError, text, path);
 	}
 	const body = format.readDocument(document, { path, text });
 	return { ok: true, transcript: assemble(format, detection, body, countLines(text)) };
@@ -220,6 +214,17 @@ function countLines(text: string): number {
 	let lines = 1;
 	for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
 	return lines;
+}
+
+function invalidDocument(error: unknown, text: string, path: string): FailedRead {
+	const at = locateJsonError(error, text);
+	return fail(
+		'unparseable',
+		path,
+		`invalid JSON: ${at.reason}. Fix the file or read a valid copy.`,
+		at.line,
+		at.column,
+	);
 }
 
 function locateJsonError(error: unknown, text: string): { reason: string; line: number; column: number } {

@@ -1549,10 +1549,10 @@ describe('claudeCodeFormat', () => {
 				join(__dirname, '..', '..', '..', 'fixtures', 'sample-claude-session.jsonl'),
 				'utf8',
 			);
-			assert.equal(generateClaudeSession({ seed: 12, targetBytes: 42_000 }), fixture);
+			assert.equal(generateClaudeSession({ seed: 12, targetBytes: 250_000 }), fixture);
 			const t = readText(fixture);
 			assert.equal(t.diagnostics.length, 0);
-			assert.ok(t.lineCount >= 50 && t.lineCount <= 80);
+			assert.ok(t.lineCount >= 100 && t.lineCount <= 200);
 		});
 	});
 });

@@ -29,7 +29,7 @@ const sessionMeta = (over: Json = {}): Json =>
 	envelope('session_meta', {
 		id: 'sess-1',
 		timestamp: stamp(0),
-		cwd: '/work/project',
+		cwd: '/home/dev/project',
 		originator: 'codex_cli_rs',
 		cli_version: '0.129.0',
 		source: 'cli',
@@ -38,7 +38,7 @@ const sessionMeta = (over: Json = {}): Json =>
 		...over,
 	});
 const turnContext = (model: string, turnId = 'turn-1'): Json =>
-	envelope('turn_context', { turn_id: turnId, cwd: '/work/project', model });
+	envelope('turn_context', { turn_id: turnId, cwd: '/home/dev/project', model });
 const userText = (text: string): Json =>
 	item({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
 const assistantText = (text: string): Json =>
@@ -223,7 +223,7 @@ describe('codexFormat', () => {
 			]);
 			assert.deepEqual(t.meta, {
 				sessionId: 'sess-1',
-				cwd: '/work/project',
+				cwd: '/home/dev/project',
 				systemText: 'You are a coding agent.',
 				contextWindow: 200000,
 				model: 'gpt-b',
@@ -1170,7 +1170,7 @@ describe('codexFormat', () => {
 				payload: {
 					id: 'new-2',
 					timestamp: '2026-11-22T09:08:07.000Z',
-					cwd: '/work/project',
+					cwd: '/home/dev/project',
 					originator: 'codex_cli_rs',
 					cli_version: '0.129.0',
 					source: 'cli',

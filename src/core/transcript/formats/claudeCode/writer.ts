@@ -56,9 +56,11 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 		...(context.version !== undefined ? { version: context.version } : {}),
 		...(context.gitBranch !== undefined ? { gitBranch: context.gitBranch } : {}),
 	});
+	// Usage copied from before a compaction describes the old, larger context: zeroed so no reader trusts it.
+	const isCompaction = messagesInWindow(transcript).some((m) => m.flags.isSummary);
 	const copyEnvelope = (raw: JsonObject): JsonObject => {
 		const record: JsonObject = {
-			...raw,
+			...(isCompaction ? withoutStaleUsage(raw) : raw),
 			parentUuid: parent,
 			isSidechain: false,
 			userType: 'external',
@@ -152,6 +154,22 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 		sessionId,
 		resumeHint: `claude --resume ${sessionId}`,
 	};
+}
+
+/** The record with its API message's usage counts set to 0 (the shape Claude Code gives its synthetic messages). */
+function withoutStaleUsage(raw: JsonObject): JsonObject {
+	const message = raw['message'];
+	if (!isJsonObject(message) || !isJsonObject(message['usage'])) return raw;
+	const usage: JsonObject = { ...message['usage'] };
+	for (const key of [
+		'input_tokens',
+		'output_tokens',
+		'cache_creation_input_tokens',
+		'cache_read_input_tokens',
+	]) {
+		if (typeof usage[key] === 'number') usage[key] = 0;
+	}
+	return { ...raw, message: { ...message, usage } };
 }
 
 /** True when the message is exactly what was read: every content block of its records is one of its parts, unchanged. */

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { MessageTokenCache } from '../core/budget/messageTokenCache';
+import { resolveCounting } from '../core/budget/analyzeBudget';
+import { renderSpill } from '../core/compaction/applyPlan';
+import { compactTranscript, type CompactionResult } from '../core/compaction/compactTranscript';
+import { resolveStrategy } from '../core/compaction/strategies';
+import { readTranscriptFile } from '../core/io/readTranscriptFile';
+import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummarizer';
+import type { Summarizer } from '../core/summarize/summarizer';
+import { TokenCounter } from '../core/tokens/tokenCounter';
+import { formatReadFailure } from '../core/transcript/readTranscript';
+import { findFormat } from '../core/transcript/registry';
+import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { parseFormatOption, parseWindowOption, singleFile } from './inspectCommand';
+import { createProgressReporter } from './progress';
+import { formatInteger } from './renderBudget';
+import { summarizerFromCli } from './summarizerOption';
+
+/** Parsed `compact` arguments. */
+interface CompactArgs {
+	readonly values: {
+		readonly strategy?: string | undefined;
+		readonly focus?: string | undefined;
+		readonly summarizer?: string | undefined;
+		readonly model?: string | undefined;
+		readonly window?: string | undefined;
+		readonly out?: string | undefined;
+		readonly format?: string | undefined;
+		readonly 'dry-run'?: boolean | undefined;
+		readonly force?: boolean | undefined;
+		readonly json?: boolean | undefined;
+	};
+	readonly positionals: readonly string[];
+}
+
+const summarizerNames = ['offline', 'openai', 'anthropic'] as const;
+type SummarizerName = (typeof summarizerNames)[number];
+
+/**
+ * `context-lens compact <file>`: plans, summarises and writes a compacted copy in the input's format. The input is
+ * never modified; the output is written atomically and never over the input or an existing file (unless --force).
+ */
+export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSignal): Promise<number> {
+	const file = singleFile(parsed.positionals, 'compact');
+	const values = parsed.values;
+	const format = parseFormatOption(values.format);
+	const contextWindow = parseWindowOption(values.window);
+	const strategy = resolveStrategy(values.strategy ?? 'summarize');
+	if (!strategy.ok) throw new UsageError(strategy.message);
+	const summarizerName = parseSummarizerName(values.summarizer);
+
+	const read = await readTranscriptFile(file, {
+		...(format !== undefined ? { format } : {}),
+		signal,
+		onProgress: createProgressReporter(`reading ${file}`, io.stderr),
+	});
+	if (!read.ok) {
+		io.err(`context-lens: ${formatReadFailure(read.failure)}`);
+		return read.failure.reason === 'cancelled' ? ExitCode.failed : ExitCode.badInput;
+	}
+	const transcript = read.transcript;
+	const writer = findFormat(transcript.format).write;
+	if (writer === undefined && values['dry-run'] !== true) {
+		io.err(
+			`context-lens: ${file}: ${findFormat(transcript.format).label} files are read-only here; nothing was written. Use --dry-run to see the plan.`,
+		);
+		return ExitCode.failed;
+	}
+
+	let summarizer: Summarizer | undefined;
+	if (strategy.strategy.usesSummarizer) {
+		const chosen = chooseSummarizer(summarizerName, values.model, contextWindow);
+		if (!chosen.ok) {
+			io.err(`context-lens: ${chosen.message}`);
+			return ExitCode.usage;
+		}
+		summarizer = chosen.summarizer;
+	}
+
+	const counting = resolveCounting(transcript, {
+		...(contextWindow !== undefined ? { contextWindow } : {}),
+		...(summarizerName === 'offline' && values.model !== undefined ? { model: values.model } : {}),
+	});
+	const counter = new MessageTokenCache(new TokenCounter(counting.profile));
+	if (summarizer !== undefined) io.err(`summarising with ${summarizer.id}…`);
+	const result = await compactTranscript(
+		transcript,
+		{
+			counter,
+			contextWindow: counting.contextWindow,
+			strategy: strategy.strategy.name,
+			...(values.focus !== undefined && values.focus.trim() !== '' ? { focus: values.focus.trim() } : {}),
+		},
+		summarizer,
+		signal,
+	);
+
+	if (!result.success) {
+		const nothing = result.plan.preflight.ok === false;
+		io.err(`context-lens: ${file}: ${result.error ?? 'the compaction failed'}`);
+		if (values.json === true) io.out(JSON.stringify(toJson(result, undefined, undefined), null, 2));
+		return nothing ? ExitCode.ok : ExitCode.failed;
+	}
+
+	let out: string | undefined;
+	let spillPath: string | undefined;
+	let resumeHint: string | undefined;
+	if (values['dry-run'] !== true && writer !== undefined) {
+		const written = writer(result.transcript, { sessionId: randomUUID(), now: new Date().toISOString() });
+		out = resolve(values.out ?? defaultOutputPath(file));
+		if (resolve(file) === out) {
+			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
+			return ExitCode.usage;
+		}
+		const spill = renderSpill(result.plan, transcript);
+		spillPath = spill !== undefined ? join(dirname(out), spill.fileName) : undefined;
+		for (const target of [out, spillPath]) {
+			if (target !== undefined && existsSync(target) && values.force !== true) {
+				io.err(
+					`context-lens: ${target} already exists; nothing was written. Pass --force to replace it or --out to choose another path.`,
+				);
+				return ExitCode.failed;
+			}
+		}
+		await mkdir(dirname(out), { recursive: true });
+		if (spill !== undefined && spillPath !== undefined) await writeFileAtomically(spillPath, spill.text);
+		await writeFileAtomically(out, written.text);
+		resumeHint = written.resumeHint;
+	}
+
+	if (values.json === true) {
+		io.out(JSON.stringify(toJson(result, out, spillPath, resumeHint), null, 2));
+		return ExitCode.ok;
+	}
+	io.out(renderResult(result, out, spillPath, resumeHint, values['dry-run'] === true));
+	return ExitCode.ok;
+}
+
+function parseSummarizerName(value: string | undefined): SummarizerName {
+	if (value === undefined) return 'offline';
+	const name = summarizerNames.find((n) => n === value);
+	if (name === undefined)
+		throw new UsageError(`unknown summarizer '${value}'; valid: ${summarizerNames.join(', ')}.`);
+	return name;
+}
+
+function chooseSummarizer(
+	name: SummarizerName,
+	model: string | undefined,
+	_window: number | undefined,
+): { ok: true; summarizer: Summarizer } | { ok: false; message: string } {
+	if (name === 'offline') return { ok: true, summarizer: createOfflineSummarizer() };
+	return summarizerFromCli(name, model, process.env);
+}
+
+/** `dir/name.compacted.ext` beside the input. */
+export function defaultOutputPath(file: string): string {
+	const extension = extname(file);
+	const name = basename(file, extension);
+	return join(dirname(file), `${name}.compacted${extension}`);
+}
+
+/** Writes text to a temporary file in the same folder, flushes it, then renames it over the target. */
+export async function writeFileAtomically(target: string, text: string): Promise<void> {
+	const temporary = join(
+		dirname(target),
+		`.${basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`,
+	);
+	const handle = await open(temporary, 'wx');
+	try {
+		await handle.writeFile(text, 'utf8');
+		await handle.sync();
+	} catch (error) {
+		await handle.close();
+		await rm(temporary, { force: true });
+		throw error;
+	}
+	await handle.close();
+	await rename(temporary, target);
+}
+
+function toJson(
+	result: CompactionResult,
+	out: string | undefined,
+	spill: string | undefined,
+	resumeHint?: string,
+) {
+	return {
+		success: result.success,
+		error: result.error ?? null,
+		strategy: result.strategy,
+		tokensBefore: result.tokensBefore,
+		tokensAfter: result.tokensAfter,
+		percentBefore: round(result.percentBefore),
+		percentAfter: round(result.percentAfter),
+		tokensFreed: result.tokensFreed,
+		reductionPercent: round(result.reductionPercent),
+		messagesBefore: result.messagesBefore,
+		messagesAfter: result.messagesAfter,
+		timingsMs: {
+			plan: round(result.timingsMs.plan),
+			summarize: round(result.timingsMs.summarize),
+			apply: round(result.timingsMs.apply),
+		},
+		plan: {
+			id: result.plan.id,
+			regions: result.plan.regions,
+			counts: result.plan.counts,
+			pruneCandidates: result.plan.pruneCandidates,
+			summaryBudgetTokens: result.plan.summaryBudgetTokens,
+			preflight: result.plan.preflight,
+		},
+		summary: result.summary ?? null,
+		lostFacts: result.lostFacts ?? null,
+		out: out ?? null,
+		spill: spill ?? null,
+		resumeHint: resumeHint ?? null,
+	};
+}
+
+function renderResult(
+	result: CompactionResult,
+	out: string | undefined,
+	spill: string | undefined,
+	resumeHint: string | undefined,
+	isDryRun: boolean,
+): string {
+	const lines = [
+		`${result.strategy}: ${formatInteger(result.tokensBefore)} → ${formatInteger(result.tokensAfter)} tokens (−${result.reductionPercent.toFixed(0)}%) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${result.percentBefore.toFixed(0)}% → ${result.percentAfter.toFixed(0)}% of the window`,
+		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited}`,
+	];
+	const lost = result.lostFacts;
+	if (lost !== undefined) {
+		const total = lost.kept.length + lost.lost.length;
+		lines.push(
+			`facts of the compacted messages kept: ${lost.kept.length} of ${total} (${(lost.retention * 100).toFixed(0)}%)`,
+		);
+		for (const fact of lost.lost.slice(0, 8)) {
+			lines.push(
+				`  ✗ ${fact.kind} ${JSON.stringify(fact.value.length > 80 ? `${fact.value.slice(0, 79)}…` : fact.value)} · message ${fact.messageIndex} · ${fact.source}`,
+			);
+		}
+		if (lost.lost.length > 8) lines.push(`  … ${lost.lost.length - 8} more (--json lists all)`);
+	}
+	if (result.summary !== undefined) {
+		lines.push('', '── summary ──', result.summary.trimEnd(), '─────────────');
+	}
+	if (isDryRun) lines.push('dry run: nothing was written.');
+	if (out !== undefined) lines.push(`wrote ${out}`);
+	if (spill !== undefined) lines.push(`wrote ${spill} (the text moved out of the context)`);
+	if (resumeHint !== undefined) lines.push(`resume: ${resumeHint}`);
+	return lines.join('\n');
+}
+
+function round(value: number): number {
+	return Math.round(value * 100) / 100;
+}
