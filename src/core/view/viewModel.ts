@@ -1,0 +1,195 @@
+import type { BudgetCategory, CountSource } from '../budget/budgetReport';
+import type { MessageFate } from '../compaction/plan';
+import type { StrategyName } from '../compaction/strategies';
+import type { ArtifactKind } from '../facts/extractArtifacts';
+import type { FormatId, PartKind, Role } from '../transcript/model';
+
+/** Which protected or summarised band of the window a message sits in. */
+export type RegionName = 'head' | 'middle' | 'tail';
+
+/** Why a message is hatched on the region map: the cheap pass would dedup it or shrink its tool output/arguments. */
+export type PruneMark = 'dedup' | 'prune';
+
+/** A contiguous run of window rows, `from` inclusive to `to` exclusive, with its tokens and message count. */
+export interface RegionBand {
+	readonly from: number;
+	readonly to: number;
+	readonly tokens: number;
+}
+
+/** One window message as the list and the map show it; `preview` is at most `maxPreviewChars` characters, one line. */
+export interface MessageRow {
+	/** Index among the window messages (the plan's and the budget report's index). */
+	readonly index: number;
+	readonly id: string;
+	readonly role: Role;
+	readonly tokens: number;
+	/** Distinct part kinds, in order of first appearance. */
+	readonly kinds: readonly PartKind[];
+	/** Name of the first tool called or answered in the message. */
+	readonly toolName?: string;
+	readonly preview: string;
+	readonly region: RegionName;
+	readonly fate: MessageFate;
+	readonly prune?: PruneMark;
+	readonly isPruneCandidate: boolean;
+	readonly isError: boolean;
+	/** First 1-based source line of the message. */
+	readonly line: number;
+}
+
+/** One category of the gauge's stacked bar, in tokens. */
+export interface GaugeCategory {
+	readonly category: BudgetCategory;
+	readonly tokens: number;
+}
+
+/** The gauge's numbers; every count in tokens, `percentUsed` in percent of `contextWindow`. */
+export interface GaugeView {
+	readonly tokens: number;
+	readonly contextWindow: number;
+	readonly percentUsed: number;
+	readonly source: CountSource;
+	/** ± error of a calibrated count, in percent (0 when exact). */
+	readonly sourceErrorPct: number;
+	readonly encoding: string;
+	/** The agent's own record of its latest request and how far our count is from it, in percent. */
+	readonly recorded?: { readonly tokens: number; readonly errorPct: number };
+	/** R1: automatic compaction starts at this many tokens. */
+	readonly compactionTokens: number;
+	/** C4: the session is rotated at this many tokens. */
+	readonly rotationTokens: number;
+	/** R6: tokens reserved for the summary that replaces the middle. */
+	readonly summaryBudgetTokens: number;
+	readonly categories: readonly GaugeCategory[];
+}
+
+/** What-if settings the region map re-plans with; every field optional, the host fills defaults. */
+export interface WhatIfOptions {
+	readonly strategy?: StrategyName;
+	readonly focus?: string;
+	readonly headMessages?: number;
+	/** Share of the window kept as the protected tail, in [0, 1]. */
+	readonly tailRatio?: number;
+	/** Share of the window at which compaction triggers, in [0, 1]. */
+	readonly triggerRatio?: number;
+}
+
+/** A plan as the region map draws it; `regions`/`fates`/`prune` index the same rows as the transcript view. */
+export interface PlanView {
+	readonly planId: string;
+	readonly strategy: StrategyName;
+	/** The options the plan was made with (defaults filled in). */
+	readonly whatIf: Required<Omit<WhatIfOptions, 'focus'>> & { readonly focus: string };
+	readonly regions: { readonly head: RegionBand; readonly middle: RegionBand; readonly tail: RegionBand };
+	/** One fate per row, in row order. */
+	readonly fates: readonly MessageFate[];
+	/** Prune marks by row index; rows absent here are not candidates. */
+	readonly prune: Readonly<Record<number, PruneMark>>;
+	readonly pruneTokens: {
+		readonly total: number;
+		readonly dedup: number;
+		readonly toolOutput: number;
+		readonly arguments: number;
+	};
+	readonly counts: {
+		readonly kept: number;
+		readonly summarized: number;
+		readonly dropped: number;
+		readonly edited: number;
+	};
+	readonly tokensBefore: number;
+	readonly estimatedTokensAfter: number;
+	readonly compactionTokens: number;
+	readonly summaryBudgetTokens: number;
+	/** R16: why nothing would be compacted, when that is so. */
+	readonly nothingToCompact?: string;
+}
+
+/** Header facts of an open transcript. */
+export interface TranscriptHeader {
+	readonly format: FormatId;
+	readonly model?: string;
+	readonly sessionId?: string;
+	readonly title?: string;
+	readonly file: string;
+	readonly messagesInFile: number;
+}
+
+/** Everything the gauge, region map and message list show for one transcript; no full message texts. */
+export interface TranscriptView {
+	readonly header: TranscriptHeader;
+	readonly gauge: GaugeView;
+	readonly plan: PlanView;
+	readonly rows: readonly MessageRow[];
+	/** Indexes of the largest rows, largest first. */
+	readonly largest: readonly number[];
+}
+
+/** One part of a message in the details pane; `text` is clipped to `maxDetailChars`. */
+export interface PartDetail {
+	readonly kind: PartKind;
+	readonly label: string;
+	readonly text: string;
+	readonly isClipped: boolean;
+}
+
+/** The full content of one row, fetched on demand. */
+export interface MessageDetails {
+	readonly index: number;
+	readonly id: string;
+	readonly role: Role;
+	readonly tokens: number;
+	readonly line: number;
+	readonly timestamp?: string;
+	readonly parts: readonly PartDetail[];
+}
+
+/** One fact the compacted window no longer carries, and where it came from. */
+export interface LostFactView {
+	readonly kind: ArtifactKind;
+	readonly value: string;
+	readonly messageIndex: number;
+	readonly messageId: string;
+	/** Tool name or role that produced it. */
+	readonly source: string;
+	/** 1-based source line of its message, when known. */
+	readonly line?: number;
+}
+
+/** The review panel's content for one compaction result; tokens are whole numbers. */
+export interface ReviewView {
+	readonly planId: string;
+	readonly strategy: StrategyName;
+	readonly focus: string;
+	readonly success: boolean;
+	readonly error?: string;
+	readonly summary: string;
+	/** Tokens of `summary` as the host counted it. */
+	readonly summaryTokens: number;
+	readonly summaryBudgetTokens: number;
+	readonly tokensBefore: number;
+	readonly tokensAfter: number;
+	/** Share freed, in percent. */
+	readonly reductionPercent: number;
+	readonly messagesBefore: number;
+	readonly messagesAfter: number;
+	/** Messages kept, summarised, shrunk by the cheap pass (pruned) and removed without a summary (dropped). */
+	readonly counts: {
+		readonly kept: number;
+		readonly summarized: number;
+		readonly pruned: number;
+		readonly dropped: number;
+	};
+	readonly lostFacts: readonly LostFactView[];
+	/** Share of the changed messages' facts the window kept, in [0, 1]. */
+	readonly retention: number;
+	/** What Apply will write, in words. */
+	readonly applyDescription: string;
+}
+
+/** Longest one-line preview in a row, in characters. */
+export const maxPreviewChars = 120;
+
+/** Longest part text a details reply carries, in characters. */
+export const maxDetailChars = 20_000;

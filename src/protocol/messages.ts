@@ -1,0 +1,113 @@
+/**
+ * Host <-> webview messages of Context Lens: one union per direction, tagged `area/event`.
+ *
+ * How the host must run a webview that speaks this protocol:
+ * - Build the HTML with `renderWebviewHtml` (src/protocol/webviewHtml.ts): a fresh random nonce per render, the
+ *   webview's `cspSource`, `asWebviewUri` of `dist/webview/main.js` as `scriptUri`, and of
+ *   `dist/webview/codicon.css` (id `vscode-codicon-stylesheet`, needed by `<vscode-icon>`) as a style URI.
+ *   The CSP it writes allows only the nonce'd module script and styles/fonts/images from `cspSource`.
+ * - Create the webview with `enableScripts: true` and `localResourceRoots: [dist, media]` (nothing else).
+ * - The webview posts `ready` first; queue every host message until it arrives, then send the current state
+ *   (`transcript/show`, `review/show` or `transcript/empty`). A hidden-then-shown webview posts `ready` again.
+ * - Pass every inbound message through `parseViewToHost`; drop (and log) what it rejects.
+ * - Answer each request (`requestId`) with the reply of the same request id, `ok: false` with a reason on failure.
+ */
+import type {
+	MessageDetails,
+	PlanView,
+	ReviewView,
+	TranscriptView,
+	WhatIfOptions,
+} from '../core/view/viewModel';
+
+/** Which of the three screens a webview page shows; set by the host in the HTML. */
+export type ViewKind = 'gauge' | 'transcript' | 'review';
+
+/** Every view kind, for validation. */
+export const viewKinds: readonly ViewKind[] = Object.freeze(['gauge', 'transcript', 'review']);
+
+/** Host commands a webview button may ask for (no arguments). */
+export type ViewCommand = 'compress' | 'refresh' | 'openSettings' | 'openTranscriptView' | 'openReview';
+
+/** Every view command, for validation. */
+export const viewCommands: readonly ViewCommand[] = Object.freeze([
+	'compress',
+	'refresh',
+	'openSettings',
+	'openTranscriptView',
+	'openReview',
+]);
+
+/** Outcome of a request: the value, or why there is none (a sentence a person can act on). */
+export type Reply<T> =
+	{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** Messages the webview posts to the host. */
+export type ViewToHost =
+	/** First message of every page load; the host answers with the current state. */
+	| { readonly type: 'ready'; readonly view: ViewKind }
+	/** Re-plan with what-if settings; answered by `plan/result`. Nothing is written. */
+	| {
+			readonly type: 'plan/request';
+			readonly requestId: number;
+			readonly transcriptId: string;
+			readonly whatIf: WhatIfOptions;
+	  }
+	/** Full content of one row; answered by `message/details`. */
+	| {
+			readonly type: 'message/details';
+			readonly requestId: number;
+			readonly transcriptId: string;
+			readonly index: number;
+	  }
+	/** Open the transcript file at a message's source line. */
+	| { readonly type: 'message/reveal'; readonly transcriptId: string; readonly index: number }
+	/** Token count of an edited summary; answered by `summary/count`. */
+	| { readonly type: 'summary/count'; readonly requestId: number; readonly text: string }
+	/** Apply the reviewed compaction with this (possibly edited) summary. */
+	| { readonly type: 'summary/accept'; readonly planId: string; readonly editedSummary: string }
+	/** Throw the reviewed compaction away. */
+	| { readonly type: 'summary/discard'; readonly planId: string }
+	/** Show the before/after diff of the reviewed compaction with this summary. */
+	| { readonly type: 'summary/openDiff'; readonly planId: string; readonly editedSummary: string }
+	/** Compact again with another focus. */
+	| { readonly type: 'summary/rerun'; readonly planId: string; readonly focus: string }
+	/** Run a host command. */
+	| { readonly type: 'command/run'; readonly command: ViewCommand }
+	/** An unexpected error inside the webview, for the host's log. */
+	| { readonly type: 'log/error'; readonly message: string };
+
+/** Messages the host posts to the webview. */
+export type HostToView =
+	/** The transcript to show (gauge, region map, list); `transcriptId` names it in later requests. */
+	| { readonly type: 'transcript/show'; readonly transcriptId: string; readonly view: TranscriptView }
+	/** No transcript is open; `message` says how to open one. */
+	| { readonly type: 'transcript/empty'; readonly message: string }
+	/** Reply to `plan/request`. */
+	| { readonly type: 'plan/result'; readonly requestId: number; readonly result: Reply<PlanView> }
+	/** Reply to `message/details`. */
+	| { readonly type: 'message/details'; readonly requestId: number; readonly result: Reply<MessageDetails> }
+	/** A compaction result to review (of transcript `transcriptId`); replaces any review shown. */
+	| { readonly type: 'review/show'; readonly transcriptId: string; readonly review: ReviewView }
+	/** Reply to `summary/count`, in tokens. */
+	| { readonly type: 'summary/count'; readonly requestId: number; readonly result: Reply<number> }
+	/** The review was applied, discarded or failed; `message` says what happened (and where a file was written). */
+	| {
+			readonly type: 'review/done';
+			readonly planId: string;
+			readonly outcome: 'applied' | 'discarded' | 'failed';
+			readonly message: string;
+	  }
+	/** Host is working (re-planning, summarising); `busy: false` ends it. */
+	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string };
+
+/** Tag of a view-to-host message. */
+export type ViewToHostType = ViewToHost['type'];
+
+/** Tag of a host-to-view message. */
+export type HostToViewType = HostToView['type'];
+
+/** Ends an exhaustive switch: a compile error when a case is missing, a thrown bug at run time. */
+export function assertNever(value: never): never {
+	throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

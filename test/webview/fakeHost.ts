@@ -1,0 +1,96 @@
+import { planCompaction } from '../../src/core/compaction/planCompaction';
+import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
+import type { ReviewView } from '../../src/core/view/viewModel';
+import type { HostToView, ViewToHost } from '../../src/protocol/messages';
+import { parseViewToHost } from '../../src/protocol/parseViewToHost';
+import type { ViewSession } from '../core/view/viewPipeline';
+import { whatIfOptions } from '../core/view/viewPipeline';
+import type { WebviewPage } from './harness';
+
+/** What the fake host shows and how it answers; it answers with the real core, as the extension host would. */
+export interface FakeHostOptions {
+	readonly transcriptId: string;
+	readonly session?: ViewSession;
+	readonly review?: ReviewView;
+	/** Held back to test waiting states; replies are sent when `release` is called. */
+	readonly isManual?: boolean;
+}
+
+/** A stand-in for the extension host: validates every inbound message with `parseViewToHost`, answers requests. */
+export class FakeHost {
+	readonly received: ViewToHost[] = [];
+	readonly rejected: unknown[] = [];
+	private readonly held: (() => Promise<void>)[] = [];
+
+	constructor(private readonly options: FakeHostOptions) {}
+
+	/** The `onPost` callback for `openWebview`. */
+	readonly onPost = (raw: unknown, view: WebviewPage): void => {
+		const message = parseViewToHost(raw);
+		if (message === undefined) {
+			this.rejected.push(raw);
+			return;
+		}
+		this.received.push(message);
+		const reply = this.replyTo(message);
+		if (reply === undefined) return;
+		const send = (): Promise<void> => view.send(reply);
+		if (this.options.isManual === true) this.held.push(send);
+		else void send();
+	};
+
+	/** Sends the replies held back so far. */
+	async release(): Promise<void> {
+		for (const send of this.held.splice(0)) await send();
+	}
+
+	private replyTo(message: ViewToHost): HostToView | undefined {
+		const { session, review, transcriptId } = this.options;
+		switch (message.type) {
+			case 'ready':
+				if (message.view === 'review')
+					return review !== undefined
+						? { type: 'review/show', transcriptId, review }
+						: { type: 'transcript/empty', message: 'Nothing to review.' };
+				return session !== undefined
+					? { type: 'transcript/show', transcriptId, view: session.view }
+					: { type: 'transcript/empty', message: 'Open a transcript to see its context window.' };
+			case 'plan/request': {
+				if (session === undefined || message.transcriptId !== transcriptId)
+					return {
+						type: 'plan/result',
+						requestId: message.requestId,
+						result: { ok: false, reason: 'No such transcript.' },
+					};
+				const plan = planCompaction(
+					session.transcript,
+					whatIfOptions(session.counter, session.contextWindow, message.whatIf),
+				);
+				return {
+					type: 'plan/result',
+					requestId: message.requestId,
+					result: { ok: true, value: buildPlanView(plan) },
+				};
+			}
+			case 'message/details': {
+				const tokens = session?.view.rows[message.index]?.tokens ?? 0;
+				const details =
+					session !== undefined ? buildMessageDetails(session.transcript, message.index, tokens) : undefined;
+				return {
+					type: 'message/details',
+					requestId: message.requestId,
+					result:
+						details !== undefined ? { ok: true, value: details } : { ok: false, reason: 'No such message.' },
+				};
+			}
+			case 'summary/count':
+				return {
+					type: 'summary/count',
+					requestId: message.requestId,
+					result: { ok: true, value: session?.counter.countText(message.text) ?? 0 },
+				};
+			default:
+				return undefined;
+		}
+	}
+}

@@ -1,0 +1,401 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import { LitElement, css, html, nothing } from 'lit';
+import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../src/core/view/viewModel';
+import type { HostToView, ViewKind } from '../../src/protocol/messages';
+import { assertNever, viewKinds } from '../../src/protocol/messages';
+import { codiconLink } from '../codicons';
+import { formatShort } from '../format';
+import type { HostBridge } from '../hostBridge';
+import { baseStyles } from '../styles';
+import type { ListFilter } from '../listFilter';
+import type { DetailsRequest, MessageList } from './message-list';
+import './message-list';
+import type { MessageSelectDetail } from './region-map';
+import './region-map';
+import type { ReviewAction, SummaryCount, SummaryReview } from './summary-review';
+import './summary-review';
+import './token-gauge';
+import './what-if-controls';
+
+/** UI state kept across hiding and showing the view (through the webview's getState/setState). */
+export interface SavedUiState {
+	readonly filter?: ListFilter;
+	readonly selected?: number;
+	readonly draft?: { readonly planId: string; readonly text: string };
+}
+
+/** Wait after the last summary edit before asking the host for an exact count, in milliseconds. */
+export const countDebounceMs = 300;
+
+function isSavedUiState(value: unknown): value is SavedUiState {
+	return typeof value === 'object' && value !== null;
+}
+
+/** The page root: talks to the host through the bridge and lays out the gauge, transcript or review screen. */
+export class AppShell extends LitElement {
+	static override properties = {
+		view: { type: String },
+		transcriptId: { state: true },
+		transcript: { state: true },
+		plan: { state: true },
+		review: { state: true },
+		emptyMessage: { state: true },
+		busyLabel: { state: true },
+		planError: { state: true },
+	};
+
+	static override styles = [
+		baseStyles,
+		css`
+			:host {
+				display: block;
+				padding: 8px 12px 16px;
+			}
+			section + section {
+				margin-top: 12px;
+			}
+			.buttons {
+				display: flex;
+				flex-wrap: wrap;
+				gap: 8px;
+				margin: 10px 0;
+			}
+			.busy {
+				display: flex;
+				gap: 6px;
+				align-items: center;
+			}
+			.largest {
+				margin: 4px 0 0;
+				padding: 0;
+				list-style: none;
+			}
+			.largest button.link {
+				display: block;
+				max-width: 100%;
+				overflow: hidden;
+				text-overflow: ellipsis;
+				white-space: nowrap;
+			}
+			.error {
+				color: var(--vscode-errorForeground);
+			}
+			h3 {
+				font-size: 1em;
+				font-weight: 600;
+				margin: 10px 0 4px;
+			}
+		`,
+	];
+
+	view: ViewKind = 'gauge';
+	transcriptId = '';
+	transcript: TranscriptView | undefined;
+	plan: PlanView | undefined;
+	review: ReviewView | undefined;
+	emptyMessage = '';
+	busyLabel = '';
+	planError = '';
+
+	private bridge: HostBridge | undefined;
+	private saved: SavedUiState = {};
+	private countTimer: ReturnType<typeof setTimeout> | undefined;
+	private planSequence = 0;
+
+	/** Connects to the host: restores saved UI state, listens, and posts `ready`. Call once. */
+	connect(bridge: HostBridge): void {
+		this.bridge = bridge;
+		const state = bridge.loadState();
+		this.saved = isSavedUiState(state) ? state : {};
+		bridge.onMessage((message) => this.receive(message));
+		const attribute = this.getAttribute('view');
+		this.view = viewKinds.find((k) => k === attribute) ?? 'gauge';
+		bridge.announceReady(this.view);
+	}
+
+	private receive(message: HostToView): void {
+		switch (message.type) {
+			case 'transcript/show':
+				this.transcriptId = message.transcriptId;
+				this.transcript = message.view;
+				this.plan = message.view.plan;
+				this.emptyMessage = '';
+				this.planError = '';
+				void this.restoreSelection();
+				break;
+			case 'transcript/empty':
+				this.transcript = undefined;
+				this.plan = undefined;
+				this.emptyMessage = message.message;
+				break;
+			case 'review/show':
+				this.transcriptId = message.transcriptId;
+				this.review = message.review;
+				void this.restoreDraft(message.review);
+				break;
+			case 'review/done': {
+				const review = this.reviewElement();
+				if (review !== null && this.review?.planId === message.planId)
+					review.done = { outcome: message.outcome, message: message.message };
+				if (message.outcome !== 'failed') {
+					const { draft: _applied, ...rest } = this.saved;
+					this.save(rest);
+				}
+				break;
+			}
+			case 'host/busy':
+				this.busyLabel = message.busy ? message.label : '';
+				break;
+			case 'plan/result':
+			case 'message/details':
+			case 'summary/count':
+				// Replies are routed to their request by the bridge; one arriving here is stale.
+				break;
+			default:
+				assertNever(message);
+		}
+	}
+
+	override render(): unknown {
+		return html`${codiconLink()}
+		${
+			this.busyLabel !== ''
+				? html`<div class="busy" role="status">
+						<vscode-progress-ring></vscode-progress-ring>${this.busyLabel}
+					</div>`
+				: nothing
+		}
+		${this.renderView()}`;
+	}
+
+	private renderView(): unknown {
+		switch (this.view) {
+			case 'review':
+				return html`<cl-summary-review
+					.review=${this.review}
+					@review-action=${this.onReviewAction}
+				></cl-summary-review>`;
+			case 'gauge':
+			case 'transcript':
+				return this.renderTranscript();
+			default:
+				return assertNever(this.view);
+		}
+	}
+
+	private renderTranscript(): unknown {
+		const t = this.transcript;
+		if (t === undefined) {
+			return html`<p class="muted" role="status">${this.emptyMessage || 'Waiting for a transcript…'}</p>`;
+		}
+		const isEditor = this.view === 'transcript';
+		return html`
+			<section aria-label="Token budget">
+				<cl-token-gauge .gauge=${t.gauge} .header=${t.header}></cl-token-gauge>
+			</section>
+			<section aria-label="Region map">
+				${
+					isEditor
+						? html`<cl-what-if-controls
+								.value=${this.plan?.whatIf ?? t.plan.whatIf}
+								@whatif-change=${this.onWhatIf}
+							></cl-what-if-controls>`
+						: nothing
+				}
+				<cl-region-map .rows=${t.rows} .plan=${this.plan} @message-select=${this.onMapSelect}></cl-region-map>
+				${this.planError !== '' ? html`<p class="error" role="alert">${this.planError}</p>` : nothing}
+				${this.plan?.nothingToCompact !== undefined ? html`<p class="muted">${this.plan.nothingToCompact}</p>` : nothing}
+			</section>
+			${
+				isEditor
+					? html`<section aria-label="Messages">
+							<cl-message-list
+								.rows=${t.rows}
+								.plan=${this.plan}
+								.filter=${this.saved.filter ?? { role: '', kind: '', search: '' }}
+								@details-request=${this.onDetailsRequest}
+								@message-reveal=${this.onReveal}
+								@filter-change=${this.onFilter}
+							></cl-message-list>
+						</section>`
+					: this.renderSidebarExtras(t)
+			}
+		`;
+	}
+
+	private renderSidebarExtras(t: TranscriptView): unknown {
+		return html`<div class="buttons">
+				<vscode-button
+					icon="fold"
+					@click=${() => this.bridge?.post({ type: 'command/run', command: 'compress' })}
+					>Compress…</vscode-button
+				>
+				<vscode-button
+					secondary
+					icon="list-flat"
+					@click=${() => this.bridge?.post({ type: 'command/run', command: 'openTranscriptView' })}
+					>Open transcript</vscode-button
+				>
+			</div>
+			${
+				t.largest.length > 0
+					? html`<h3 id="largest-heading">Largest</h3>
+							<ul class="largest" aria-labelledby="largest-heading">
+								${t.largest.map((i) => {
+									const row = t.rows[i];
+									if (row === undefined) return nothing;
+									const label = `${row.toolName ?? row.role} ${formatShort(row.tokens)} · ${row.preview}`;
+									return html`<li>
+										<button class="link" title=${label} @click=${() => this.reveal(i)}>${label}</button>
+									</li>`;
+								})}
+							</ul>`
+					: nothing
+			}`;
+	}
+
+	private listElement(): MessageList | null {
+		return this.renderRoot.querySelector('cl-message-list');
+	}
+
+	private reviewElement(): SummaryReview | null {
+		return this.renderRoot.querySelector('cl-summary-review');
+	}
+
+	private reveal(index: number): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({ type: 'message/reveal', transcriptId: this.transcriptId, index });
+	}
+
+	private save(state: SavedUiState): void {
+		this.saved = state;
+		this.bridge?.saveState(state);
+	}
+
+	private async restoreSelection(): Promise<void> {
+		const selected = this.saved.selected;
+		if (selected === undefined || selected < 0 || this.view !== 'transcript') return;
+		await this.updateComplete;
+		// A restored selection the restored filter hides keeps the filter: the person set both.
+		await this.showDetails(selected, true);
+	}
+
+	private async restoreDraft(review: ReviewView): Promise<void> {
+		await this.updateComplete;
+		const element = this.reviewElement();
+		if (element === null) return;
+		await element.updateComplete;
+		const draft = this.saved.draft;
+		if (draft !== undefined && draft.planId === review.planId && draft.text !== review.summary) {
+			element.draft = draft.text;
+			this.requestCount(draft.text);
+		}
+	}
+
+	private async showDetails(index: number, keepFilter = false): Promise<void> {
+		const list = this.listElement();
+		const bridge = this.bridge;
+		if (list === null || bridge === undefined) return;
+		list.selected = index;
+		list.details = undefined;
+		list.detailsError = undefined;
+		this.save({ ...this.saved, selected: index });
+		if (index < 0) return;
+		await list.scrollToIndex(index, keepFilter);
+		const reply = await bridge.request<'message/details'>({
+			type: 'message/details',
+			transcriptId: this.transcriptId,
+			index,
+		});
+		if (list.selected !== index) return;
+		if (reply.ok) list.details = reply.value;
+		else list.detailsError = reply.reason;
+	}
+
+	private onMapSelect(event: CustomEvent<MessageSelectDetail>): void {
+		if (this.view === 'transcript') void this.showDetails(event.detail.index);
+		else this.reveal(event.detail.index);
+	}
+
+	private onDetailsRequest(event: CustomEvent<DetailsRequest>): void {
+		void this.showDetails(event.detail.index);
+	}
+
+	private onReveal(event: CustomEvent<{ index: number }>): void {
+		this.reveal(event.detail.index);
+	}
+
+	private onFilter(event: CustomEvent<ListFilter>): void {
+		this.save({ ...this.saved, filter: event.detail });
+	}
+
+	private async onWhatIf(event: CustomEvent<WhatIfOptions>): Promise<void> {
+		const bridge = this.bridge;
+		if (bridge === undefined || this.transcriptId === '') return;
+		const sequence = ++this.planSequence;
+		const reply = await bridge.request<'plan/request'>({
+			type: 'plan/request',
+			transcriptId: this.transcriptId,
+			whatIf: event.detail,
+		});
+		// A slower reply to an older what-if must not overwrite a newer plan.
+		if (sequence !== this.planSequence) return;
+		if (reply.ok) {
+			this.plan = reply.value;
+			this.planError = '';
+		} else {
+			this.planError = reply.reason;
+		}
+	}
+
+	private onReviewAction(event: CustomEvent<ReviewAction>): void {
+		const review = this.review;
+		const bridge = this.bridge;
+		if (review === undefined || bridge === undefined) return;
+		const detail = event.detail;
+		switch (detail.action) {
+			case 'edit':
+				this.save({ ...this.saved, draft: { planId: review.planId, text: detail.text } });
+				this.requestCount(detail.text);
+				break;
+			case 'apply':
+				bridge.post({ type: 'summary/accept', planId: review.planId, editedSummary: detail.text });
+				break;
+			case 'discard':
+				bridge.post({ type: 'summary/discard', planId: review.planId });
+				break;
+			case 'diff':
+				bridge.post({ type: 'summary/openDiff', planId: review.planId, editedSummary: detail.text });
+				break;
+			case 'rerun':
+				bridge.post({ type: 'summary/rerun', planId: review.planId, focus: detail.focus });
+				break;
+			case 'reveal':
+				this.reveal(detail.index);
+				break;
+			default:
+				assertNever(detail);
+		}
+	}
+
+	private requestCount(text: string): void {
+		const element = this.reviewElement();
+		if (element === null) return;
+		element.count = { tokens: Math.ceil(text.length / 4), isEstimate: true } satisfies SummaryCount;
+		clearTimeout(this.countTimer);
+		this.countTimer = setTimeout(() => {
+			void this.bridge?.request<'summary/count'>({ type: 'summary/count', text }).then((reply) => {
+				if (reply.ok && element.draft === text) element.count = { tokens: reply.value, isEstimate: false };
+			});
+		}, countDebounceMs);
+	}
+}
+
+customElements.define('cl-app-shell', AppShell);
+
+declare global {
+	interface HTMLElementTagNameMap {
+		'cl-app-shell': AppShell;
+	}
+}
