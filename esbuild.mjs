@@ -1,6 +1,7 @@
 // Bundles: extension (node, cjs, vscode external), token worker, webview (browser, esm), cli (node).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { copyWebviewAssets, webviewBuildOptions } from './webview/build.mjs';
 
 const isProduction = process.argv.includes('--production');
 const isWatch = process.argv.includes('--watch');
@@ -26,25 +27,16 @@ const nodeTargets = [
 	...t,
 }));
 
-const webviewTargets = existsSync('webview/main.ts')
-	? [
-			{
-				...common,
-				entryPoints: ['webview/main.ts'],
-				outfile: 'dist/webview/main.js',
-				platform: 'browser',
-				format: 'esm',
-				target: 'es2022',
-			},
-		]
-	: [];
+const webviewTargets = existsSync('webview/main.ts') ? [webviewBuildOptions(isProduction)] : [];
 
 const targets = [...nodeTargets, ...webviewTargets].filter((t) => existsSync(t.entryPoints[0]));
 
 if (isWatch) {
 	const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
 	await Promise.all(contexts.map((c) => c.watch()));
+	if (webviewTargets.length > 0) copyWebviewAssets();
 	console.log(`esbuild: watching ${targets.length} bundles`);
 } else {
 	await Promise.all(targets.map((t) => esbuild.build(t)));
+	if (webviewTargets.length > 0) copyWebviewAssets();
 }

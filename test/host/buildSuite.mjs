@@ -21,6 +21,7 @@ await esbuild.build({
 	outdir,
 	bundle: true,
 	platform: 'node',
+	mainFields: ['module', 'main'],
 	format: 'cjs',
 	target: 'node20',
 	sourcemap: 'inline',

@@ -1,17 +1,25 @@
 // Runs one extension test suite in a real VS Code extension host (TESTING.md): the VS Code server bundled in the
 // cached code-server, on Node 24, with the workbench open in headless Debian chromium. Invoked through codeShim.sh,
-// which @vscode/test-electron's runTests({ vscodeExecutablePath }) launches like a VS Code executable.
+// which @vscode/test-electron's runTests({ vscodeExecutablePath }) launches like a VS Code executable. With
+// --install-vsix=FILE the server's own CLI first installs that package into the scratch extensions folder and the
+// suite runs against the installed copy, a probe extension standing in as the development folder.
 // Exit: 0 suite passed, 1 suite failed, 2 usage or missing toolchain, 3 server died, 4 timeout, 5 page crashed,
-// 6 runner error, 130/143 interrupted.
+// 6 runner error, 7 the VSIX did not install, 130/143 interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readHostToolchain } from './hostToolchain';
-import { hostLogsEnvName, parseRunnerArgs, workbenchUrl, type RunnerOptions } from './runnerOptions';
+import {
+	hostLogsEnvName,
+	installedExtensionsDirEnvName,
+	parseRunnerArgs,
+	workbenchUrl,
+	type RunnerOptions,
+} from './runnerOptions';
 
 const startedAt = Date.now();
 const say = (message: string): void => {
@@ -44,6 +52,7 @@ const quietLogLines = new RegExp(
 );
 
 let server: ChildProcess | undefined;
+let installer: ChildProcess | undefined;
 let browser: Browser | undefined;
 let scratch: string | undefined;
 let isFinishing = false;
@@ -124,6 +133,7 @@ async function finish(code: number, why: string): Promise<never> {
 	} catch {
 		// A crashed browser cannot be closed; its process is gone with it.
 	}
+	installer?.kill('SIGKILL');
 	if (server !== undefined) await stopServer(server);
 	if (scratch !== undefined) {
 		if (keepScratch) say(`kept scratch folder ${scratch}`);
@@ -132,11 +142,98 @@ async function finish(code: number, why: string): Promise<never> {
 	process.exit(code);
 }
 
+/** The server's scratch data, user data and extensions folders; the installing CLI and the server share them. */
+function serverDirArgs(root: string): string[] {
+	return [
+		'--server-data-dir',
+		join(root, 'server-data'),
+		'--user-data-dir',
+		join(root, 'user-data'),
+		'--extensions-dir',
+		join(root, 'extensions'),
+	];
+}
+
+/** Scratch environment for the server and its CLI, with the marketplace turned off. */
+function serverEnv(root: string): NodeJS.ProcessEnv {
+	const env = scratchEnv(root);
+	// An empty gallery turns the marketplace off, so the server never reaches past loopback for extensions.
+	env['EXTENSIONS_GALLERY'] = '{}';
+	return env;
+}
+
+/**
+ * Installs a VSIX into the scratch extensions folder with the server's own CLI (`server-main.js
+ * --install-extension`, what `code-server --install-extension` runs) and lists `id version` of each extension the
+ * folder then holds, or says why not: the CLI failed (it exits 1 on a missing or corrupt VSIX) or installed nothing.
+ */
+async function installVsix(
+	serverNode: string,
+	serverMain: string,
+	root: string,
+	vsix: string,
+): Promise<{ ok: true; installed: string[] } | { ok: false; reason: string }> {
+	const args = [
+		serverMain,
+		'--install-extension',
+		vsix,
+		...serverDirArgs(root),
+		'--accept-server-license-terms',
+		'--disable-telemetry',
+	];
+	const child = spawn(serverNode, args, { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv(root) });
+	installer = child;
+	let output = '';
+	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	const code = await new Promise<number | string>((done) => {
+		child.once('error', (error) => done(error.message));
+		child.once('close', (exitCode, signal) => done(exitCode ?? signal ?? 'unknown'));
+	});
+	installer = undefined;
+	writeFileSync(join(root, 'install.log'), output);
+	const tail = output.trimEnd().split('\n').slice(-15).join('\n');
+	if (code !== 0) return { ok: false, reason: `installing ${vsix} failed (${code}):\n${tail}` };
+	let installed: string[];
+	try {
+		// The extensions folder's own index, which the server reads at start-up.
+		const index = JSON.parse(readFileSync(join(root, 'extensions', 'extensions.json'), 'utf8')) as {
+			identifier?: { id?: string };
+			version?: string;
+		}[];
+		installed = index.map((entry) => `${entry.identifier?.id ?? '?'} ${entry.version ?? '?'}`);
+	} catch (error) {
+		return { ok: false, reason: `no readable extensions.json after installing ${vsix}: ${String(error)}` };
+	}
+	if (installed.length === 0) return { ok: false, reason: `installing ${vsix} left no extension:\n${tail}` };
+	return { ok: true, installed };
+}
+
+/**
+ * The workbench hands extensionTestsPath to the extension host only in an extension development window, so an
+ * installed-VSIX run needs some development folder: this one holds an empty extension with no code and an id of
+ * its own, which neither shadows nor replaces the installed extension under test.
+ */
+function writeProbeExtension(root: string): string {
+	const dir = join(root, 'probe-extension');
+	mkdirSync(dir, { recursive: true });
+	const manifest = {
+		name: 'installed-vsix-probe',
+		publisher: 'context-lens-test',
+		version: '0.0.0',
+		description: 'Empty development extension that lets the workbench run the host suite.',
+		engines: { vscode: '*' },
+	};
+	writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, '\t')}\n`);
+	return dir;
+}
+
 async function startServer(
 	serverNode: string,
 	serverMain: string,
 	root: string,
 	port: number,
+	extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<ChildProcess> {
 	const args = [
 		serverMain,
@@ -150,16 +247,9 @@ async function startServer(
 		'--enable-smoke-test-driver',
 		'--disable-telemetry',
 		'--disable-workspace-trust',
-		'--server-data-dir',
-		join(root, 'server-data'),
-		'--user-data-dir',
-		join(root, 'user-data'),
-		'--extensions-dir',
-		join(root, 'extensions'),
+		...serverDirArgs(root),
 	];
-	const env = scratchEnv(root);
-	// An empty gallery turns the marketplace off, so the server never reaches past loopback for extensions.
-	env['EXTENSIONS_GALLERY'] = '{}';
+	const env: NodeJS.ProcessEnv = { ...serverEnv(root), ...extraEnv };
 	// Lets host tests read what the extension logged: <logs>/<session>/exthost<n>/<extension id>/<channel>.log.
 	env[hostLogsEnvName] = join(root, 'user-data', 'logs');
 	// detached: the server leads its own process group, so stopServer can end its children with it.
@@ -198,6 +288,7 @@ async function confineToLoopback(page: Page): Promise<void> {
 async function openWorkbench(
 	page: Page,
 	options: RunnerOptions,
+	extensionDevelopmentPath: string,
 	port: number,
 	workspace: string,
 ): Promise<void> {
@@ -224,7 +315,7 @@ async function openWorkbench(
 		}
 		await finish(exitCode === 0 ? 0 : 1, `the suite finished with code ${exitCode}`);
 	});
-	const url = workbenchUrl(port, workspace, options);
+	const url = workbenchUrl(port, workspace, { ...options, extensionDevelopmentPath });
 	say(`opening the workbench at ${url.slice(0, url.indexOf('?'))} with folder ${workspace}`);
 	await page.goto(url);
 }
@@ -247,9 +338,25 @@ async function main(): Promise<void> {
 	const workspace = options.workspace ?? join(scratch, 'workspace');
 	mkdirSync(workspace, { recursive: true });
 
+	let developmentPath = options.extensionDevelopmentPath;
+	const serverExtraEnv: Record<string, string> = {};
+	if (options.installVsix !== undefined) {
+		const installStartedAt = Date.now();
+		say(`installing ${options.installVsix} with the server's --install-extension`);
+		const result = await installVsix(toolchain.node, toolchain.serverMain, scratch, options.installVsix);
+		if (!result.ok) return finish(7, result.reason);
+		const seconds = ((Date.now() - installStartedAt) / 1000).toFixed(1);
+		say(`installed ${result.installed.join(', ')} in ${seconds}s`);
+		developmentPath = writeProbeExtension(scratch);
+		// Lets the installed-VSIX tests check that the extension really runs from there, not from the repository.
+		serverExtraEnv[installedExtensionsDirEnvName] = join(scratch, 'extensions');
+	}
+	// parseRunnerArgs requires one of the two, so this is only a guard.
+	if (developmentPath === undefined) return finish(2, 'neither an extension development path nor a VSIX');
+
 	const port = await freePort();
 	say(`starting VS Code server ${toolchain.vscodeVersion} (${toolchain.nodeVersion}) on 127.0.0.1:${port}`);
-	server = await startServer(toolchain.node, toolchain.serverMain, scratch, port);
+	server = await startServer(toolchain.node, toolchain.serverMain, scratch, port, serverExtraEnv);
 	say('server ready; launching chromium');
 	browser = await chromium.launch({
 		executablePath: toolchain.chromium,
@@ -264,7 +371,7 @@ async function main(): Promise<void> {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	const page = await context.newPage();
 	await confineToLoopback(page);
-	await openWorkbench(page, options, port, workspace);
+	await openWorkbench(page, options, developmentPath, port, workspace);
 }
 
 process.on('SIGINT', () => void finish(130, 'interrupted'));

@@ -1,8 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 
-/** What one host run needs: absolute paths, a whole-run timeout in milliseconds, and diagnostics switches. */
+/**
+ * What one host run needs: absolute paths, a whole-run timeout in milliseconds, and diagnostics switches. Exactly
+ * one of extensionDevelopmentPath and installVsix is set: with installVsix the runner installs that package into
+ * the scratch extensions folder and runs the suite against the installed extension instead of a development folder.
+ */
 export interface RunnerOptions {
-	readonly extensionDevelopmentPath: string;
+	readonly extensionDevelopmentPath: string | undefined;
+	readonly installVsix?: string;
 	readonly extensionTestsPath: string;
 	readonly workspace: string | undefined;
 	readonly screenshot: string | undefined;
@@ -18,14 +23,29 @@ export type RunnerOptionsResult = { ok: true; options: RunnerOptions } | { ok: f
 /** Environment variable naming the server's logs folder, set for the extension host and read by host tests. */
 export const hostLogsEnvName = 'CONTEXT_LENS_HOST_LOGS_DIR';
 
+/** Environment variable naming the scratch extensions folder the VSIX was installed into (--install-vsix only). */
+export const installedExtensionsDirEnvName = 'CONTEXT_LENS_INSTALLED_EXTENSIONS_DIR';
+
+/**
+ * Environment variable selecting which bundled host tests the suite runs: comma-separated file names of
+ * .test-output/host/suite/, `*` matching any characters (e.g. `installed.test.js`). Unset: every development test.
+ */
+export const hostTestFilesEnvName = 'CONTEXT_LENS_HOST_TEST_FILES';
+
 /** Default whole-run limit: server start, workbench load and the suite together. */
 export const defaultTimeoutMs = 180_000;
 
 const usage =
-	'usage: runVscodeTests --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [WORKSPACE]' +
-	' [--screenshot=PNG] [--timeout=SECONDS] [--disable-extensions] [--verbose] [--keep-scratch]';
+	'usage: runVscodeTests (--extensionDevelopmentPath=DIR | --install-vsix=VSIX) --extensionTestsPath=FILE' +
+	' [WORKSPACE] [--screenshot=PNG] [--timeout=SECONDS] [--disable-extensions] [--verbose] [--keep-scratch]';
 
-const valueFlags = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'screenshot', 'timeout']);
+const valueFlags = new Set([
+	'extensionDevelopmentPath',
+	'extensionTestsPath',
+	'install-vsix',
+	'screenshot',
+	'timeout',
+]);
 
 /**
  * Reads the Electron-style command line that @vscode/test-electron's runTests builds (flags as `--name=value`,
@@ -55,7 +75,18 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string = process.c
 	}
 	const devPath = values.get('extensionDevelopmentPath');
 	const testsPath = values.get('extensionTestsPath');
-	if (devPath === undefined || devPath === '')
+	const vsix = values.get('install-vsix');
+	if (vsix !== undefined) {
+		if (vsix === '') return { ok: false, reason: `--install-vsix needs a value; ${usage}` };
+		// A development folder of the same id would shadow the installed copy; --disable-extensions would turn it off.
+		if (devPath !== undefined)
+			return {
+				ok: false,
+				reason: `--install-vsix runs the installed extension; drop --extensionDevelopmentPath`,
+			};
+		if (switches.has('disable-extensions'))
+			return { ok: false, reason: '--install-vsix cannot be combined with --disable-extensions' };
+	} else if (devPath === undefined || devPath === '')
 		return { ok: false, reason: `missing --extensionDevelopmentPath; ${usage}` };
 	if (testsPath === undefined || testsPath === '')
 		return { ok: false, reason: `missing --extensionTestsPath; ${usage}` };
@@ -73,7 +104,8 @@ export function parseRunnerArgs(argv: readonly string[], cwd: string = process.c
 	return {
 		ok: true,
 		options: {
-			extensionDevelopmentPath: absolute(devPath),
+			extensionDevelopmentPath: devPath === undefined ? undefined : absolute(devPath),
+			...(vsix === undefined ? {} : { installVsix: absolute(vsix) }),
 			extensionTestsPath: absolute(testsPath),
 			workspace: workspace === undefined ? undefined : absolute(workspace),
 			screenshot: screenshot === undefined ? undefined : absolute(screenshot),
@@ -97,10 +129,11 @@ export function remoteUri(authority: string, absolutePath: string): string {
 export function workbenchUrl(
 	port: number,
 	workspace: string,
-	options: Pick<
-		RunnerOptions,
-		'extensionDevelopmentPath' | 'extensionTestsPath' | 'shouldDisableOtherExtensions'
-	>,
+	options: {
+		readonly extensionDevelopmentPath: string;
+		readonly extensionTestsPath: string;
+		readonly shouldDisableOtherExtensions: boolean;
+	},
 ): string {
 	const authority = `127.0.0.1:${port}`;
 	const payload: [string, string][] = [

@@ -30,6 +30,17 @@ function channelLogFiles(logsDir: string): string[] {
 }
 
 describe('activation', () => {
+	// Runs first (file order), before any test triggers the extension.
+	it('is lazy: not active before a command, view or editor triggers it', () => {
+		const extension = contextLens();
+		assert.equal(extension.isActive, false);
+		const events = (extension.packageJSON as { activationEvents?: string[] }).activationEvents ?? [];
+		assert.ok(
+			!events.includes('*') && !events.includes('onStartupFinished'),
+			`eager activation events: ${events.join(', ')}`,
+		);
+	});
+
 	it('is loaded from the development folder under its manifest id', () => {
 		const extension = contextLens();
 		assert.equal(extension.id, extensionId);

@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import { analyzeBudget } from '../core/budget/analyzeBudget';
+import { handoffPrefix } from '../core/compaction/handoff';
+import { readTranscriptFile } from '../core/io/readTranscriptFile';
+import { messagesInWindow } from '../core/transcript/model';
+import { formatReadFailure } from '../core/transcript/readTranscript';
+import { readSettings } from './adapters/settings';
+import { registerContextParticipant } from './chat/contextParticipant';
+import type { ExtensionServices } from './commands/extensionServices';
+import { registerCommands } from './commands/registerCommands';
+import { transcriptEditorViewType } from './commands/transcriptCommands';
+import { TranscriptEditorProvider } from './editors/transcriptEditor';
+import { ReviewStore } from './review/pendingReviews';
+import { ReviewDocumentProvider, reviewScheme } from './review/reviewDocuments';
+import { ReviewPanels, reviewPanelViewType } from './review/reviewPanels';
+import { ReviewService } from './review/reviewService';
+import { followActiveEditor } from './sessions/activeTranscriptFollower';
+import { notifyThresholdCrossings } from './sessions/thresholdNotifier';
+import { TranscriptTracker } from './sessions/transcriptTracker';
+import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeView';
+import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
+import { TranscriptStatusBar } from './views/statusBar';
+import { formatStatusText } from './views/statusText';
+
+/** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
+export interface TranscriptProbe {
+	readonly ok: boolean;
+	readonly message?: string;
+	readonly format?: string;
+	readonly tokens?: number;
+	readonly contextWindow?: number;
+	/** The status text these numbers should produce. */
+	readonly statusText?: string;
+	readonly windowMessages?: number;
+	/** Window messages that are a summary: flagged so, or carrying the handoff text (R11) merged into a turn (R13). */
+	readonly summaryMessages?: number;
+	readonly distinctIds?: boolean;
+}
+
+/** What the host tests read through `extension.exports`; returned only when VS Code runs the extension's tests. */
+export interface ContextLensTestApi {
+	/** Reads a file with core from scratch (the test bundle cannot load every core dependency itself). */
+	probe(path: string): Promise<TranscriptProbe>;
+	statusBarText(): string | undefined;
+	/** The numbers the Gauge view shows now. */
+	gaugeShown(): GaugeShown | undefined;
+	/** Type of the last message a review's page got once it was ready (undefined until the page loads). */
+	reviewPageMessage(reviewId: string): string | undefined;
+	/** Threshold crossings so far: file and the auto-compaction mode in force. */
+	thresholdCrossings(): readonly { readonly path: string; readonly mode: string }[];
+	/** How the Gauge view renders (the webview bundle over the protocol once its page is ready). */
+	gaugePage(): string;
+	activeTranscript(): string | undefined;
+	pendingReviewIds(): string[];
+	editorPanels(): number;
+}
+
+/** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
+export function activate(context: vscode.ExtensionContext): ContextLensTestApi | undefined {
+	const log = vscode.window.createOutputChannel('Context Lens', { log: true });
+	context.subscriptions.push(log);
+	log.info(`Context Lens ${String(context.extension.packageJSON.version)} activated`);
+
+	const settings = (): ReturnType<typeof readSettings> => readSettings(context);
+	const initial = settings();
+	const thresholdsOf = (s: ReturnType<typeof readSettings>): { compaction: number; rotation: number } => ({
+		compaction: s.compactionRatio,
+		rotation: s.rotationRatio,
+	});
+	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), log);
+	const store = new ReviewStore(context.workspaceState);
+	const reviews = new ReviewService(store);
+	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
+	const panels = new ReviewPanels(
+		reviews,
+		documents,
+		() => settings().contextWindows,
+		log,
+		context.extensionUri,
+	);
+	// Views are built after the services they read, so refreshing them goes through this list.
+	const viewRefreshers: (() => void)[] = [];
+	const crossings: { path: string; mode: string }[] = [];
+	const services: ExtensionServices = {
+		context,
+		log,
+		tracker,
+		store,
+		reviews,
+		panels,
+		documents,
+		settings,
+		reviewsChanged: async () => {
+			await vscode.commands.executeCommand(
+				'setContext',
+				'contextLens.hasPendingReview',
+				store.reviews().length > 0,
+			);
+			await vscode.commands.executeCommand('setContext', 'contextLens.canUndo', store.applied().length > 0);
+			for (const refresh of viewRefreshers) refresh();
+		},
+	};
+	const gauge = new GaugeViewProvider(services);
+	const sessions = new SessionsTreeProvider(services);
+	viewRefreshers.push(() => gauge.render());
+	const editor = new TranscriptEditorProvider(services);
+	const statusBar = new TranscriptStatusBar(tracker, thresholdsOf(initial));
+
+	context.subscriptions.push(
+		tracker,
+		documents,
+		panels,
+		gauge,
+		sessions,
+		statusBar,
+		vscode.window.registerWebviewViewProvider(gaugeViewId, gauge),
+		vscode.window.registerTreeDataProvider(sessionsViewId, sessions),
+		vscode.window.registerCustomEditorProvider(transcriptEditorViewType, editor, {
+			webviewOptions: { retainContextWhenHidden: false },
+			supportsMultipleEditorsPerDocument: true,
+		}),
+		vscode.workspace.registerTextDocumentContentProvider(reviewScheme, documents),
+		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, {
+			deserializeWebviewPanel: async (panel, state: unknown) => {
+				// H2: the page keeps the review id it drafted for (or the static page its own); otherwise the newest
+				// pending review without a panel is the one this panel showed.
+				const saved = state as { reviewId?: unknown; draft?: { planId?: unknown } } | undefined;
+				const id = saved?.reviewId ?? saved?.draft?.planId;
+				const review =
+					(typeof id === 'string' ? store.review(id) : undefined) ??
+					store
+						.reviews()
+						.reverse()
+						.find((r) => !panels.hasPanel(r.id));
+				if (review === undefined) panel.dispose();
+				else panels.attach(panel, review);
+			},
+		}),
+		...registerCommands(services, () => sessions.refresh()),
+		...registerContextParticipant(services),
+		followActiveEditor(tracker, log),
+		notifyThresholdCrossings(
+			tracker,
+			() => settings().autoCompactionMode,
+			log,
+			(path, mode) => crossings.push({ path, mode }),
+		),
+		vscode.workspace.onDidChangeConfiguration(async (event) => {
+			if (!event.affectsConfiguration('contextLens')) return;
+			const next = settings();
+			statusBar.setThresholds(thresholdsOf(next));
+			await tracker.reconfigure(next.contextWindows, thresholdsOf(next));
+			if (event.affectsConfiguration('contextLens.sessions.roots')) sessions.refresh();
+			gauge.render();
+		}),
+		vscode.workspace.onDidGrantWorkspaceTrust(() => void services.reviewsChanged()),
+	);
+	void services.reviewsChanged();
+
+	if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+	return {
+		probe: async (path) => {
+			const read = await readTranscriptFile(path);
+			if (!read.ok) return { ok: false, message: formatReadFailure(read.failure) };
+			const report = analyzeBudget(read.transcript, { file: path, windows: settings().contextWindows });
+			const window = messagesInWindow(read.transcript);
+			return {
+				ok: true,
+				format: read.transcript.format,
+				tokens: report.tokens.total,
+				contextWindow: report.contextWindow,
+				statusText: formatStatusText(report.tokens.total, report.contextWindow),
+				windowMessages: window.length,
+				summaryMessages: window.filter(
+					(m) =>
+						m.flags.isSummary ||
+						m.parts.some((p) => p.kind === 'text' && p.text.includes(handoffPrefix.slice(0, 40))),
+				).length,
+				distinctIds:
+					new Set(read.transcript.messages.map((m) => m.id)).size === read.transcript.messages.length,
+			};
+		},
+		statusBarText: () => statusBar.text,
+		gaugeShown: () => gauge.shown,
+		gaugePage: () => gauge.pageKind,
+		reviewPageMessage: (id) => panels.readyPageMessage(id),
+		thresholdCrossings: () => crossings,
+		activeTranscript: () => tracker.active?.path,
+		pendingReviewIds: () => store.reviews().map((r) => r.id),
+		editorPanels: () => editor.openPanels,
+	};
+}
+
+/** Nothing to release beyond the subscriptions VS Code disposes. */
+export function deactivate(): void {}

@@ -1,0 +1,22 @@
+import type * as vscode from 'vscode';
+import type { ExtensionSettings } from '../adapters/settings';
+import type { ReviewStore } from '../review/pendingReviews';
+import type { ReviewDocumentProvider } from '../review/reviewDocuments';
+import type { ReviewPanels } from '../review/reviewPanels';
+import type { ReviewService } from '../review/reviewService';
+import type { TranscriptTracker } from '../sessions/transcriptTracker';
+
+/** Everything the commands, views and chat handler share; built once in activate. */
+export interface ExtensionServices {
+	readonly context: vscode.ExtensionContext;
+	readonly log: vscode.LogOutputChannel;
+	readonly tracker: TranscriptTracker;
+	readonly store: ReviewStore;
+	readonly reviews: ReviewService;
+	readonly panels: ReviewPanels;
+	readonly documents: ReviewDocumentProvider;
+	/** The current settings, validated. */
+	settings(): ExtensionSettings;
+	/** Updates context keys and views after reviews or applied compactions changed. */
+	reviewsChanged(): Promise<void>;
+}

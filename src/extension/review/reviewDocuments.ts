@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { renderReadableTranscript } from './readableTranscript';
+import type { ReviewService } from './reviewService';
+
+/** URI scheme of the review's virtual documents (read-only renderings, never files). */
+export const reviewScheme = 'context-lens-review';
+
+/** Which side of a review diff a document shows. */
+export type ReviewSide = 'original' | 'compacted';
+
+/** The virtual document URI of one side of a review: `context-lens-review:/<id>/<side>.txt`. */
+export function reviewUri(reviewId: string, side: ReviewSide): vscode.Uri {
+	return vscode.Uri.from({ scheme: reviewScheme, path: `/${reviewId}/${side}.txt` });
+}
+
+/** Review id and side of a review URI, undefined for any other URI. */
+export function parseReviewUri(uri: vscode.Uri): { reviewId: string; side: ReviewSide } | undefined {
+	if (uri.scheme !== reviewScheme) return undefined;
+	const match = /^\/([^/]+)\/(original|compacted)\.txt$/.exec(uri.path);
+	if (match === null) return undefined;
+	return { reviewId: match[1] ?? '', side: match[2] === 'original' ? 'original' : 'compacted' };
+}
+
+/** Serves readable renderings of a review's original and compacted transcripts for the diff editor. */
+export class ReviewDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+	private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+
+	/** Fires when a compacted rendering changes (the summary was edited). */
+	readonly onDidChange = this.changed.event;
+
+	constructor(
+		private readonly reviews: ReviewService,
+		private readonly windows: () => Readonly<Record<string, number>>,
+	) {}
+
+	async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+		const parsed = parseReviewUri(uri);
+		if (parsed === undefined) return '';
+		const loaded = await this.reviews.load(parsed.reviewId, this.windows());
+		if (!loaded.ok) return `${loaded.message}\n`;
+		return renderReadableTranscript(
+			parsed.side === 'original' ? loaded.transcript : this.reviews.compacted(loaded),
+		);
+	}
+
+	/** Tells open diff editors that a review's compacted side changed. */
+	refresh(reviewId: string): void {
+		this.changed.fire(reviewUri(reviewId, 'compacted'));
+	}
+
+	/** Releases the emitter. */
+	dispose(): void {
+		this.changed.dispose();
+	}
+}

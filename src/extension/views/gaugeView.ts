@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../commands/extensionServices';
+import { renderEmptyGaugeHtml, renderGaugeHtml, type GaugeContext } from './gaugeHtml';
+import { hasWebviewBundle, ProtocolWebview } from './protocolWebview';
+import { transcriptController, transcriptMessage } from './transcriptController';
+
+/** Id of the Gauge view in the Context Lens container. */
+export const gaugeViewId = 'contextLens.gauge';
+
+/** The numbers the gauge shows now, for the host tests: file, tokens and window, or undefined when empty. */
+export interface GaugeShown {
+	readonly file: string;
+	readonly tokens: number;
+	readonly contextWindow: number;
+}
+
+/**
+ * The sidebar Gauge for the active transcript, re-rendered on every update. Hosts the webview bundle over the
+ * protocol; when the bundle was not built it renders a static page whose actions are command links.
+ */
+export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+	private view: vscode.WebviewView | undefined;
+	private page: ProtocolWebview | undefined;
+	private readonly subscriptions: vscode.Disposable[] = [];
+	private lastShown: GaugeShown | undefined;
+
+	constructor(private readonly services: ExtensionServices) {
+		this.subscriptions.push(
+			services.tracker.onDidChangeActive(() => this.render()),
+			services.tracker.onDidUpdate(({ tracked }) => {
+				if (tracked === services.tracker.active) this.render();
+			}),
+		);
+	}
+
+	/** How the view renders: the webview bundle once its page said `ready`, the static page, or not yet. */
+	get pageKind(): 'protocol' | 'static' | 'loading' | 'unresolved' {
+		if (this.view === undefined) return 'unresolved';
+		if (this.page === undefined) return 'static';
+		return this.page.hasPageReady ? 'protocol' : 'loading';
+	}
+
+	/** What the gauge shows now (undefined before the view was resolved or with no transcript). */
+	get shown(): GaugeShown | undefined {
+		return this.lastShown;
+	}
+
+	resolveWebviewView(view: vscode.WebviewView): void {
+		this.view = view;
+		this.page?.dispose();
+		const { context, log, tracker } = this.services;
+		this.page = hasWebviewBundle(context.extensionUri)
+			? new ProtocolWebview(
+					view.webview,
+					'gauge',
+					vscode.l10n.t('Context Lens gauge'),
+					context.extensionUri,
+					log,
+					transcriptController(this.services, () => tracker.active),
+				)
+			: undefined;
+		view.onDidDispose(() => {
+			if (this.view !== view) return;
+			this.view = undefined;
+			this.page?.dispose();
+			this.page = undefined;
+			this.lastShown = undefined;
+		});
+		this.render();
+	}
+
+	/** Re-renders (also after reviews or settings change). */
+	render(): void {
+		const view = this.view;
+		if (view === undefined) return;
+		const active = this.services.tracker.active;
+		const state = active?.state;
+		this.lastShown =
+			active !== undefined && state?.ok === true
+				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
+				: undefined;
+		view.description = state?.ok === true ? vscode.l10n.t('{0}%', Math.floor(state.report.percentUsed)) : '';
+		if (this.page !== undefined) {
+			this.page.post(transcriptMessage(this.services, active));
+			return;
+		}
+		const settings = this.services.settings();
+		const context: GaugeContext = {
+			thresholds: { compaction: settings.compactionRatio, rotation: settings.rotationRatio },
+			pendingReviews: this.services.store.reviews().length,
+			canCompact: vscode.workspace.isTrusted,
+			cspSource: view.webview.cspSource,
+		};
+		view.webview.options = { enableScripts: false, enableCommandUris: true, localResourceRoots: [] };
+		view.webview.html =
+			state?.ok === true
+				? renderGaugeHtml(state.report, context)
+				: renderEmptyGaugeHtml(context, state !== undefined && !state.ok ? state.message : undefined);
+	}
+
+	/** Stops listening. */
+	dispose(): void {
+		this.page?.dispose();
+		for (const d of this.subscriptions) d.dispose();
+	}
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { HostToView, ViewKind, ViewToHost } from '../../protocol/messages';
+import { parseViewToHost } from '../../protocol/parseViewToHost';
+import { renderWebviewHtml } from '../../protocol/webviewHtml';
+
+/** What a page does with the protocol: the state sent on every `ready`, and the handling of everything else. */
+export interface WebviewController {
+	/** Messages that (re)build the page's state, sent after each `ready`. */
+	initialMessages(): Promise<readonly HostToView[]> | readonly HostToView[];
+	/** Handles one validated inbound message other than `ready`; replies go through `post`. */
+	handle(message: Exclude<ViewToHost, { type: 'ready' }>, post: (message: HostToView) => void): Promise<void>;
+}
+
+/** True when the webview bundle was built (dist/webview/main.js); the static pages stand in without it. */
+export function hasWebviewBundle(extensionUri: vscode.Uri): boolean {
+	return existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js').fsPath);
+}
+
+/**
+ * Runs one webview page over the protocol (src/protocol/messages.ts): renders the page with a fresh nonce, validates
+ * every inbound message with `parseViewToHost` (rejected ones are logged and dropped), queues host messages until the
+ * page posts `ready`, then sends the controller's state; a page shown again posts `ready` again and gets it again.
+ */
+export class ProtocolWebview implements vscode.Disposable {
+	private isReady = false;
+	private queue: HostToView[] = [];
+	private readonly subscriptions: vscode.Disposable[] = [];
+	private last: HostToView | undefined;
+
+	constructor(
+		private readonly webview: vscode.Webview,
+		private readonly kind: ViewKind,
+		title: string,
+		extensionUri: vscode.Uri,
+		private readonly log: vscode.LogOutputChannel,
+		private readonly controller: WebviewController,
+	) {
+		const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+		webview.options = {
+			enableScripts: true,
+			enableCommandUris: false,
+			localResourceRoots: [dist, vscode.Uri.joinPath(extensionUri, 'media')],
+		};
+		webview.html = renderWebviewHtml({
+			cspSource: webview.cspSource,
+			nonce: randomBytes(18).toString('base64'),
+			scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'main.js')).toString(),
+			styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'codicon.css')).toString()],
+			view: kind,
+			title,
+		});
+		this.subscriptions.push(webview.onDidReceiveMessage((value: unknown) => void this.receive(value)));
+	}
+
+	/** True once the page posted `ready` (its script runs and speaks the protocol). */
+	get hasPageReady(): boolean {
+		return this.isReady;
+	}
+
+	/** The last message posted to the page (sent or queued); tests read it. */
+	get lastPosted(): HostToView | undefined {
+		return this.last;
+	}
+
+	/** Sends a message now, or after `ready` if the page is not ready yet. */
+	post(message: HostToView): void {
+		this.last = message;
+		if (!this.isReady) {
+			this.queue.push(message);
+			return;
+		}
+		void this.webview.postMessage(message);
+	}
+
+	private async receive(value: unknown): Promise<void> {
+		const message = parseViewToHost(value);
+		if (message === undefined) {
+			this.log.warn(
+				`${this.kind} webview sent a message the protocol rejects: ${JSON.stringify(value)?.slice(0, 200)}`,
+			);
+			return;
+		}
+		try {
+			if (message.type === 'ready') {
+				this.isReady = true;
+				// State is resent whole, so messages queued before this `ready` are superseded by it.
+				this.queue = [];
+				for (const m of await this.controller.initialMessages()) this.post(m);
+				return;
+			}
+			if (message.type === 'log/error') {
+				this.log.error(`${this.kind} webview: ${message.message}`);
+				return;
+			}
+			await this.controller.handle(message, (m) => this.post(m));
+		} catch (error) {
+			this.log.error(
+				`${this.kind} webview ${message.type}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			);
+			void vscode.window.showErrorMessage(
+				vscode.l10n.t(
+					'Context Lens could not handle that action ({0}). See the "Context Lens" output for details.',
+					String(error),
+				),
+			);
+		}
+	}
+
+	/** Marks the page as gone (hidden webview views are recreated and post `ready` again). */
+	reset(): void {
+		this.isReady = false;
+	}
+
+	/** Stops listening. */
+	dispose(): void {
+		for (const d of this.subscriptions) d.dispose();
+	}
+}

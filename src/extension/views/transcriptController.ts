@@ -1,0 +1,162 @@
+import * as vscode from 'vscode';
+import { planCompaction } from '../../core/compaction/planCompaction';
+import { messagesInWindow } from '../../core/transcript/model';
+import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../../core/view/buildTranscriptView';
+import type { WhatIfOptions } from '../../core/view/viewModel';
+import { assertNever, type HostToView } from '../../protocol/messages';
+import type { ExtensionServices } from '../commands/extensionServices';
+import type { TrackedTranscript } from '../sessions/trackedTranscript';
+import type { WebviewController } from './protocolWebview';
+
+/** The message for a tracked transcript's current state: `transcript/show`, or `transcript/empty` saying why. */
+export function transcriptMessage(
+	services: ExtensionServices,
+	tracked: TrackedTranscript | undefined,
+): HostToView {
+	const state = tracked?.state;
+	const counter = tracked?.counter;
+	if (tracked === undefined || state === undefined) {
+		return {
+			type: 'transcript/empty',
+			message: vscode.l10n.t(
+				'No transcript is active. Open a session from the Sessions view or a transcript file with "Open with Context Lens".',
+			),
+		};
+	}
+	if (!state.ok || counter === undefined)
+		return { type: 'transcript/empty', message: state.ok ? '' : state.message };
+	const settings = services.settings();
+	const plan = planCompaction(state.transcript, {
+		counter,
+		contextWindow: state.report.contextWindow,
+		strategy: settings.defaultStrategy,
+		headMessages: settings.headMessages,
+		tailRatio: settings.tailRatio,
+		triggerRatio: settings.compactionRatio,
+		rotationRatio: settings.rotationRatio,
+	});
+	return {
+		type: 'transcript/show',
+		transcriptId: tracked.path,
+		view: buildTranscriptView(state.transcript, state.report, plan),
+	};
+}
+
+/**
+ * The gauge and transcript pages' side of the protocol for the transcript `target()` names: its view, what-if
+ * re-plans (nothing written), message details, revealing a message's source line, and the page's command buttons.
+ */
+export function transcriptController(
+	services: ExtensionServices,
+	target: () => TrackedTranscript | undefined,
+): WebviewController {
+	const stateOf = (transcriptId: string): ReturnType<typeof target> =>
+		target()?.path === transcriptId ? target() : services.tracker.get(transcriptId);
+	return {
+		initialMessages: () => [transcriptMessage(services, target())],
+		async handle(message, post) {
+			switch (message.type) {
+				case 'plan/request': {
+					const tracked = stateOf(message.transcriptId);
+					const state = tracked?.state;
+					if (tracked?.counter === undefined || state?.ok !== true) {
+						post({
+							type: 'plan/result',
+							requestId: message.requestId,
+							result: { ok: false, reason: 'The transcript is no longer open.' },
+						});
+						return;
+					}
+					const settings = services.settings();
+					const w: WhatIfOptions = message.whatIf;
+					const plan = planCompaction(state.transcript, {
+						counter: tracked.counter,
+						contextWindow: state.report.contextWindow,
+						strategy: w.strategy ?? settings.defaultStrategy,
+						headMessages: w.headMessages ?? settings.headMessages,
+						tailRatio: w.tailRatio ?? settings.tailRatio,
+						triggerRatio: w.triggerRatio ?? settings.compactionRatio,
+						rotationRatio: settings.rotationRatio,
+						...(w.focus !== undefined && w.focus.trim() !== '' ? { focus: w.focus } : {}),
+					});
+					post({
+						type: 'plan/result',
+						requestId: message.requestId,
+						result: { ok: true, value: buildPlanView(plan) },
+					});
+					return;
+				}
+				case 'message/details': {
+					const state = stateOf(message.transcriptId)?.state;
+					const details =
+						state?.ok === true
+							? buildMessageDetails(
+									state.transcript,
+									message.index,
+									state.report.messageTokens[message.index] ?? 0,
+								)
+							: undefined;
+					post({
+						type: 'message/details',
+						requestId: message.requestId,
+						result:
+							details !== undefined
+								? { ok: true, value: details }
+								: { ok: false, reason: 'That message is not in the window any more.' },
+					});
+					return;
+				}
+				case 'message/reveal': {
+					const state = stateOf(message.transcriptId)?.state;
+					if (state?.ok !== true) return;
+					const line = Math.max(0, (messagesInWindow(state.transcript)[message.index]?.lines.from ?? 1) - 1);
+					const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.transcriptId));
+					await vscode.window.showTextDocument(document, {
+						selection: new vscode.Range(line, 0, line, 0),
+						preview: true,
+					});
+					return;
+				}
+				case 'command/run': {
+					const file = target()?.path;
+					switch (message.command) {
+						case 'compress':
+							await vscode.commands.executeCommand(
+								'contextLens.compress',
+								file !== undefined ? { file } : undefined,
+							);
+							return;
+						case 'refresh':
+							await target()?.refresh();
+							return;
+						case 'openSettings':
+							await vscode.commands.executeCommand('workbench.action.openSettings', 'contextLens');
+							return;
+						case 'openTranscriptView':
+							await vscode.commands.executeCommand(
+								'contextLens.openTranscript',
+								file !== undefined ? { file } : undefined,
+							);
+							return;
+						case 'openReview':
+							await vscode.commands.executeCommand('contextLens.reviewPending');
+							return;
+						default:
+							return assertNever(message.command);
+					}
+				}
+				case 'summary/count':
+				case 'summary/accept':
+				case 'summary/discard':
+				case 'summary/openDiff':
+				case 'summary/rerun':
+					services.log.warn(`a transcript page sent ${message.type}, which only the review page handles`);
+					return;
+				case 'log/error':
+					return;
+				default:
+					return assertNever(message);
+			}
+		},
+	};
+}

@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { contextLensApi } from './contextLensApi';
+import { corpusFile } from './transcriptFixtures';
+import { waitFor } from './waitFor';
+
+// Runs last (file order): it leaves the Context Lens sidebar and a real session open for the runner's screenshot.
+describe('workbench with a real session', () => {
+	const relative = 'claude-code/codemie-session-3fe1b6bc.jsonl';
+
+	it('opens a corpus session in the custom editor and shows its numbers in the status bar and gauge', async function () {
+		const file = corpusFile(relative);
+		if (file === undefined) {
+			console.log(`    (the corpus file ${relative} is absent on this machine)`);
+			this.skip();
+		}
+		const api = await contextLensApi();
+		await vscode.commands.executeCommand('contextLens.openTranscript', vscode.Uri.file(file));
+		await waitFor('the custom editor', () => (api.editorPanels() > 0 ? true : undefined));
+		await vscode.commands.executeCommand('contextLens.showGauge', { file });
+		const probe = await api.probe(file);
+		assert.ok(probe.ok, probe.message);
+		const expected = probe.statusText;
+		assert.ok(expected !== undefined);
+		assert.equal(
+			await waitFor('the status text of the corpus session', () => {
+				const text = api.statusBarText();
+				return text === expected ? text : undefined;
+			}),
+			expected,
+		);
+		assert.equal(api.activeTranscript(), file);
+		await vscode.commands.executeCommand('workbench.view.extension.contextLens');
+		const shown = await waitFor('the gauge of the corpus session', () => {
+			const gauge = api.gaugeShown();
+			return gauge?.file === file ? gauge : undefined;
+		});
+		assert.deepEqual(shown, { file, tokens: probe.tokens, contextWindow: probe.contextWindow });
+		// With the webview bundle built, the page must really load and speak the protocol (it posts `ready`).
+		const page = await waitFor(
+			'the gauge page to load',
+			() => {
+				const kind = api.gaugePage();
+				return kind === 'protocol' || kind === 'static' ? kind : undefined;
+			},
+			20_000,
+		);
+		console.log(`    gauge page: ${page}`);
+		await vscode.commands.executeCommand('workbench.view.extension.contextLens');
+		// Room for the gauge in the runner's closing screenshot: no bottom panel, no secondary sidebar.
+		await vscode.commands.executeCommand('workbench.action.closePanel');
+		await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+		// Give the webview a moment to paint before the runner's closing screenshot.
+		await new Promise((resolveDelay) => setTimeout(resolveDelay, 1500));
+	});
+});
