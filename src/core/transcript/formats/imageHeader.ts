@@ -18,8 +18,9 @@ const maxJpegSegments = 512;
 export function readImageInfo(base64: string): ImageInfo {
 	const bytes = new Base64Window(base64);
 	const byteLength = decodedLength(base64);
-	const header = bytes.read(0, 32);
-	if (header === undefined) return { byteLength };
+	// Short images (a GIF header is 10 bytes) are read as far as they go; each reader checks what it needs.
+	const header = bytes.readUpTo(0, 32);
+	if (header.length < 10) return { byteLength };
 	if (startsWith(header, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
 		return withSize({ mediaType: 'image/png', byteLength }, readPngSize(header));
 	}
@@ -59,6 +60,15 @@ class Base64Window {
 	constructor(private readonly base64: string) {}
 
 	/** `count` bytes from `offset`, or undefined when the data ends first. */
+	/** Up to `count` bytes from `offset`: fewer when the image ends sooner. */
+	readUpTo(offset: number, count: number): Buffer {
+		for (let n = count; n > 0; n--) {
+			const bytes = this.read(offset, n);
+			if (bytes !== undefined) return bytes;
+		}
+		return Buffer.alloc(0);
+	}
+
 	read(offset: number, count: number): Buffer | undefined {
 		if (offset >= this.cacheStart && offset + count <= this.cacheStart + this.cache.length) {
 			return this.cache.subarray(offset - this.cacheStart, offset - this.cacheStart + count);
@@ -88,7 +98,7 @@ function positive(widthPx: number, heightPx: number): PixelSize | undefined {
 }
 
 function readPngSize(header: Buffer): PixelSize | undefined {
-	if (ascii(header, 12, 4) !== 'IHDR') return undefined;
+	if (header.length < 24 || ascii(header, 12, 4) !== 'IHDR') return undefined;
 	return positive(header.readUInt32BE(16), header.readUInt32BE(20));
 }
 
@@ -97,6 +107,7 @@ function readGifSize(header: Buffer): PixelSize | undefined {
 }
 
 function readWebpSize(header: Buffer): PixelSize | undefined {
+	if (header.length < 30) return undefined;
 	const chunk = ascii(header, 12, 4);
 	if (chunk === 'VP8 ') {
 		if (header[23] !== 0x9d || header[24] !== 0x01 || header[25] !== 0x2a) return undefined;

@@ -5,7 +5,15 @@ import fc from 'fast-check';
 import { generateClaudeSession } from '../../../../bench/generateClaudeSession';
 import type { DetectionSample } from '../../../../src/core/transcript/format';
 import { claudeCodeFormat } from '../../../../src/core/transcript/formats/claudeCode';
-import { imageSizeFromBytes } from '../../../../src/core/transcript/formats/claudeCode/imageHeader';
+import { readImageInfo } from '../../../../src/core/transcript/formats/imageHeader';
+
+/** Pixel size the shared header reader finds in raw image bytes, or undefined. */
+function imageSizeFromBytes(bytes: Uint8Array): { widthPx: number; heightPx: number } | undefined {
+	const info = readImageInfo(Buffer.from(bytes).toString('base64'));
+	return info.widthPx !== undefined && info.heightPx !== undefined
+		? { widthPx: info.widthPx, heightPx: info.heightPx }
+		: undefined;
+}
 import {
 	summaryPrefix,
 	summarySuffix,

@@ -1,5 +1,5 @@
 import type { ImagePart, OpaquePart, Part, TextPart, ToolCallPart, ToolResultPart } from '../../model';
-import { base64ByteLength, imageSizeFromBase64 } from './imageHeader';
+import { decodedLength, readImageInfo } from '../imageHeader';
 
 /** A JSON object as read from a record: keys to unknown values. */
 export type JsonObject = Record<string, unknown>;
@@ -102,12 +102,14 @@ function imageFromBlock(block: JsonObject): ImagePart {
 	const mediaType = stringOr(source['media_type'], 'application/octet-stream');
 	const data = source['type'] === 'base64' && typeof source['data'] === 'string' ? source['data'] : undefined;
 	if (data === undefined) return { kind: 'image', mediaType, byteLength: 0, raw: block };
-	const size = imageSizeFromBase64(data);
+	const info = readImageInfo(data);
 	return {
 		kind: 'image',
 		mediaType,
-		byteLength: base64ByteLength(data),
-		...(size !== undefined ? { widthPx: size.widthPx, heightPx: size.heightPx } : {}),
+		byteLength: info.byteLength,
+		...(info.widthPx !== undefined && info.heightPx !== undefined
+			? { widthPx: info.widthPx, heightPx: info.heightPx }
+			: {}),
 		raw: block,
 	};
 }
@@ -119,7 +121,7 @@ function documentFromBlock(block: JsonObject): OpaquePart {
 	const text =
 		source['type'] === 'text' && typeof data === 'string'
 			? data
-			: `[document ${stringOr(source['media_type'], 'unknown type')}, ${typeof data === 'string' ? base64ByteLength(data) : 0} bytes]`;
+			: `[document ${stringOr(source['media_type'], 'unknown type')}, ${typeof data === 'string' ? decodedLength(data) : 0} bytes]`;
 	return { kind: 'opaque', label: 'document', text, raw: block };
 }
 
