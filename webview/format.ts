@@ -18,9 +18,9 @@ export function formatShort(tokens: number): string {
 	return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
 
-/** A percentage rounded to a whole number: `63%`. */
+/** A percentage cut to a whole number, `63%`, like the status bar: 79.9% must not read as the 80% threshold. */
 export function formatPercent(percent: number): string {
-	return `${Math.round(percent)}%`;
+	return `${Math.floor(percent)}%`;
 }
 
 /** The gauge's headline in words: `126,400 of 200,000 · 63%`. */

@@ -38,7 +38,7 @@ function isType<K extends ViewToHost['type']>(
 
 function usageText(session: ViewSession): string {
 	const g = session.view.gauge;
-	return `${grouped(g.tokens)} of ${grouped(g.contextWindow)} · ${Math.round(g.percentUsed)}%`;
+	return `${grouped(g.tokens)} of ${grouped(g.contextWindow)} · ${Math.floor(g.percentUsed)}%`;
 }
 
 describe('webview: gauge, region map and message list in chromium', function () {
