@@ -9,6 +9,9 @@ import type { StrategyName } from '../../../src/core/compaction/strategies';
 import { extractArtifacts } from '../../../src/core/facts/extractArtifacts';
 import { createKeptTest } from '../../../src/core/facts/reportLostFacts';
 import { readTranscriptFile } from '../../../src/core/io/readTranscriptFile';
+import { messagesInWindow } from '../../../src/core/transcript/model';
+import { parseTranscript } from '../../../src/core/transcript/readTranscript';
+import { findFormat } from '../../../src/core/transcript/registry';
 import { describeCorpus } from '../../support/corpus';
 import { testCounter } from './arbitraries';
 import { RecordingSummarizer, firstRepeatedRole, survivesVerbatim, toolPairProblems, windowOf } from './kit';
@@ -104,6 +107,24 @@ describe('compaction on the real corpus', () => {
 						);
 						assert.ok(result.success, `${strategy}: ${result.error ?? ''}`);
 						assert.ok(result.tokensAfter < result.tokensBefore, strategy);
+						const writer = findFormat(transcript.format).write;
+						if (writer !== undefined) {
+							const written = writer(result.transcript, {
+								sessionId: 'corpus-check',
+								now: '2026-01-01T00:00:00.000Z',
+							});
+							const reread = parseTranscript(Buffer.from(written.text), file, { format: transcript.format });
+							assert.ok(reread.ok, `${strategy}: the written ${transcript.format} file reads back`);
+							if (reread.ok) {
+								assert.equal(reread.transcript.format, transcript.format);
+								assert.equal(
+									reread.transcript.diagnostics.filter((d) => d.severity === 'error').length,
+									0,
+									`${strategy}: no unreadable line in the written file`,
+								);
+								assert.ok(messagesInWindow(reread.transcript).length > 0, `${strategy}: messages read back`);
+							}
+						}
 					}
 				});
 			});
