@@ -229,7 +229,7 @@ function renderResult(
 	isDryRun: boolean,
 ): string {
 	const lines = [
-		`${result.strategy}: ${formatInteger(result.tokensBefore)} → ${formatInteger(result.tokensAfter)} tokens (−${result.reductionPercent.toFixed(0)}%) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${result.percentBefore.toFixed(0)}% → ${result.percentAfter.toFixed(0)}% of the window`,
+		`${result.strategy}: messages ${formatInteger(result.tokensBefore)} → ${formatInteger(result.tokensAfter)} tokens (−${result.reductionPercent.toFixed(0)}%) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${result.percentBefore.toFixed(0)}% → ${result.percentAfter.toFixed(0)}% of the window`,
 		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited}`,
 	];
 	const lost = result.lostFacts;
@@ -248,6 +248,9 @@ function renderResult(
 	if (result.summary !== undefined) {
 		lines.push('', '── summary ──', result.summary.trimEnd(), '─────────────');
 	}
+	lines.push(
+		"(token figures count the transcript's messages; the system prompt and tool schemas the agent adds are not stored in it)",
+	);
 	if (isDryRun) lines.push('dry run: nothing was written.');
 	if (out !== undefined) lines.push(`wrote ${out}`);
 	if (spill !== undefined) lines.push(`wrote ${spill} (the text moved out of the context)`);
