@@ -163,7 +163,7 @@ describe('compaction invariants (fast-check over generated transcripts)', () => 
 		);
 	});
 
-	it('C3 output tokens are fewer than input tokens whenever the plan has a middle to compact', async () => {
+	it('C3 output tokens are fewer than input tokens whenever a compaction is returned; otherwise the input comes back unchanged', async () => {
 		await fc.assert(
 			fc.asyncProperty(transcripts, strategyArb, async (transcript, strategy) => {
 				const result = await compactTranscript(
@@ -177,7 +177,17 @@ describe('compaction invariants (fast-check over generated transcripts)', () => 
 					assert.equal(result.transcript, transcript);
 					return;
 				}
-				assert.ok(result.success, result.error);
+				if (!result.success) {
+					// Rare (about 1 in 3,000 generated cases): a structure digest can outweigh what it replaces. The engine
+					// then refuses the compaction and hands the input back unchanged instead of returning a larger window.
+					assert.match(
+						result.error ?? '',
+						/not fewer than the \d+ it replaces; the transcript was left unchanged/,
+					);
+					assert.equal(result.transcript, transcript);
+					assert.equal(result.tokensAfter, result.tokensBefore);
+					return;
+				}
 				assert.ok(
 					result.tokensAfter < result.tokensBefore,
 					`${result.tokensAfter} >= ${result.tokensBefore}`,
