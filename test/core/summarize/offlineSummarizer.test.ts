@@ -135,7 +135,7 @@ describe('offline summariser', () => {
 				'1. READ src/billing/export.ts — 120 lines (Read)',
 				'2. RAN `npm test` — error: Exit code 1 · Error: expected 3 to equal 4 (Bash)',
 				'3. EDIT src/billing/export.ts — `writeAll(rows);` → `streamRows(rows);` (+1/−1 lines) (Edit)',
-				'4. RAN `npm test` — 14 passing (Bash)',
+				'4. RAN `npm test` — 14 passing (42ms) (Bash)',
 				'5. TODO 3 items — 1 done, 1 in progress, 1 pending; marked done: Stream CSV rows (TodoWrite)',
 				'6. WRITE src/billing/progress.ts — wrote 1 lines (Write)',
 				"7. RAN `npm run lint` — error: Exit code 2 · src/billing/progress.ts(1,25): error TS2304: Cannot find name 'Bar'. (Bash)",
@@ -187,7 +187,12 @@ describe('offline summariser', () => {
 		it('Critical Context: the remaining artifacts verbatim, so nothing extracted is lost', () => {
 			const report = reportLostFacts(extractArtifacts(billingSession()), text);
 			assert.equal(report.retention, 1, JSON.stringify(report.lost));
-			assert.match(section(text, 'Critical Context') ?? '', /Figures: .*42ms/);
+			// The runner's own summary line carries the run's figures; the failed run's are listed under that run.
+			assert.match(section(text, 'Completed Actions') ?? '', /RAN `npm test` — 14 passing \(42ms\)/);
+			assert.match(
+				section(text, 'Critical Context') ?? '',
+				/- Figures:\n {2}- in the output of #2 RAN `npm test`: 12 passing, 2 failing/,
+			);
 		});
 	});
 
@@ -377,11 +382,10 @@ describe('offline summariser', () => {
 				text,
 			);
 			assert.equal(focused.retention, 1, JSON.stringify(focused.lost.slice(0, 3)));
-			const others = reportLostFacts(
-				artifacts.filter((a) => a.value.includes('auth')),
-				text,
-			);
-			assert.ok(others.retention < 1, 'the rest is condensed harder');
+			// The rest keeps its facts (listed) but loses its prose first.
+			const decisions = section(text, 'Key Decisions') ?? '';
+			const count = (term: string): number => decisions.split('\n').filter((l) => l.includes(term)).length;
+			assert.ok(count('authStream') < count('billingStream'), 'the rest is condensed harder');
 		});
 	});
 

@@ -33,6 +33,8 @@ export interface FactItem {
 	readonly group: ItemGroup;
 	/** The phrase around a number, shown when there is room. */
 	readonly context?: string;
+	/** For a number in a tool's output: the action that printed it (`#20 RAN \`npm test\``), its figures listed together. */
+	readonly origin?: string;
 }
 
 /** The handoff's content with every item grouped, ready to be rendered at any level of detail. */
@@ -102,6 +104,11 @@ function normalised(text: string): string {
 		.replace(/[`"'*_]/g, '')
 		.replace(/\s+/g, ' ')
 		.trim();
+}
+
+function clipTarget(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length <= 120 ? flat : `${flat.slice(0, 119)}…`;
 }
 
 function quoteTask(text: string): string {
@@ -174,9 +181,20 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 		});
 	}
 
-	const blockedFresh = digest.blocked.map(
-		(a) => `${a.isCommand ? `\`${a.target}\`` : a.target} (${a.tool}): ${a.errorLine ?? a.outcome}`,
-	);
+	// The error lines are written verbatim (the first one the result showed, then the most telling one): an
+	// unresolved failure is searched for by its exact text.
+	const blockedFresh = digest.blocked.map((a) => {
+		const target = clipTarget(a.target);
+		const first = a.firstErrorLine;
+		const telltale = a.errorLine;
+		const errors =
+			first === undefined
+				? (telltale ?? a.outcome)
+				: telltale === undefined || telltale === first
+					? first
+					: `${first} · ${telltale}`;
+		return `${a.isCommand ? `\`${target}\`` : target} (${a.tool}): ${errors}`;
+	});
 
 	const state = activeStateItems(carried('Active State'), digest.state, groupOf);
 
@@ -238,7 +256,16 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 			.filter((a) => a.kind !== 'activeTask')
 			.map((artifact) => {
 				const context = artifact.kind === 'number' ? digest.figureContext.get(artifact.value) : undefined;
+				const action =
+					artifact.kind === 'number' && artifact.messageId !== previousSummaryId
+						? digest.resultOf.get(artifact.messageIndex)
+						: undefined;
+				const origin =
+					action === undefined
+						? undefined
+						: `#${action.number} ${action.verb} ${action.isCommand ? `\`${clipTarget(action.target)}\`` : clipTarget(action.target)}`;
 				return {
+					...(origin !== undefined ? { origin } : {}),
 					artifact,
 					group: groupOf(
 						`${artifact.value} ${context ?? ''}`,

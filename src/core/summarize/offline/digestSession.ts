@@ -29,6 +29,8 @@ export interface Action {
 	readonly paths: readonly string[];
 	/** For failed calls: the most telling error line of the result. */
 	readonly errorLine?: string;
+	/** For failed calls: the first error-looking line of the result (else its first line), verbatim. */
+	readonly firstErrorLine?: string;
 	readonly messageIndex: number;
 }
 
@@ -72,6 +74,8 @@ export interface SessionDigest {
 	readonly state: readonly string[];
 	/** For number artifacts: the phrase around the first occurrence, keyed by value. */
 	readonly figureContext: ReadonlyMap<string, string>;
+	/** The action whose result a message carries, keyed by message index: figures of tool output are grouped by it. */
+	readonly resultOf: ReadonlyMap<number, Action>;
 }
 
 const verbs: Readonly<Record<ToolKind, string>> = {
@@ -88,8 +92,12 @@ const verbs: Readonly<Record<ToolKind, string>> = {
 };
 
 const testCommand = /\b(?:test|tests|jest|mocha|vitest|pytest|spec|phpunit|rspec|ctest)\b/;
+
+/** A shell command that runs tests: a test word outside quoted arguments (`find -name "*spec*"` is not one). */
+function isTestCommand(command: string): boolean {
+	return testCommand.test(command.replace(/"[^"]*"|'[^']*'/g, ' '));
+}
 const exitCodePattern = /\b(?:exit(?:_| )code|exited with code)"?\s*[:=]?\s*(-?\d+)/i;
-const testCountPattern = /\b(\d+)\s+(passing|passed|failing|failed|pending|skipped|errors?|tests?)\b/gi;
 
 function clip(text: string, max: number): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
@@ -142,6 +150,19 @@ function telltaleErrorLine(text: string, first: string): string | undefined {
 	}
 	const chosen = named ?? any;
 	return chosen === undefined ? undefined : firstLine(chosen);
+}
+
+/** The first error-looking line among the first 200 lines of a failed result, clipped like an artifact. */
+function firstErrorLine(text: string): string | undefined {
+	let at = 0;
+	for (let scanned = 0; at < text.length && scanned < 200; scanned++) {
+		let end = text.indexOf('\n', at);
+		if (end < 0) end = text.length;
+		const line = text.slice(at, Math.min(end, at + 2000)).trim();
+		if (line !== '' && isErrorLine(line)) return firstLine(line);
+		at = end + 1;
+	}
+	return undefined;
 }
 
 /** The two non-empty lines after the first, joined: what follows a bare "Exit code 1". */
@@ -276,10 +297,12 @@ function describeOutcome(
 	args: Readonly<Record<string, unknown>> | undefined,
 	result: ToolResultPart | undefined,
 	previousTodos: readonly TodoItem[],
-): { outcome: string; errorLine?: string } {
+): { outcome: string; errorLine?: string; firstErrorLine?: string } {
 	if (result === undefined) return { outcome: 'no result recorded' };
 	const text = result.text;
 	const first = firstLine(text);
+	const described = describedResult(text);
+	if (described !== undefined && !result.isError) return { outcome: described };
 	if (result.isError) {
 		// "Exit code 1" or "…the following issue:" says nothing on its own; the lines after it usually do.
 		const bare = /^Exit code -?\d+$/i.test(first) || first.endsWith(':');
@@ -288,6 +311,7 @@ function describeOutcome(
 		return {
 			outcome: telltale !== undefined ? `error: ${line} · ${telltale}` : `error: ${line}`,
 			errorLine: telltale ?? line,
+			firstErrorLine: firstErrorLine(text) ?? line,
 		};
 	}
 	switch (kind) {
@@ -366,14 +390,48 @@ function todoCounts(items: readonly TodoItem[]): string {
 	return `${count('completed')} done, ${count('in_progress')} in progress, ${count('pending')} pending`;
 }
 
+/**
+ * The outcome an earlier pass already wrote for a result it replaced with one line (`[Read] read a.ts (2 kB,
+ * 82 lines)`, `[Bash] ran \`x\` -> exit 0, 14 lines output`), so the placeholder itself is not counted as output.
+ */
+function describedResult(text: string): string | undefined {
+	if (!text.startsWith('[') || text.length > 600 || text.includes('\n')) return undefined;
+	if (/^\[Duplicate tool output: identical to the later result of call [^\]\n]*\]$/.test(text))
+		return 'same result as a later call';
+	const ran = /^\[[^\]\n]+\] ran `[^\n]*` -> exit (-?\d+|\?), (\d+) lines output$/.exec(text);
+	if (ran !== null)
+		return `${ran[1] === '?' ? '' : `exit ${ran[1]}, `}${ran[2]} lines of output (output not kept)`;
+	const read = /^\[[^\]\n]+\] read [^\n]* \([^()\n]*, (\d+) lines\)$/.exec(text);
+	if (read !== null) return `${read[1]} lines`;
+	const searched =
+		/^\[[^\]\n]+\] (?:searched for [^\n]* -> (\d+) lines|listed [^\n]* -> (\d+) entries)$/.exec(text);
+	if (searched !== null) return `${searched[1] ?? searched[2]} result lines`;
+	return undefined;
+}
+
+/** Summary lines test runners print (vitest/jest `Tests  2 failed | 40 passed`, mocha `40 passing`, pytest `== 2 failed, 40 passed in 1.2s ==`). */
+const testSummaryLine =
+	/^\s*(?:(?:Test Files|Tests|Test Suites|Suites|Snapshots)\s*:?\s+\d+ \w+\b.*|\d+ (?:passing|failing|pending)\b.*|=+ .*\b\d+ (?:passed|failed|errors?)\b.* =+|(?:OK|FAILED) \(.*\)|Ran \d+ tests? in .*)$/;
+
+/** The runner's own summary lines of a test output, verbatim and in order (at most 3), from its last 20k characters. */
+function testSummary(text: string): string[] {
+	const tail = text.length > 20_000 ? text.slice(-20_000) : text;
+	const found: string[] = [];
+	for (const raw of tail.split('\n')) {
+		// eslint-disable-next-line no-control-regex
+		const line = raw.replace(/\u001b\[[\d;]*m/g, '').trimEnd();
+		if (line.length <= 200 && testSummaryLine.test(line)) found.push(line.trim());
+	}
+	const tests = found.filter((l) => !/^(?:Test Files|Snapshots)\b/.test(l));
+	return (tests.length > 0 ? tests : found).slice(-3);
+}
+
 function shellOutcome(text: string, first: string): string {
 	const parts: string[] = [];
 	const exit = exitCodePattern.exec(text.slice(0, 4000))?.[1];
 	if (exit !== undefined) parts.push(`exit ${exit}`);
-	const tail = text.length > 20_000 ? text.slice(-20_000) : text;
-	const counts = new Set<string>();
-	for (const match of tail.matchAll(testCountPattern)) counts.add(`${match[1]} ${match[2]?.toLowerCase()}`);
-	if (counts.size > 0) parts.push([...counts].slice(0, 4).join(', '));
+	const summary = testSummary(text);
+	if (summary.length > 0) parts.push(summary.join(' / '));
 	const error = telltaleErrorLine(text, '');
 	if (error !== undefined) parts.push(error);
 	const n = nonEmptyLineCount(text);
@@ -518,8 +576,15 @@ function figureContexts(messages: readonly Message[], artifacts: readonly Artifa
 /** Reads the session's request, actions, decisions, questions, files and state out of the messages; O(text). */
 export function digestSession(messages: readonly Message[], artifacts: readonly Artifact[]): SessionDigest {
 	const results = new Map<string, ToolResultPart>();
-	for (const message of messages)
-		for (const part of message.parts) if (part.kind === 'toolResult') results.set(part.callId, part);
+	const resultMessage = new Map<string, number>();
+	messages.forEach((message, index) => {
+		for (const part of message.parts)
+			if (part.kind === 'toolResult') {
+				results.set(part.callId, part);
+				resultMessage.set(part.callId, index);
+			}
+	});
+	const resultOf = new Map<number, Action>();
 
 	const actions: Action[] = [];
 	const files = new Map<string, string[]>();
@@ -529,6 +594,8 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 			if (part.kind !== 'toolCall') continue;
 			const action = describeAction(part, results.get(part.callId), actions.length + 1, messageIndex, todos);
 			actions.push(action);
+			const at = resultMessage.get(part.callId);
+			if (at !== undefined && !resultOf.has(at)) resultOf.set(at, action);
 			for (const path of action.paths) addFileOp(files, path, fileOp(action));
 			if (action.kind === 'todo') todos = todoItems(parseToolArguments(part.argumentsText)) ?? todos;
 		}
@@ -596,6 +663,7 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 		blocked,
 		state: activeState(actions, todos, blocked),
 		figureContext: figureContexts(messages, artifacts),
+		resultOf,
 	};
 }
 
@@ -609,7 +677,7 @@ function describeAction(
 	const kind = classifyTool(call.name);
 	const args = parseToolArguments(call.argumentsText);
 	const { target, isCommand, paths } = describeTarget(kind, call.name, args, call.argumentsText);
-	const { outcome, errorLine } = describeOutcome(kind, args, result, todos);
+	const { outcome, errorLine, firstErrorLine: firstError } = describeOutcome(kind, args, result, todos);
 	const verb = kind === 'other' ? call.name.toUpperCase().slice(0, 24) : verbs[kind];
 	return {
 		number,
@@ -623,6 +691,7 @@ function describeAction(
 		hasResult: result !== undefined,
 		paths,
 		...(errorLine !== undefined ? { errorLine } : {}),
+		...(firstError !== undefined ? { firstErrorLine: firstError } : {}),
 		messageIndex,
 	};
 }
@@ -631,7 +700,8 @@ function describeAction(
 function openErrors(actions: readonly Action[]): Action[] {
 	const open = new Map<string, Action>();
 	for (const action of actions) {
-		const key = action.isCommand ? action.target : (action.paths[0] ?? `${action.tool}:${action.target}`);
+		// Only a success of the same tool clears a failure: a later read does not undo a failed edit.
+		const key = `${action.tool}\u0000${action.isCommand ? action.target : (action.paths[0] ?? action.target)}`;
 		if (action.hasResult && !action.ok) open.set(key, action);
 		else if (action.ok) {
 			open.delete(key);
@@ -657,7 +727,7 @@ function activeState(
 	}
 	if (changed.length > 0) state.push(`Files changed: ${changed.join(', ')}`);
 	const shell = actions.filter((a) => a.kind === 'shell');
-	const lastTest = [...shell].reverse().find((a) => testCommand.test(a.target));
+	const lastTest = [...shell].reverse().find((a) => isTestCommand(a.target));
 	if (lastTest !== undefined) state.push(`Last test run: \`${lastTest.target}\` — ${lastTest.outcome}`);
 	const lastShell = shell[shell.length - 1];
 	if (lastShell !== undefined && lastShell !== lastTest)

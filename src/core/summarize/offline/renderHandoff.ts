@@ -21,14 +21,27 @@ function proseChars(scale: number): number {
 	return Math.round(60 + 340 * scale);
 }
 
-/** How many prose items of a group are kept at a scale: they go first. */
+/** Scale below which fact items start to thin out; above it only prose shrinks, so facts outlast prose. */
+const factFloor = 0.4;
+
+/** How many prose items of a group are kept at a scale: they go first, all gone at `factFloor`. */
 function proseCount(n: number, scale: number): number {
+	return scale >= 1 ? n : Math.ceil(n * Math.max(0, (scale - factFloor) / (1 - factFloor)));
+}
+
+/** How many fact items (files, preserved values, artifacts) are kept: they only thin out below `factFloor`. */
+function factCount(n: number, scale: number): number {
+	return scale >= factFloor ? n : Math.ceil((n * scale) / factFloor);
+}
+
+/** How many Completed Actions of a group are written out: each carries its command or path, so they thin evenly. */
+function actionCount(n: number, scale: number): number {
 	return scale >= 1 ? n : Math.ceil(n * scale);
 }
 
-/** How many fact items (files, preserved values, artifacts) are kept: they only thin out below half scale. */
-function factCount(n: number, scale: number): number {
-	return scale >= 0.5 ? n : Math.ceil(n * scale * 2);
+/** URLs are few and cannot be found again by reading the workspace: they are never thinned. */
+function everyItem(n: number): number {
+	return n;
 }
 
 interface Picked<T> {
@@ -116,7 +129,7 @@ function actionsSection(
 	for (const group of itemGroups) {
 		if (only !== undefined && !only.has(group)) continue;
 		const inGroup = model.actions.filter((a) => a.group === group);
-		const n = Math.min(allowance, proseCount(inGroup.length, scales[group]));
+		const n = Math.min(allowance, actionCount(inGroup.length, scales[group]));
 		allowance -= n;
 		const older = inGroup.slice(0, inGroup.length - n);
 		if (older.length > 0) {
@@ -159,7 +172,7 @@ function factLines(
 		const { shown, omitted } = pick(
 			missing.filter((f) => f.artifact.kind === kind),
 			scales,
-			factCount,
+			kind === 'url' ? everyItem : factCount,
 			'first',
 			only,
 		);
@@ -172,12 +185,25 @@ function factLines(
 				lines.push(kind === 'command' ? `  - \`${f.artifact.value}\`` : `  - ${f.artifact.value}`);
 			if (shown.length > 0 && more !== '') lines.push(`  - …${more}`);
 		} else if (kind === 'number') {
-			const values = shown.map((f) =>
-				f.context !== undefined && scales[f.group] >= 0.6
-					? `${f.artifact.value} ("${f.context}")`
-					: f.artifact.value,
-			);
-			lines.push(`- ${label}: ${values.join('; ')}${more}`);
+			// Figures a tool printed are listed together under the action that printed them; figures said in the
+			// talk keep the phrase around them, each phrase once.
+			const values: string[] = [];
+			const phrases = new Set<string>();
+			const byOrigin = new Map<string, string[]>();
+			for (const f of shown) {
+				if (f.origin !== undefined) {
+					const list = byOrigin.get(f.origin);
+					if (list === undefined) byOrigin.set(f.origin, [f.artifact.value]);
+					else list.push(f.artifact.value);
+				} else if (f.context === undefined || scales[f.group] < 0.6) values.push(f.artifact.value);
+				else if (!phrases.has(f.context)) {
+					phrases.add(f.context);
+					values.push(`"${f.context}"`);
+				}
+			}
+			if (values.length > 0 || byOrigin.size === 0) lines.push(`- ${label}: ${values.join('; ')}${more}`);
+			else lines.push(`- ${label}:${more}`);
+			for (const [origin, list] of byOrigin) lines.push(`  - in the output of ${origin}: ${list.join(', ')}`);
 		} else {
 			lines.push(
 				`- ${label}: ${shown.map((f) => f.artifact.value).join(kind === 'url' ? ' ' : ', ')}${more}`,
@@ -214,7 +240,10 @@ export function renderHandoff(
 		),
 	);
 	blocks.push(proseSection('In Progress', model.inProgress, scales, 'last', only));
-	blocks.push(proseSection('Blocked', model.blocked, scales, 'last', only, 220));
+	// Unresolved errors are facts: thinned last and never clipped (their lines are quoted verbatim).
+	blocks.push(
+		section('Blocked', listLines(model.blocked, scales, factCount, 'last', only, Number.POSITIVE_INFINITY)),
+	);
 	blocks.push(proseSection('Key Decisions', model.decisions, scales, 'last', only));
 	blocks.push(proseSection('Resolved Questions', model.resolved, scales, 'last', only));
 	blocks.push(proseSection('Pending User Asks', model.pending, scales, 'last', only));
