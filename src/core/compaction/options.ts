@@ -17,6 +17,17 @@ export const defaultTriggerFloorTokens = 8_000;
 /** C4: at this share of the window compaction is no longer enough and the session rotates to a fresh one. */
 export const defaultRotationRatio = 0.95;
 
+/** What the summariser reads of the middle: whole, or after the R3 cheap pass. */
+export type SummaryInputSource = 'full' | 'pruned';
+
+/**
+ * R3: hermes summarises the middle after its cheap pre-pass, which saves a paid model's tokens but hides the facts
+ * the pass shortened. Measured with `npm run eval`, the offline summary kept 76.6% of the middle's artifacts from the
+ * pruned middle and 93.5% from the whole one at the same 94% cut; summarisers cap each message themselves (R7, G6),
+ * so the whole middle is the default and `pruned` the option.
+ */
+export const defaultSummaryInputSource: SummaryInputSource = 'full';
+
 /** R4: messages at the start that stay verbatim. */
 export const defaultHeadMessages = 3;
 
@@ -159,6 +170,8 @@ export interface CompactionOptions {
 	readonly onSummaryFailure?: SummaryFailurePolicy;
 	/** H7: keep the current and previous phase whole when there are three or more. */
 	readonly isPhaseGraduated?: boolean;
+	/** R3: whether the summariser reads the middle as the cheap pass left it (`pruned`, hermes) or whole (`full`). */
+	readonly summaryInputSource?: SummaryInputSource;
 	/** R11: append a one-time note about the compaction to a leading system message. */
 	readonly shouldNoteSystemPrompt?: boolean;
 }
@@ -198,6 +211,7 @@ export interface ResolvedCompactionOptions {
 	readonly onSummaryFailure: SummaryFailurePolicy;
 	readonly isPhaseGraduated: boolean;
 	readonly shouldNoteSystemPrompt: boolean;
+	readonly summaryInputSource: SummaryInputSource;
 }
 
 function count(value: number | undefined, fallback: number): number {
@@ -260,6 +274,7 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 		onSummaryFailure: options.onSummaryFailure ?? 'keepOriginal',
 		isPhaseGraduated: options.isPhaseGraduated ?? true,
 		shouldNoteSystemPrompt: options.shouldNoteSystemPrompt ?? true,
+		summaryInputSource: options.summaryInputSource ?? defaultSummaryInputSource,
 	};
 }
 

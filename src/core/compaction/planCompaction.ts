@@ -410,8 +410,10 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		const freed = (byMessage.get(i) ?? []).reduce((sum, e) => sum + e.tokensBefore - e.tokensAfter, 0);
 		replacedTokens += (tokens[i] ?? 0) - freed;
 		if (i === outcome.folded) return;
-		summaryInput.push(detachedMessage(message, byMessage.get(i)));
-		summaryInputTokens += (tokens[i] ?? 0) - freed;
+		// R3: the summariser reads the cheap pass's edits only when asked to (see defaultSummaryInputSource).
+		const isPruned = resolved.summaryInputSource === 'pruned';
+		summaryInput.push(detachedMessage(message, isPruned ? byMessage.get(i) : undefined));
+		summaryInputTokens += (tokens[i] ?? 0) - (isPruned ? freed : 0);
 	});
 	const summaryBudgetTokens = summaryBudgetFor(replacedTokens, resolved.contextWindow, resolved.summaryRatio);
 	const foldedMessage = outcome.folded !== undefined ? window[outcome.folded] : undefined;

@@ -39,6 +39,7 @@ describe('summarizePlan', () => {
 			outputKeys: ['report_path'],
 			minPruneTokens: 0,
 			protectTokens: 0,
+			summaryInputSource: 'pruned',
 		});
 		const summarizer = new RecordingSummarizer();
 		const outcome = await summarizePlan(plan, summarizer, new AbortController().signal, testCounter);
@@ -60,6 +61,25 @@ describe('summarizePlan', () => {
 		);
 		assert.ok(request?.messages.every((m) => m.raw.length === 0 && m.parts.every((p) => !('raw' in p))));
 		assert.equal(plan.options.focusShare, 0.65);
+	});
+
+	it('R3 by default the summariser reads the whole middle; the cheap pass still shows in the plan', () => {
+		const transcript = transcriptOf(session());
+		const options = { ...baseOptions, minPruneTokens: 0, protectTokens: 0 };
+		const whole = planCompaction(transcript, options);
+		const pruned = planCompaction(transcript, { ...options, summaryInputSource: 'pruned' });
+		assert.equal(whole.options.summaryInputSource, 'full');
+		assert.ok(whole.edits.length > 0, 'the cheap pass found edits');
+		const results = (plan: typeof whole) =>
+			plan.summaryInput.flatMap((m) => m.parts).filter((p) => p.kind === 'toolResult');
+		assert.ok(results(whole).every((p) => p.kind === 'toolResult' && !p.text.startsWith('[Read] read src/')));
+		assert.ok(results(pruned).some((p) => p.kind === 'toolResult' && p.text.startsWith('[Read] read src/')));
+		assert.ok(whole.summaryInputTokens > pruned.summaryInputTokens);
+		assert.equal(
+			whole.summaryBudgetTokens,
+			pruned.summaryBudgetTokens,
+			'R6 budgets from what is replaced either way',
+		);
 	});
 
 	it('R10 a /compress focus reaches the summariser and the plan (D7)', () => {
