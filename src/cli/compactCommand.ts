@@ -92,6 +92,8 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 			counter,
 			contextWindow: counting.contextWindow,
 			strategy: strategy.strategy.name,
+			// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
+			...(summarizerName !== 'offline' ? { summaryInputSource: 'pruned' as const } : {}),
 			...(values.focus !== undefined && values.focus.trim() !== '' ? { focus: values.focus.trim() } : {}),
 		},
 		summarizer,

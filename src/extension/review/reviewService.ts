@@ -136,6 +136,10 @@ export class ReviewService {
 				triggerRatio: settings.triggerRatio,
 				rotationRatio: settings.rotationRatio,
 				...(request.focus !== undefined ? { focus: request.focus } : {}),
+				// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
+				...(summarizer !== undefined && summarizer.id !== 'offline'
+					? { summaryInputSource: 'pruned' as const }
+					: {}),
 			},
 			request.strategy === 'summarize' || request.strategy === 'rotate' ? summarizer : undefined,
 			signal,
