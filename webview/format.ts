@@ -18,14 +18,19 @@ export function formatShort(tokens: number): string {
 	return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
 
-/** A percentage cut to a whole number, `63%`, like the status bar: 79.9% must not read as the 80% threshold. */
+/** A percentage rounded to a whole number: `63%`. */
 export function formatPercent(percent: number): string {
+	return `${Math.round(percent)}%`;
+}
+
+/** Share of the window used, cut to a whole number like the status bar's: 79.9% must not read as the 80% mark. */
+export function formatUsagePercent(percent: number): string {
 	return `${Math.floor(percent)}%`;
 }
 
 /** The gauge's headline in words: `126,400 of 200,000 · 63%`. */
 export function describeUsage(gauge: Pick<GaugeView, 'tokens' | 'contextWindow' | 'percentUsed'>): string {
-	return `${formatCount(gauge.tokens)} of ${formatCount(gauge.contextWindow)} · ${formatPercent(gauge.percentUsed)}`;
+	return `${formatCount(gauge.tokens)} of ${formatCount(gauge.contextWindow)} · ${formatUsagePercent(gauge.percentUsed)}`;
 }
 
 /** Where the headline number comes from, in words: `exact (o200k_base)` or `calibrated estimate ±8%`. */
