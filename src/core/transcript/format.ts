@@ -74,3 +74,14 @@ export interface DocumentContext {
 	/** Source text of the document, for line lookups. */
 	readonly text: string;
 }
+
+/** A document that is one record of the format's JSONL shape (a log of one line parses as one JSON value). */
+export function readSingleRecord(accumulator: RecordAccumulator, record: unknown): AccumulatedTranscript {
+	accumulator.addRecord(record, 1);
+	return accumulator.build();
+}
+
+/** A document that is not the format: no messages, and one error on line 1 saying what was expected. */
+export function notThisFormat(message: string): AccumulatedTranscript {
+	return { messages: [], passthrough: [], meta: {}, diagnostics: [{ severity: 'error', line: 1, message }] };
+}

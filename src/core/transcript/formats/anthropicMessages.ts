@@ -1,12 +1,14 @@
-import type {
-	AccumulatedTranscript,
-	DetectionSample,
-	DetectionVerdict,
-	DocumentContext,
-	RecordAccumulator,
-	TranscriptFormat,
-	WriteOptions,
-	WrittenTranscript,
+import {
+	notThisFormat,
+	readSingleRecord,
+	type AccumulatedTranscript,
+	type DetectionSample,
+	type DetectionVerdict,
+	type DocumentContext,
+	type RecordAccumulator,
+	type TranscriptFormat,
+	type WriteOptions,
+	type WrittenTranscript,
 } from '../format';
 import type {
 	Diagnostic,
@@ -483,23 +485,11 @@ function readAnthropicDocument(document: unknown, context: DocumentContext): Acc
 	}
 	if (isRecord(document) && isLogRecord(document)) {
 		// A JSONL log of one line parses as a single JSON document.
-		const accumulator = new AnthropicLogAccumulator();
-		accumulator.addRecord(document, 1);
-		return accumulator.build();
+		return readSingleRecord(new AnthropicLogAccumulator(), document);
 	}
-	return {
-		messages: [],
-		passthrough: [],
-		meta: {},
-		diagnostics: [
-			{
-				severity: 'error',
-				line: 1,
-				message:
-					'not an Anthropic Messages request: expected an object with a messages array, an array of {role, content} messages, or a JSONL request/response log',
-			},
-		],
-	};
+	return notThisFormat(
+		'not an Anthropic Messages request: expected an object with a messages array, an array of {role, content} messages, or a JSONL request/response log',
+	);
 }
 
 interface LoggedRequest {

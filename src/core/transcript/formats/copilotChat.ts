@@ -1,4 +1,11 @@
-import type { AccumulatedTranscript, DetectionSample, DetectionVerdict, TranscriptFormat } from '../format';
+import {
+	notThisFormat,
+	readSingleRecord,
+	type AccumulatedTranscript,
+	type DetectionSample,
+	type DetectionVerdict,
+	type TranscriptFormat,
+} from '../format';
 import { isChatSession, readChatSession } from './copilot/chatSession';
 import { writeCopilotExport } from './copilot/exportWriter';
 import { arrayItemLines } from './copilot/jsonArrayLines';
@@ -74,21 +81,9 @@ function readCopilotDocument(document: unknown, context: { readonly text: string
 	}
 	if (isRecord(document) && typeof document['kind'] === 'number') {
 		// A log with a single line parses as one JSON document: replay it as the log it is.
-		const log = new ChatMutationLog();
-		log.addRecord(document, 1);
-		return log.build();
+		return readSingleRecord(new ChatMutationLog(), document);
 	}
-	return {
-		messages: [],
-		passthrough: [],
-		meta: {},
-		diagnostics: [
-			{
-				severity: 'error',
-				line: 1,
-				message:
-					'not a Copilot Chat session: expected an object with a "requests" array (or a {"kind": 0, "v": …} log line).',
-			},
-		],
-	};
+	return notThisFormat(
+		'not a Copilot Chat session: expected an object with a "requests" array (or a {"kind": 0, "v": …} log line).',
+	);
 }

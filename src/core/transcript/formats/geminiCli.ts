@@ -1,4 +1,11 @@
-import type { AccumulatedTranscript, DetectionSample, DetectionVerdict, TranscriptFormat } from '../format';
+import {
+	notThisFormat,
+	readSingleRecord,
+	type AccumulatedTranscript,
+	type DetectionSample,
+	type DetectionVerdict,
+	type TranscriptFormat,
+} from '../format';
 import type { Message } from '../model';
 import { noFlags } from '../model';
 import { arrayItemLines } from './copilot/jsonArrayLines';
@@ -110,22 +117,9 @@ function readGeminiDocument(document: unknown, context: { readonly text: string 
 	}
 	if (isRecord(document)) {
 		// A JSONL log with a single line parses as one JSON document.
-		const log = new GeminiSessionLog();
-		log.addRecord(document, 1);
-		return log.build();
+		return readSingleRecord(new GeminiSessionLog(), document);
 	}
-	return {
-		messages: [],
-		passthrough: [],
-		meta: {},
-		diagnostics: [
-			{
-				severity: 'error',
-				line: 1,
-				message: 'not a Gemini CLI session: expected an object with sessionId and a "messages" array.',
-			},
-		],
-	};
+	return notThisFormat('not a Gemini CLI session: expected an object with sessionId and a "messages" array.');
 }
 
 /** logs.json read as what it is: the user's prompts, each a user message, with a warning that replies are missing. */

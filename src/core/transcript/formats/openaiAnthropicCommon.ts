@@ -1,13 +1,8 @@
+import { isJsonObject as isRecord, type JsonObject as JsonRecord } from '../json';
 import type { ImagePart, OpaquePart } from '../model';
 import { readImageInfo } from './imageHeader';
 
-/** A JSON object as parsed: own string keys to unknown values. */
-export type JsonRecord = Record<string, unknown>;
-
-/** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is JsonRecord {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord, type JsonRecord };
 
 /** The value when it is a string, else undefined. */
 export function stringOf(value: unknown): string | undefined {

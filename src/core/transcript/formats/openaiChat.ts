@@ -1,11 +1,13 @@
-import type {
-	AccumulatedTranscript,
-	DetectionSample,
-	DetectionVerdict,
-	DocumentContext,
-	RecordAccumulator,
-	TranscriptFormat,
-	WrittenTranscript,
+import {
+	notThisFormat,
+	readSingleRecord,
+	type AccumulatedTranscript,
+	type DetectionSample,
+	type DetectionVerdict,
+	type DocumentContext,
+	type RecordAccumulator,
+	type TranscriptFormat,
+	type WrittenTranscript,
 } from '../format';
 import type {
 	Diagnostic,
@@ -447,23 +449,11 @@ function readOpenaiChatDocument(document: unknown, context: DocumentContext): Ac
 	}
 	if (isRecord(document) && 'role' in document) {
 		// A JSONL file of one line parses as a single JSON document.
-		const accumulator = new OpenaiChatAccumulator();
-		accumulator.addRecord(document, 1);
-		return accumulator.build();
+		return readSingleRecord(new OpenaiChatAccumulator(), document);
 	}
-	return {
-		messages: [],
-		passthrough: [],
-		meta: {},
-		diagnostics: [
-			{
-				severity: 'error',
-				line: 1,
-				message:
-					'not OpenAI chat messages: expected a JSON array of {role, content} messages, an object with a messages array, or one message per line',
-			},
-		],
-	};
+	return notThisFormat(
+		'not OpenAI chat messages: expected a JSON array of {role, content} messages, an object with a messages array, or one message per line',
+	);
 }
 
 function readElements(elements: readonly unknown[], lines: readonly number[]): OpenaiMessageReader {

@@ -1,13 +1,9 @@
+import { isJsonObject, type JsonObject } from '../../json';
+import { sameModelView } from '../../partEquality';
 import type { ImagePart, OpaquePart, Part, TextPart, ToolCallPart, ToolResultPart } from '../../model';
 import { decodedLength, readImageInfo } from '../imageHeader';
 
-/** A JSON object as read from a record: keys to unknown values. */
-export type JsonObject = Record<string, unknown>;
-
-/** True for a plain JSON object (not null, not an array). */
-export function isJsonObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject };
 
 /** Parts made from a message's content, plus the problems found on the way (each a short sentence). */
 export interface ContentParts {
@@ -147,36 +143,6 @@ export function describeValue(value: unknown): string {
 	if (typeof value === 'string') return 'a string';
 	if (typeof value === 'undefined') return 'missing';
 	return `a ${typeof value}`;
-}
-
-/** True when two parts show the model the same thing (kind, text, ids, names, arguments, error state, images). */
-export function sameModelView(a: Part, b: Part): boolean {
-	switch (a.kind) {
-		case 'text':
-			return b.kind === 'text' && a.text === b.text;
-		case 'thinking':
-			return b.kind === 'thinking' && a.text === b.text && a.isRedacted === b.isRedacted;
-		case 'toolCall':
-			return (
-				b.kind === 'toolCall' &&
-				a.callId === b.callId &&
-				a.name === b.name &&
-				a.argumentsText === b.argumentsText
-			);
-		case 'toolResult':
-			return (
-				b.kind === 'toolResult' &&
-				a.callId === b.callId &&
-				a.text === b.text &&
-				a.isError === b.isError &&
-				a.images.length === b.images.length &&
-				a.images.every((image, i) => sameModelView(image, b.images[i]!))
-			);
-		case 'image':
-			return b.kind === 'image' && a.mediaType === b.mediaType && a.byteLength === b.byteLength;
-		case 'opaque':
-			return b.kind === 'opaque' && a.label === b.label && a.text === b.text;
-	}
 }
 
 /** True when a part still shows exactly what its stored `raw` block shows, so the block can be written as it was. */

@@ -1,13 +1,9 @@
+import { isJsonObject as isObject, type JsonObject } from '../../json';
+import { sameModelView as samePart } from '../../partEquality';
 import type { ImagePart, OpaquePart, Part, Role, TextPart, ToolCallPart, ToolResultPart } from '../../model';
 import { imagePartFromUrl } from './images';
 
-/** A JSON object as read from a record. */
-export type JsonObject = Record<string, unknown>;
-
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject, samePart, type JsonObject };
 
 /** What one Codex ResponseItem means as a message: role, parts and the facts that become flags. */
 export interface ParsedItem {
@@ -307,43 +303,4 @@ export function jsonText(value: unknown): string {
 	if (typeof value === 'string') return value;
 	if (value === undefined || value === null) return '';
 	return JSON.stringify(value);
-}
-
-/** True when two parts say the same to the model (ignores `raw`). */
-export function samePart(a: Part, b: Part): boolean {
-	switch (a.kind) {
-		case 'text':
-			return b.kind === 'text' && a.text === b.text;
-		case 'thinking':
-			return b.kind === 'thinking' && a.text === b.text && a.isRedacted === b.isRedacted;
-		case 'toolCall':
-			return (
-				b.kind === 'toolCall' &&
-				a.callId === b.callId &&
-				a.name === b.name &&
-				a.argumentsText === b.argumentsText
-			);
-		case 'toolResult':
-			return (
-				b.kind === 'toolResult' &&
-				a.callId === b.callId &&
-				a.text === b.text &&
-				a.isError === b.isError &&
-				a.images.length === b.images.length &&
-				a.images.every((image, i) => {
-					const other = b.images[i];
-					return other !== undefined && samePart(image, other);
-				})
-			);
-		case 'image':
-			return (
-				b.kind === 'image' &&
-				a.mediaType === b.mediaType &&
-				a.byteLength === b.byteLength &&
-				a.widthPx === b.widthPx &&
-				a.heightPx === b.heightPx
-			);
-		case 'opaque':
-			return b.kind === 'opaque' && a.label === b.label && a.text === b.text;
-	}
 }

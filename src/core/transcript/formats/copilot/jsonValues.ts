@@ -1,12 +1,7 @@
+import { isJsonObject as isRecord, type JsonObject } from '../../json';
 import type { LineRange, Message, MessageFlags, Part, RecordedUsage, Role } from '../../model';
 
-/** A parsed JSON object whose fields are still unchecked. */
-export type JsonObject = Record<string, unknown>;
-
-/** True for a non-null, non-array object. */
-export function isRecord(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord, type JsonObject };
 
 /** The field as a string, or undefined when it is absent or not a string. */
 export function stringField(value: unknown, key: string): string | undefined {
