@@ -1,5 +1,6 @@
 import type { CompactionPlan } from './plan';
 import { isStrategyName } from './strategies';
+import { isJsonObject as isObject } from '../transcript/json';
 
 /** H2: a plan as JSON text, so a pending review survives a reload. */
 export function serializePlan(plan: CompactionPlan): string {
@@ -9,10 +10,6 @@ export function serializePlan(plan: CompactionPlan): string {
 /** Outcome of reading a stored plan. */
 export type ParsedPlan =
 	{ readonly ok: true; readonly plan: CompactionPlan } | { readonly ok: false; readonly message: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isIndexList(value: unknown, length: number): boolean {
 	return Array.isArray(value) && value.every((v) => Number.isInteger(v) && v >= 0 && v <= length);

@@ -1,3 +1,4 @@
+import { planOptionsFrom } from '../adapters/settings';
 import * as vscode from 'vscode';
 import { exportPlainText } from '../../core/compaction/exportPlainText';
 import { planCompaction } from '../../core/compaction/planCompaction';
@@ -55,15 +56,10 @@ export async function exportPlainTextCommand(
 	if (state === undefined || !state.ok || counter === undefined)
 		throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
 	const settings = services.settings();
-	const plan = planCompaction(state.transcript, {
-		counter,
-		contextWindow: state.report.contextWindow,
-		strategy: settings.defaultStrategy,
-		headMessages: settings.headMessages,
-		tailRatio: settings.tailRatio,
-		triggerRatio: settings.compactionRatio,
-		rotationRatio: settings.rotationRatio,
-	});
+	const plan = planCompaction(
+		state.transcript,
+		planOptionsFrom(settings, counter, state.report.contextWindow),
+	);
 	const text = exportPlainText(state.transcript, plan);
 	const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
 	await vscode.window.showTextDocument(document, { preview: true });

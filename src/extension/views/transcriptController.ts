@@ -1,3 +1,4 @@
+import { planOptionsFrom } from '../adapters/settings';
 import * as vscode from 'vscode';
 import { planCompaction } from '../../core/compaction/planCompaction';
 import { messagesInWindow } from '../../core/transcript/model';
@@ -26,15 +27,10 @@ export function transcriptMessage(
 	if (!state.ok || counter === undefined)
 		return { type: 'transcript/empty', message: state.ok ? '' : state.message };
 	const settings = services.settings();
-	const plan = planCompaction(state.transcript, {
-		counter,
-		contextWindow: state.report.contextWindow,
-		strategy: settings.defaultStrategy,
-		headMessages: settings.headMessages,
-		tailRatio: settings.tailRatio,
-		triggerRatio: settings.compactionRatio,
-		rotationRatio: settings.rotationRatio,
-	});
+	const plan = planCompaction(
+		state.transcript,
+		planOptionsFrom(settings, counter, state.report.contextWindow),
+	);
 	return {
 		type: 'transcript/show',
 		transcriptId: tracked.path,
@@ -69,16 +65,10 @@ export function transcriptController(
 					}
 					const settings = services.settings();
 					const w: WhatIfOptions = message.whatIf;
-					const plan = planCompaction(state.transcript, {
-						counter: tracked.counter,
-						contextWindow: state.report.contextWindow,
-						strategy: w.strategy ?? settings.defaultStrategy,
-						headMessages: w.headMessages ?? settings.headMessages,
-						tailRatio: w.tailRatio ?? settings.tailRatio,
-						triggerRatio: w.triggerRatio ?? settings.compactionRatio,
-						rotationRatio: settings.rotationRatio,
-						...(w.focus !== undefined && w.focus.trim() !== '' ? { focus: w.focus } : {}),
-					});
+					const plan = planCompaction(
+						state.transcript,
+						planOptionsFrom(settings, tracked.counter, state.report.contextWindow, w),
+					);
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,

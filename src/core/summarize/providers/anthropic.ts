@@ -5,6 +5,7 @@ import type { Summarizer, SummaryOutcome, SummaryRequest } from '../summarizer';
 import { failure, failureFromThrown, postJson, summaryFromModelText, trimBaseUrl } from './providerHttp';
 import type { ProviderTransport } from './providerHttp';
 import { readSseEvents } from './sse';
+import { isJsonObject as isRecord } from '../../transcript/json';
 
 /** Anthropic's public endpoint, without `/v1`. */
 export const anthropicBaseUrl = 'https://api.anthropic.com';
@@ -41,10 +42,6 @@ export function anthropicRequestBody(
 		messages: [{ role: 'user', content: prompt.user }],
 		stream: config.isStreaming ?? true,
 	};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function errorEvent(error: unknown, label: string): SummaryOutcome {

@@ -5,6 +5,7 @@ import type { Summarizer, SummaryOutcome, SummaryRequest } from '../summarizer';
 import { failure, failureFromThrown, postJson, summaryFromModelText, trimBaseUrl } from './providerHttp';
 import type { ProviderTransport } from './providerHttp';
 import { readSseEvents } from './sse';
+import { isJsonObject as isRecord } from '../../transcript/json';
 
 /** OpenAI's public endpoint. */
 export const openAiBaseUrl = 'https://api.openai.com/v1';
@@ -47,10 +48,6 @@ export function openAiRequestBody(
 		[field]: prompt.maxTokens,
 		stream: isStreaming,
 	};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function firstChoice(body: Record<string, unknown>): Record<string, unknown> | undefined {
