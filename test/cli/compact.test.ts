@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { messagesInWindow } from '../../src/core/transcript/model';
 import { parseTranscript } from '../../src/core/transcript/readTranscript';
@@ -93,13 +93,13 @@ describe('context-lens compact', () => {
 		assert.match(io.stdout.join('\n'), /dry run: nothing was written/);
 		assert.deepEqual(readdirSync(dir), ['session.jsonl']);
 		const structure = captureIo();
-		assert.equal(
-			await runCli(['compact', file, '--strategy', 'structure-aggressive', '--json'], structure),
-			0,
-		);
+		assert.equal(await runCli(['compact', file, '--strategy', 'structure', '--json'], structure), 0);
 		const result = JSON.parse(structure.stdout.join('\n')) as { out: string; spill: string | null };
 		assert.ok(existsSync(result.out));
-		if (result.spill !== null) assert.match(readFileSync(result.spill, 'utf8'), /^# Context Lens spill file/);
+		assert.ok(result.spill !== null, 'structure moves free text to a spill file (H6)');
+		assert.equal(dirname(result.spill), dir, 'the spill file sits beside the output');
+		assert.match(readFileSync(result.spill, 'utf8'), /^# Context Lens spill file/);
+		assert.ok(readFileSync(result.out, 'utf8').includes(basename(result.spill)), 'the output references it');
 	});
 
 	it('lists the valid strategies for an unknown one (Z4) and says what is missing for a network summariser', async () => {
