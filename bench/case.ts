@@ -7,6 +7,7 @@ import { planCompaction } from '../src/core/compaction/planCompaction';
 import type { StrategyName } from '../src/core/compaction/strategies';
 import { LiveTranscriptFile } from '../src/core/io/liveTranscriptFile';
 import { readTranscriptFile } from '../src/core/io/readTranscriptFile';
+import { forgetPieceCounts } from '../src/core/tokens/encoding';
 import { resolveModel } from '../src/core/tokens/modelRegistry';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { messagesInWindow } from '../src/core/transcript/model';
@@ -210,6 +211,7 @@ function planCase(spec: Extract<CaseSpec, { kind: 'plan' }>): PlanResult {
 	const warmMs: Record<string, number[]> = Object.fromEntries(spec.strategies.map((s) => [s, []]));
 	for (let rep = 0; rep < spec.reps; rep++) {
 		const cache = new MessageTokenCache(new TokenCounter(profile));
+		forgetPieceCounts();
 		collect();
 		const started = performance.now();
 		planCompaction(transcript, { counter: cache, contextWindow });

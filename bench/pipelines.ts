@@ -2,7 +2,7 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { analyzeBudget } from '../src/core/budget/analyzeBudget';
 import { MessageTokenCache } from '../src/core/budget/messageTokenCache';
-import { estimateTokensByChars } from '../src/core/tokens/encoding';
+import { estimateTokensByChars, forgetPieceCounts } from '../src/core/tokens/encoding';
 import { imageTokens } from '../src/core/tokens/imageTokens';
 import { resolveModel } from '../src/core/tokens/modelRegistry';
 import { TokenCounter, messageOverheadTokens } from '../src/core/tokens/tokenCounter';
@@ -64,8 +64,12 @@ export function countWithTiktoken(text: string): number {
 	return text.length === 0 ? 0 : tiktokenEncoder().encode(text, [], []).length;
 }
 
-/** Total tokens of a transcript's window by one pipeline; every call starts from empty caches (a cold count). */
+/**
+ * Total tokens of a transcript's window by one pipeline; every call starts from empty caches (a cold count),
+ * including the tokenizer's remembered piece counts.
+ */
 export function runPipeline(name: PipelineName, transcript: Transcript, file: string): number {
+	forgetPieceCounts();
 	switch (name) {
 		case 'budget':
 			return analyzeBudget(transcript, { file }).tokens.total;

@@ -6,6 +6,7 @@ import {
 	countTokens as countO200k,
 	setMergeCacheSize as setO200kMergeCacheSize,
 } from 'gpt-tokenizer/encoding/o200k_base';
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 
 /** A BPE vocabulary we count exactly: o200k_base (gpt-4o and later) or cl100k_base (gpt-4, gpt-3.5). */
 export type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -24,10 +25,179 @@ setCl100kMergeCacheSize(mergeCacheEntries);
 // are in a transcript, and the library never throws on them.
 const plainText = { disallowedSpecial: new Set<string>() };
 
-const counters: Record<EncodingName, (text: string) => number> = {
+const libraryCounters: Record<EncodingName, (text: string) => number> = {
 	o200k_base: (text) => countO200k(text, plainText),
 	cl100k_base: (text) => countCl100k(text, plainText),
 };
+
+/**
+ * Counts text by pre-tokenising it ourselves and remembering the count of every piece, then asking
+ * gpt-tokenizer only about pieces not seen before. Same pieces, same counts as the library (the split regex is
+ * the library's own), but real transcripts repeat their words, identifiers and punctuation runs so often that
+ * nearly every piece is a hit in a small map, and the library's per-call iterator and its 200k-entry rank map
+ * are skipped. For o200k_base an ASCII scanner finds the piece boundaries without running the regex; any
+ * piece that would look at a non-ASCII character goes to the regex instead.
+ */
+class PieceCounter {
+	private pieces = new Map<string, number>();
+	private readonly sticky: RegExp;
+
+	constructor(
+		split: RegExp,
+		private readonly countPiece: (piece: string) => number,
+		private readonly scanAscii: ((text: string, start: number) => number) | undefined,
+	) {
+		this.sticky = new RegExp(split.source, 'uy');
+	}
+
+	count(text: string): number {
+		const length = text.length;
+		const sticky = this.sticky;
+		const scan = this.scanAscii;
+		let total = 0;
+		let start = 0;
+		while (start < length) {
+			let end = scan === undefined ? -1 : scan(text, start);
+			if (end < 0) {
+				sticky.lastIndex = start;
+				// The split pattern matches at every position (letters, digits, whitespace and everything else
+				// each have an alternative), so the sticky test never fails on a non-empty rest.
+				end = sticky.test(text) ? sticky.lastIndex : length;
+			}
+			total += this.countOf(text.slice(start, end));
+			start = end;
+		}
+		return total;
+	}
+
+	forget(): void {
+		this.pieces = new Map();
+	}
+
+	private countOf(piece: string): number {
+		let count = this.pieces.get(piece);
+		if (count === undefined) {
+			count = this.countPiece(piece);
+			if (this.pieces.size >= maxRememberedPieces) this.pieces = new Map();
+			this.pieces.set(piece, count);
+		}
+		return count;
+	}
+}
+
+/** Pieces remembered per encoding before the map starts afresh (a few MB at most). */
+const maxRememberedPieces = 1 << 16;
+
+// ASCII character classes as the o200k split pattern sees them.
+const upperAscii = 1;
+const lowerAscii = 2;
+const digitAscii = 3;
+const newlineAscii = 4;
+const spaceAscii = 5;
+const otherAscii = 6;
+const asciiClasses = new Uint8Array(0x80).fill(otherAscii);
+for (let code = 0x41; code <= 0x5a; code++) asciiClasses[code] = upperAscii;
+for (let code = 0x61; code <= 0x7a; code++) asciiClasses[code] = lowerAscii;
+for (let code = 0x30; code <= 0x39; code++) asciiClasses[code] = digitAscii;
+for (const code of [0x09, 0x0b, 0x0c, 0x20]) asciiClasses[code] = spaceAscii;
+asciiClasses[0x0a] = newlineAscii;
+asciiClasses[0x0d] = newlineAscii;
+
+/** Class of the unit at `index` (0 past the end), or -1 for a non-ASCII unit. */
+function asciiClassAt(text: string, index: number): number {
+	if (index >= text.length) return 0;
+	const code = text.charCodeAt(index);
+	return code < 0x80 ? (asciiClasses[code] ?? otherAscii) : -1;
+}
+
+/**
+ * End of the o200k piece that starts at `start`, found without the regex, or -1 when deciding it would need a
+ * non-ASCII character. Mirrors the pattern's alternatives in order: an optional non-letter, non-digit,
+ * non-newline prefix before letters (upper* lower+ or upper+ lower*, then an English contraction); one to
+ * three digits; an optional space before a run of symbols and the newlines or slashes after it; whitespace up
+ * to its last newline; whitespace not followed by a non-space; a single whitespace character.
+ */
+function scanO200kAscii(text: string, start: number): number {
+	const first = asciiClassAt(text, start);
+	if (first < 0) return -1;
+	if (first === digitAscii) {
+		let end = start + 1;
+		while (end < start + 3) {
+			const next = asciiClassAt(text, end);
+			if (next < 0) return -1;
+			if (next !== digitAscii) break;
+			end++;
+		}
+		return end;
+	}
+	let letters = -1;
+	if (first === upperAscii || first === lowerAscii) letters = start;
+	else if (first !== newlineAscii) {
+		const second = asciiClassAt(text, start + 1);
+		if (second < 0) return -1;
+		if (second === upperAscii || second === lowerAscii) letters = start + 1;
+		else if (first === otherAscii || (second === otherAscii && text.charCodeAt(start) === 0x20)) {
+			return symbolRunEnd(text, first === otherAscii ? start : start + 1);
+		}
+	}
+	return letters >= 0 ? letterRunEnd(text, letters) : whitespaceEnd(text, start);
+}
+
+function letterRunEnd(text: string, start: number): number {
+	let end = start;
+	let cls = asciiClassAt(text, end);
+	while (cls === upperAscii) cls = asciiClassAt(text, ++end);
+	while (cls === lowerAscii) cls = asciiClassAt(text, ++end);
+	// A non-ASCII letter or mark could continue the piece.
+	if (cls < 0) return -1;
+	return text.charCodeAt(end) === 0x27 ? end + contractionLength(text, end + 1) : end;
+}
+
+/** Length of "'s", "'d", "'m", "'t", "'ll", "'ve" or "'re" (any case) whose letters start at `index`, or 0. */
+function contractionLength(text: string, index: number): number {
+	const a = text.charCodeAt(index) | 0x20;
+	if (a === 0x73 || a === 0x64 || a === 0x6d || a === 0x74) return 2;
+	const b = text.charCodeAt(index + 1) | 0x20;
+	if ((a === 0x6c && b === 0x6c) || (a === 0x76 && b === 0x65) || (a === 0x72 && b === 0x65)) return 3;
+	return 0;
+}
+
+function symbolRunEnd(text: string, start: number): number {
+	let end = start;
+	let cls = asciiClassAt(text, end);
+	while (cls === otherAscii) cls = asciiClassAt(text, ++end);
+	if (cls < 0) return -1;
+	for (;;) {
+		const code = text.charCodeAt(end);
+		if (code !== 0x0a && code !== 0x0d && code !== 0x2f) return end;
+		end++;
+	}
+}
+
+function whitespaceEnd(text: string, start: number): number {
+	let end = start;
+	let lastNewline = -1;
+	let cls = asciiClassAt(text, end);
+	while (cls === spaceAscii || cls === newlineAscii) {
+		if (cls === newlineAscii) lastNewline = end;
+		cls = asciiClassAt(text, ++end);
+	}
+	// U+00A0 and other non-ASCII spaces would extend the run.
+	if (cls < 0) return -1;
+	if (lastNewline >= 0) return lastNewline + 1;
+	if (end === text.length) return end;
+	return end - start >= 2 ? end - 1 : start + 1;
+}
+
+const counters: Record<EncodingName, PieceCounter> = {
+	o200k_base: new PieceCounter(O200K_TOKEN_SPLIT_REGEX, libraryCounters.o200k_base, scanO200kAscii),
+	cl100k_base: new PieceCounter(CL100K_TOKEN_SPLIT_REGEX, libraryCounters.cl100k_base, undefined),
+};
+
+/** Forgets every remembered piece count of both encodings, so the next count starts cold (benchmarks use it). */
+export function forgetPieceCounts(): void {
+	for (const counter of Object.values(counters)) counter.forget();
+}
 
 /**
  * Exact BPE token count of `text` (tokens), identical to tiktoken except inside runs longer than
@@ -42,7 +212,8 @@ const counters: Record<EncodingName, (text: string) => number> = {
  */
 export function countTextTokens(text: string, encoding: EncodingName): number {
 	if (text.length === 0) return 0;
-	const count = counters[encoding];
+	const counter = counters[encoding];
+	const count = (piece: string): number => counter.count(piece);
 	if (text.length <= maxUnbrokenRunChars) return count(text);
 	let total = 0;
 	let segmentStart = 0;

@@ -60,6 +60,60 @@ describe('countTextTokens', () => {
 		);
 	});
 
+	// The o200k split is found by an ASCII scanner that hands any piece touching a non-ASCII character to the
+	// regex, and every piece's count is remembered. These fragments sit on the scanner's boundaries: case
+	// changes, contractions in either case, a prefix before letters, digit groups, symbol runs that swallow
+	// newlines and slashes, whitespace before and after newlines, and non-ASCII letters, marks, digits and spaces
+	// right beside ASCII ones.
+	const scannerEdges = fc
+		.array(
+			fc.constantFrom(
+				...[
+					'a',
+					'Z',
+					'fooBar',
+					'HTTPServer',
+					'ABC',
+					"'s",
+					"'S",
+					"'ll",
+					"'LL",
+					"'Ve",
+					"'re",
+					"'M",
+					"I'm",
+					"don't",
+					"We'LL",
+					"they're",
+					"you've",
+					"it's",
+					"He'd",
+					'I',
+					'don',
+					"'t",
+					"'d",
+					"'M",
+					"'t",
+					"'x",
+					"'",
+				],
+				...['1', '12', '1234', ' ', '  ', '\t', '\n', '\r\n', '\n\n', ' \n ', '\v', '\f', '\u000b'],
+				...['/', '//', '};', '.', '(x', ' (', ' !', '!\n/', '=\n', '-', '_', '\u0000', '\u007f', '$x'],
+				...['é', 'É', 'e\u0301', '\u0301', '中', '٣', '²', '\u00a0', '\u3000', '—', '😀', '\ud800'],
+			),
+			{ maxLength: 40 },
+		)
+		.map((pieces) => pieces.join(''));
+
+	it('counts like js-tiktoken and gpt-tokenizer itself on text built from the pre-tokeniser edge cases', () => {
+		fc.assert(
+			fc.property(scannerEdges, fc.constantFrom(...encodings), (text, encoding) => {
+				assert.equal(countTextTokens(text, encoding), oracleCount(text, encoding), JSON.stringify(text));
+			}),
+			{ numRuns: 4000 },
+		);
+	});
+
 	it('matches js-tiktoken on long text made of short runs (no cut happens)', () => {
 		const longText = fc.array(anyText, { minLength: 3, maxLength: 12 }).map((parts) => parts.join(' '));
 		fc.assert(
