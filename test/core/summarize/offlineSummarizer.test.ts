@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { extractArtifacts } from '../../../src/core/facts/extractArtifacts';
 import { reportLostFacts } from '../../../src/core/facts/reportLostFacts';
 import { handoffSectionTitles } from '../../../src/core/summarize/offline/handoffSections';
+import { clip } from '../../../src/core/summarize/offline/renderHandoff';
 import {
 	createOfflineSummarizer,
 	summarizeOffline,
@@ -133,7 +134,7 @@ describe('offline summariser', () => {
 			const lines = body.trim().split('\n');
 			assert.deepEqual(lines, [
 				'1. READ src/billing/export.ts — 120 lines (Read)',
-				'2. RAN `npm test` — error: Exit code 1 · Error: expected 3 to equal 4 (Bash)',
+				'2. RAN `npm test` — error: Exit code 1 · Error: expected 3 to equal 4 · 12 passing / 2 failing (Bash)',
 				'3. EDIT src/billing/export.ts — `writeAll(rows);` → `streamRows(rows);` (+1/−1 lines) (Edit)',
 				'4. RAN `npm test` — 14 passing (42ms) (Bash)',
 				'5. TODO 3 items — 1 done, 1 in progress, 1 pending; marked done: Stream CSV rows (TodoWrite)',
@@ -187,12 +188,11 @@ describe('offline summariser', () => {
 		it('Critical Context: the remaining artifacts verbatim, so nothing extracted is lost', () => {
 			const report = reportLostFacts(extractArtifacts(billingSession()), text);
 			assert.equal(report.retention, 1, JSON.stringify(report.lost));
-			// The runner's own summary line carries the run's figures; the failed run's are listed under that run.
-			assert.match(section(text, 'Completed Actions') ?? '', /RAN `npm test` — 14 passing \(42ms\)/);
-			assert.match(
-				section(text, 'Critical Context') ?? '',
-				/- Figures:\n {2}- in the output of #2 RAN `npm test`: 12 passing, 2 failing/,
-			);
+			// The runner's own summary line carries the run's figures, failed or not, next to the run.
+			const actions = section(text, 'Completed Actions') ?? '';
+			assert.match(actions, /RAN `npm test` — 14 passing \(42ms\)/);
+			assert.match(actions, /RAN `npm test` — error: .* · 12 passing \/ 2 failing/);
+			assert.doesNotMatch(section(text, 'Critical Context') ?? '', /Figures/);
 		});
 	});
 
@@ -232,9 +232,12 @@ describe('offline summariser', () => {
 		assert.ok(outcome.ok);
 		const body = section(outcome.text, 'Completed Actions')?.trim().split('\n') ?? [];
 		assert.deepEqual(body[0], '- (5 actions 1–5 condensed: READ ×1, RAN ×2, EDIT ×1, TODO ×1)');
-		assert.match(body[1] ?? '', /^6\. WRITE/);
-		assert.match(body[2] ?? '', /^7\. RAN `npm run lint`/);
-		assert.equal(body.length, 3);
+		// The condensed actions still name what they ran, verbatim, with what the last run printed; files are in
+		// Relevant Files.
+		assert.equal(body[1], '  - `npm test` ×2 — 14 passing, 42ms');
+		assert.match(body[2] ?? '', /^6\. WRITE/);
+		assert.match(body[3] ?? '', /^7\. RAN `npm run lint`/);
+		assert.equal(body.length, 4);
 	});
 
 	it('is deterministic: the same request gives the same text', () => {
@@ -386,6 +389,180 @@ describe('offline summariser', () => {
 			const decisions = section(text, 'Key Decisions') ?? '';
 			const count = (term: string): number => decisions.split('\n').filter((l) => l.includes(term)).length;
 			assert.ok(count('authStream') < count('billingStream'), 'the rest is condensed harder');
+		});
+	});
+
+	describe('long action lists: commands, paths and figures kept whole', () => {
+		/** A middle of `n` distinct shell commands, each with a long output, and a few reads, errors and figures. */
+		function commandSession(n: number): { messages: Message[]; commands: string[] } {
+			const messages: Message[] = [user('Profile the build of every package and report the slow ones.')];
+			const commands: string[] = [];
+			for (let i = 0; i < n; i++) {
+				const command = `npm run build --workspace packages/pkg-${i} -- --out-dir dist/pkg-${i} --sourcemap --minify`;
+				commands.push(command);
+				const output = [
+					...Array.from({ length: 60 }, (_, k) => `  compiled src/pkg-${i}/module${k}.ts`),
+					`Done in ${(1 + i / 10).toFixed(2)}s`,
+				].join('\n');
+				messages.push(assistant('', call(`b${i}`, 'Bash', { command })), result(`b${i}`, output));
+				if (i % 10 === 0) {
+					messages.push(
+						assistant('', call(`r${i}`, 'Read', { file_path: `packages/pkg-${i}/package.json` })),
+						result(`r${i}`, '{\n  "name": "pkg"\n}'),
+					);
+				}
+			}
+			return { messages, commands };
+		}
+
+		it('keeps every one of 30 commands verbatim when the actions are condensed to fit', () => {
+			const { messages, commands } = commandSession(30);
+			const full = summarize(messages, { budgetTokens: 100_000 });
+			const budgetTokens = 1500;
+			assert.ok(countTokens(full) > budgetTokens, 'the full handoff must not fit, or nothing is condensed');
+			const text = summarize(messages, { budgetTokens });
+			assert.ok(countTokens(text) <= budgetTokens);
+			assert.match(section(text, 'Completed Actions') ?? '', /actions 1–\d+ condensed/);
+			for (const command of commands) assert.ok(text.includes(`\`${command}\``), command);
+			// No command is written clipped: every code span that starts like one is a whole command.
+			for (const span of text.matchAll(/`(npm run build[^`]*)`/g))
+				assert.ok(commands.includes(span[1] ?? ''), `clipped: ${span[1]}`);
+			// A condensed command keeps the figures its output printed next to it.
+			assert.match(text, /^ {2}- `npm run build --workspace packages\/pkg-0 [^`]*` — 1\.00s$/m);
+			const report = reportLostFacts(extractArtifacts(messages), text);
+			assert.equal(report.byKind.command.kept, 30);
+			assert.equal(report.retention, 1, JSON.stringify(report.lost.slice(0, 3)));
+		});
+
+		it('keeps a timing line next to the command that printed it', () => {
+			const { messages } = commandSession(3);
+			const text = summarize(messages);
+			const actions = section(text, 'Completed Actions') ?? '';
+			assert.match(
+				actions,
+				/^1\. RAN `npm run build --workspace packages\/pkg-0 [^`]*` — 61 lines of output, Done in 1\.00s \(Bash\)$/m,
+			);
+			assert.match(actions, /^\d+\. RAN `[^`]*pkg-2 [^`]*` — 61 lines of output, Done in 1\.20s \(Bash\)$/m);
+			assert.equal(reportLostFacts(extractArtifacts(messages), text).retention, 1);
+		});
+
+		it('never clips a command mid-way in Blocked or Active State', () => {
+			const command = `node scripts/migrate.js --from 2024-01-01 --to 2024-12-31 --tenant acme-${'x'.repeat(90)} --dry-run`;
+			const messages = [
+				user('Run the migration dry run.'),
+				assistant('', call('m1', 'Bash', { command })),
+				result('m1', 'Exit code 3\nError: tenant not found', true),
+			];
+			const text = summarize(messages, { budgetTokens: 2000 });
+			assert.ok((section(text, 'Blocked') ?? '').includes(`\`${command}\` (Bash): Error: tenant not found`));
+			assert.ok((section(text, 'Active State') ?? '').includes(`\`${command}\``));
+		});
+
+		it('clips prose at a word boundary, never inside a `code span`', () => {
+			const text =
+				'Ran `npm run build --workspace packages/pkg-1 --minify` and then looked at the results closely';
+			assert.equal(clip(text, 30), 'Ran `npm run build --workspace packages/pkg-1 --minify`…');
+			assert.equal(clip('see `a` and the rest of it', 12), 'see `a` and…');
+			const long = `x \`${'y'.repeat(100)}\` z`;
+			assert.equal(clip(long, 20), 'x…');
+			assert.equal(clip('short', 10), 'short');
+		});
+
+		it('thins paths before commands and errors when the budget is tight', () => {
+			const messages: Message[] = [user('Find why the nightly job fails.')];
+			for (let i = 0; i < 20; i++) {
+				const command = `./scripts/nightly.sh --shard ${i}`;
+				messages.push(
+					assistant('', call(`n${i}`, 'Bash', { command })),
+					result(
+						`n${i}`,
+						`Exit code 1\nwrote /var/lib/nightly/output/shard-${i}/report-${i}.json\nError: shard ${i} timed out`,
+						true,
+					),
+				);
+			}
+			const artifacts = extractArtifacts(messages);
+			const text = summarize(messages, { budgetTokens: 700 });
+			assert.ok(countTokens(text) <= 700);
+			const report = reportLostFacts(artifacts, text);
+			const share = (kind: 'filePath' | 'command' | 'errorLine'): number =>
+				report.byKind[kind].kept / report.byKind[kind].total;
+			assert.ok(share('filePath') < 1, 'the budget is tight enough to lose something');
+			assert.ok(share('errorLine') >= share('command'), JSON.stringify(report.byKind));
+			assert.ok(share('command') >= share('filePath'), JSON.stringify(report.byKind));
+		});
+
+		it('carries condensed commands and merged ranges into the next summary (R9)', () => {
+			const { messages, commands } = commandSession(30);
+			const first = summarize(messages, { budgetTokens: 1500 });
+			assert.match(first, /^- \(\d+ actions 1–\d+ condensed/m);
+			const later: Message[] = [
+				user('Now look at the slowest one.'),
+				assistant('', call('z1', 'Read', { file_path: 'packages/pkg-29/package.json' })),
+				result('z1', '{}'),
+			];
+			const second = summarize(later, { previousSummary: first, budgetTokens: 4000 });
+			for (const command of commands) assert.ok(second.includes(`\`${command}\``), command);
+			const actions = section(second, 'Completed Actions') ?? '';
+			// The tally stays a tally, and numbering goes on after the last carried action.
+			assert.match(actions, /^- \(\d+ actions 1–\d+ condensed/m);
+			assert.match(actions, /^34\. READ packages\/pkg-29\/package\.json/m);
+			// Condensed again under a tight budget, the carried tally is counted into the new one, not as one item.
+			const tight = summarize(later, { previousSummary: first, budgetTokens: 700 });
+			assert.ok(countTokens(tight) <= 700);
+			const tally = /^- \((\d+) actions 1–(\d+) condensed: RAN ×(\d+), READ ×(\d+)\)$/m.exec(tight);
+			assert.ok(tally !== null, section(tight, 'Completed Actions'));
+			assert.equal(Number(tally[1]), Number(tally[2]));
+			assert.equal(Number(tally[1]), Number(tally[3]) + Number(tally[4]));
+			assert.match(
+				tight,
+				/^ {2}- `npm run build --workspace packages\/pkg-\d+ [^`]*` — 61 lines, \d\.\d0s$/m,
+			);
+		});
+
+		it('writes repeated identical actions once, as a range', () => {
+			const messages: Message[] = [user('Check the config.')];
+			for (let i = 0; i < 3; i++)
+				messages.push(
+					assistant('', call(`c${i}`, 'Read', { file_path: 'config/app.yaml' })),
+					result(`c${i}`, 'a: 1\nb: 2'),
+				);
+			const first = summarize(messages);
+			const actions = (section(first, 'Completed Actions') ?? '').trim();
+			assert.equal(actions, '1–3. READ config/app.yaml — 2 lines (Read)');
+			// A later summary keeps the range and numbers on after it.
+			const next = summarize(
+				[assistant('', call('c9', 'Read', { file_path: 'config/db.yaml' })), result('c9', 'x: 1')],
+				{ previousSummary: first },
+			);
+			assert.deepEqual((section(next, 'Completed Actions') ?? '').trim().split('\n'), [
+				'1–3. READ config/app.yaml — 2 lines (Read)',
+				'4. READ config/db.yaml — 1 lines (Read)',
+			]);
+		});
+
+		it('condenses a long prose summary from another summariser before the new facts', () => {
+			const prose = [
+				'## Background',
+				...Array.from(
+					{ length: 40 },
+					(_, i) =>
+						`Step ${i}: the team discussed the rollout plan at length and agreed to revisit the staging checklist later.`,
+				),
+			].join('\n');
+			const part: Message[] = [
+				user('Now check the deploy script.'),
+				assistant(
+					'The script lives in deploy/run.sh and takes 45 seconds; the `deployTarget` setting picks the host.',
+					call('d1', 'Read', { file_path: 'deploy/run.sh' }),
+				),
+				result('d1', '#!/bin/sh\necho deploy'),
+			];
+			const text = summarize(part, { previousSummary: prose, budgetTokens: 600 });
+			assert.ok(countTokens(text) <= 600);
+			const fresh = reportLostFacts(extractArtifacts(part), text);
+			assert.equal(fresh.retention, 1, JSON.stringify(fresh.lost));
+			assert.match(text, /Background: Step 0: the team discussed/);
 		});
 	});
 

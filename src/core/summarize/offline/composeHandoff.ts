@@ -25,6 +25,10 @@ export interface ActionItem {
 	readonly action?: Action;
 	/** Carried text without its number. */
 	readonly text?: string;
+	/** A carried line that stood for a range of actions (`12–14. …`, a tally): the last number of the range. */
+	readonly lastNumber?: number;
+	/** A carried tally of condensed actions, with the commands listed under it (kept, thinned like commands). */
+	readonly isTally?: boolean;
 }
 
 /** An artifact to list in Critical Context when no other section already carries it. */
@@ -35,6 +39,8 @@ export interface FactItem {
 	readonly context?: string;
 	/** For a number in a tool's output: the action that printed it (`#20 RAN \`npm test\``), its figures listed together. */
 	readonly origin?: string;
+	/** For a number in a tool's output: the number of the action that printed it. */
+	readonly originNumber?: number;
 }
 
 /** The handoff's content with every item grouped, ready to be rendered at any level of detail. */
@@ -57,7 +63,12 @@ export interface HandoffModel {
 	/** Findings and the assistant's latest report: prose for Critical Context, condensed like other prose. */
 	readonly notes: readonly HandoffItem[];
 	readonly facts: readonly FactItem[];
-	/** At most this many Completed Actions are written in full; older ones collapse into a count. */
+	/** Commands of unresolved failures: Blocked writes them out, so condensed actions do not repeat them. */
+	readonly blockedCommands?: ReadonlySet<string>;
+	/**
+	 * At most this many Completed Actions are written in full; older ones collapse into a tally that still lists
+	 * their commands.
+	 */
 	readonly maxDetailedActions?: number;
 }
 
@@ -111,6 +122,17 @@ function clipTarget(text: string): string {
 	return flat.length <= 120 ? flat : `${flat.slice(0, 119)}…`;
 }
 
+/**
+ * A carried Critical Context line that is itself a fact: a listing this summariser wrote (`Paths: …`, `Commands
+ * run: …`), an earlier task or request, or a preserved `key: value`. It is kept verbatim, never shortened.
+ */
+function isFactLine(text: string): boolean {
+	if (/^(?:Errors seen|Commands run|Paths|URLs|Names|Figures|Earlier task|Earlier request):/.test(text))
+		return true;
+	if (/^(?:Finding|Latest report|Earlier summary):/.test(text)) return false;
+	return text.length <= 300 && !text.includes('\n') && /^[\w.$[\]-]{1,60}: \S/.test(text);
+}
+
 function quoteTask(text: string): string {
 	return `"${text}"`;
 }
@@ -152,13 +174,34 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 	let number = 0;
 	const actionItems: ActionItem[] = [];
 	for (const line of previousActions) {
-		const n = /^(\d+)[.)] /.exec(line)?.[1];
-		number = n !== undefined ? Math.max(number, Number(n)) : number + 1;
-		actionItems.push({
-			number: n !== undefined ? Number(n) : number,
-			group: groupOf(line, 'carried'),
-			text: stripBullet(line),
-		});
+		// `12. …`, a merged range `12–14. …`, or the tally of condensed actions `- (9 actions 1–9 condensed: …)`.
+		const numbered = /^(\d+)(?:–(\d+))?[.)] /.exec(line);
+		const tally = /^[-*] \(\d+ (?:focus )?actions? (\d+)(?:–(\d+))? condensed\b/.exec(line);
+		const group = groupOf(line, 'carried');
+		if (numbered !== null) {
+			const first = Number(numbered[1]);
+			const last = numbered[2] !== undefined ? Number(numbered[2]) : undefined;
+			number = Math.max(number, last ?? first);
+			actionItems.push({
+				number: first,
+				...(last !== undefined ? { lastNumber: last } : {}),
+				group,
+				text: line.slice(numbered[0].length),
+			});
+		} else if (tally !== null) {
+			const last = Number(tally[2] ?? tally[1]);
+			number = Math.max(number, last);
+			actionItems.push({
+				number: Number(tally[1]),
+				lastNumber: last,
+				isTally: true,
+				group,
+				text: stripBullet(line),
+			});
+		} else {
+			number++;
+			actionItems.push({ number, group, text: stripBullet(line) });
+		}
 	}
 	const stillInProgress: string[] = [];
 	const stillRemaining: string[] = [];
@@ -184,7 +227,8 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 	// The error lines are written verbatim (the first one the result showed, then the most telling one): an
 	// unresolved failure is searched for by its exact text.
 	const blockedFresh = digest.blocked.map((a) => {
-		const target = clipTarget(a.target);
+		// The command or path is written whole: a clipped one cannot be searched for or run again.
+		const target = a.target;
 		const first = a.firstErrorLine;
 		const telltale = a.errorLine;
 		const errors =
@@ -201,12 +245,16 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 	const fileItems = fileLines(carried('Relevant Files'), digest, groupOf);
 
 	const critical: HandoffItem[] = [];
+	// Carried prose (findings, reports, another summariser's sections) is condensed like prose; its facts are
+	// extracted from the previous summary and listed on their own when the prose no longer holds them.
+	const carriedProse: HandoffItem[] = [];
 	for (const [key, value] of Object.entries(input.preservedValues ?? {}))
 		critical.push({ text: `${key}: ${value}`, group: groupOf(`${key} ${value}`, 'carried') });
-	critical.push(...items(carried('Critical Context').map(stripBullet), 'carried'));
-	critical.push(...items(previous?.extra ?? [], 'carried'));
+	for (const item of items(carried('Critical Context').map(stripBullet), 'carried'))
+		(isFactLine(item.text) ? critical : carriedProse).push(item);
+	carriedProse.push(...items(previous?.extra ?? [], 'carried'));
 	if (previous !== undefined && previous.preamble !== '')
-		critical.push({
+		carriedProse.push({
 			text: `Earlier summary: ${previous.preamble}`,
 			group: groupOf(previous.preamble, 'carried'),
 		});
@@ -221,14 +269,17 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 		.map((q) => `Q: ${q.question} — A: ${q.answer ?? ''}`);
 	const pendingFresh = digest.questions.filter((q) => q.answer === undefined).map((q) => q.question);
 
-	const carriedCritical = new Set(critical.map((c) => normalised(c.text)));
-	const notes = items(
-		[
-			...digest.findings.map((f) => `Finding: ${f}`),
-			...(digest.lastReport !== undefined ? [`Latest report: ${digest.lastReport}`] : []),
-		].filter((n) => !carriedCritical.has(normalised(n))),
-		'other',
-	);
+	const carriedCritical = new Set([...critical, ...carriedProse].map((c) => normalised(c.text)));
+	const notes = [
+		...carriedProse,
+		...items(
+			[
+				...digest.findings.map((f) => `Finding: ${f}`),
+				...(digest.lastReport !== undefined ? [`Latest report: ${digest.lastReport}`] : []),
+			].filter((n) => !carriedCritical.has(normalised(n))),
+			'other',
+		),
+	];
 
 	return {
 		activeTask,
@@ -241,6 +292,7 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 					},
 				}
 			: {}),
+		blockedCommands: new Set(digest.blocked.filter((a) => a.isCommand).map((a) => a.target)),
 		constraints: merge(carried('Constraints & Preferences'), digest.constraints),
 		actions: actionItems,
 		state,
@@ -263,9 +315,9 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 				const origin =
 					action === undefined
 						? undefined
-						: `#${action.number} ${action.verb} ${action.isCommand ? `\`${clipTarget(action.target)}\`` : clipTarget(action.target)}`;
+						: `#${action.number} ${action.verb} ${action.isCommand ? `\`${action.target}\`` : clipTarget(action.target)}`;
 				return {
-					...(origin !== undefined ? { origin } : {}),
+					...(origin !== undefined && action !== undefined ? { origin, originNumber: action.number } : {}),
 					artifact,
 					group: groupOf(
 						`${artifact.value} ${context ?? ''}`,

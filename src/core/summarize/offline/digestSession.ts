@@ -5,6 +5,7 @@ import {
 	firstLine,
 	isContinuationReply,
 	isErrorLine,
+	numbersInText,
 	parseToolArguments,
 	pathsInArguments,
 	userRequestText,
@@ -308,8 +309,11 @@ function describeOutcome(
 		const bare = /^Exit code -?\d+$/i.test(first) || first.endsWith(':');
 		const telltale = telltaleErrorLine(text, first) ?? (bare ? linesAfterFirst(text) : undefined);
 		const line = first === '' ? 'error' : first;
+		// A failed test run's own summary line (`12 passing`, `2 failing`) keeps its figures next to the run.
+		const summary = kind === 'shell' ? testSummary(text).filter((l) => l !== first && l !== telltale) : [];
+		const figures = summary.length > 0 ? ` · ${summary.join(' / ')}` : '';
 		return {
-			outcome: telltale !== undefined ? `error: ${line} · ${telltale}` : `error: ${line}`,
+			outcome: `${telltale !== undefined ? `error: ${line} · ${telltale}` : `error: ${line}`}${figures}`,
 			errorLine: telltale ?? line,
 			firstErrorLine: firstErrorLine(text) ?? line,
 		};
@@ -436,8 +440,36 @@ function shellOutcome(text: string, first: string): string {
 	if (error !== undefined) parts.push(error);
 	const n = nonEmptyLineCount(text);
 	if (n === 0) parts.push('no output');
-	else if (parts.length === 0) parts.push(n <= 2 ? clip(first, 120) : `${n} lines of output`);
+	else if (n <= 2 && parts.length === 0) parts.push(clip(first, 120));
+	else {
+		if (parts.length === 0) parts.push(`${n} lines of output`);
+		// Timings, sizes and counts the command printed stay next to it, on their own lines verbatim.
+		const figures = summary.length === 0 ? figureLines(text, error) : [];
+		if (figures.length > 0) parts.push(figures.join(' / '));
+	}
 	return parts.join(', ');
+}
+
+/** Longest output line quoted for its figures. */
+const maxFigureLineChars = 120;
+
+/**
+ * Up to two short lines near the end of a command's output that state figures (`Done in 3.4s`, `Wrote 12 files
+ * (2.1 MB)`), verbatim and in order; the error line already quoted is skipped. Reads the last 8k characters.
+ */
+function figureLines(text: string, quoted: string | undefined): string[] {
+	const tail = text.length > 8000 ? text.slice(-8000) : text;
+	const lines = tail.split('\n');
+	const found: string[] = [];
+	for (let i = lines.length - 1, seen = 0; i >= 0 && seen < 30 && found.length < 2; i--) {
+		// eslint-disable-next-line no-control-regex
+		const line = (lines[i] ?? '').replace(/\u001b\[[\d;]*m/g, '').trim();
+		if (line === '') continue;
+		seen++;
+		if (line.length > maxFigureLineChars || line === quoted || numbersInText(line).length === 0) continue;
+		found.unshift(line);
+	}
+	return found;
 }
 
 function sentencesOf(text: string): string[] {

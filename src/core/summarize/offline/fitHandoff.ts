@@ -1,5 +1,5 @@
 import type { HandoffModel, ItemGroup } from './composeHandoff';
-import { fullDetail, renderHandoff } from './renderHandoff';
+import { factFloor, fullDetail, renderHandoff } from './renderHandoff';
 import type { DetailScales } from './renderHandoff';
 
 /** Share of the budget the focus items may take before they are condensed too (R10: 60–70%). */
@@ -87,11 +87,16 @@ export function fitHandoff(
 			undefined;
 		scales.focus = largestFitting(0, 1, focusFits) ?? 0;
 	}
-	for (const group of ['other', 'carried', 'focus'] as const) {
-		best = attempt(scales);
-		if (best !== undefined) break;
-		scales[group] =
-			largestFitting(0, scales[group], (s) => attempt({ ...scales, [group]: s }) !== undefined) ?? 0;
+	// Prose goes before facts, in every group: first each group down to `factFloor` (its prose condensed, its
+	// facts all kept), then each group below it (its facts thinned, paths first and errors last).
+	condense: for (const floor of [factFloor, 0]) {
+		for (const group of ['other', 'carried', 'focus'] as const) {
+			best = attempt(scales);
+			if (best !== undefined) break condense;
+			const lo = Math.min(floor, scales[group]);
+			scales[group] =
+				largestFitting(lo, scales[group], (s) => attempt({ ...scales, [group]: s }) !== undefined) ?? lo;
+		}
 	}
 	best = attempt(scales);
 	if (best !== undefined && hasFocus && scales.focus < 1 && scales.other === 1 && scales.carried === 1) {

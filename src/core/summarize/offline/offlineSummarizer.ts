@@ -11,7 +11,10 @@ import { parseHandoff } from './handoffSections';
 
 /** Options of the offline summariser. */
 export interface OfflineSummarizerOptions {
-	/** At most this many Completed Actions are written out in full; older ones collapse into a count (default: no limit). */
+	/**
+	 * At most this many Completed Actions are written out in full; older ones collapse into a tally that still
+	 * lists their commands (default: no limit).
+	 */
 	readonly maxCompletedActions?: number;
 }
 
