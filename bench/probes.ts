@@ -7,6 +7,7 @@ import {
 	isErrorLine,
 	parseToolArguments,
 	pathsInArguments,
+	stripToolTags,
 	userRequestText,
 	type Artifact,
 } from '../src/core/facts/extractArtifacts';
@@ -73,7 +74,8 @@ function assistantText(message: Message): string {
 
 /** The first line of a failed result that reads as an error, else its first non-empty line; trimmed, as written. */
 function errorLineOf(text: string): string {
-	const lines = text.split('\n', 200).map((line) => line.trim());
+	// Without the agent's wrapper tags, as the artifact extractor reads an error line.
+	const lines = text.split('\n', 200).map((line) => stripToolTags(line).trim());
 	return clipLine(lines.find(isErrorLine) ?? lines.find((line) => line !== '') ?? '');
 }
 

@@ -132,7 +132,8 @@ export function clipLine(line: string): string {
 	return line.slice(0, end).trimEnd();
 }
 
-function stripToolTags(line: string): string {
+/** A line without the tags agents wrap tool errors and output in (`<tool_use_error>`, `<stderr>`, ...). */
+export function stripToolTags(line: string): string {
 	return line.replace(/<\/?(?:tool_use_error|error|stderr|stdout)>/g, '');
 }
 

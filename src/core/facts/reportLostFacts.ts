@@ -1,4 +1,4 @@
-import { artifactKinds, numberKey, numbersInText } from './extractArtifacts';
+import { artifactKinds, maxArtifactLineChars, numberKey, numbersInText } from './extractArtifacts';
 import type { Artifact, ArtifactKind } from './extractArtifacts';
 
 /** Which artifacts a text kept and lost; `retention` is kept/total in [0, 1] (1 when there is nothing to keep). */
@@ -17,6 +17,7 @@ const pathTailChar = /[\w/-]/;
 const nameChar = /[\w$]/;
 const noChar = /(?!)/;
 const digitChar = /\d/;
+const commandTailChar = /\w/;
 
 function isWordChar(ch: string | undefined, pattern: RegExp): boolean {
 	return ch !== undefined && pattern.test(ch);
@@ -84,7 +85,7 @@ function pathPieces(text: string): { readonly pieces: Set<string>; readonly isCo
  * paths match as whole path tokens (not inside a longer name: `a.ts` is not in `data.ts` nor `a.tsx`), also with a
  * leading `./` removed on either side; identifiers as whole words; numbers by the same digits (thousands separators
  * ignored) and unit; the active task after collapsing whitespace; URLs, commands and error lines as exact
- * substrings (a URL must not continue into a longer path).
+ * substrings (a URL must not continue into a longer path, a command not into a longer word).
  */
 export function createKeptTest(keptText: string): KeptTest {
 	let numberKeys: Set<string> | undefined;
@@ -122,6 +123,11 @@ export function createKeptTest(keptText: string): KeptTest {
 			case 'url':
 				return occursBounded(keptText, value, noChar, pathTailChar);
 			case 'command':
+				// A command must not run on into a longer one (`--shard 1` is not kept by `--shard 10`); one clipped
+				// at the artifact length may, since the kept text can carry the whole of it.
+				return value.length >= maxArtifactLineChars
+					? keptText.includes(value)
+					: occursBounded(keptText, value, noChar, commandTailChar);
 			case 'errorLine':
 				return keptText.includes(value);
 		}

@@ -1,6 +1,10 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { artifactKinds, extractArtifacts } from '../../../src/core/facts/extractArtifacts';
+import {
+	artifactKinds,
+	extractArtifacts,
+	maxArtifactLineChars,
+} from '../../../src/core/facts/extractArtifacts';
 import type { Artifact, ArtifactKind } from '../../../src/core/facts/extractArtifacts';
 import { createKeptTest, reportLostFacts } from '../../../src/core/facts/reportLostFacts';
 import { assistant, call, result, user } from '../summarize/offlineFixtures';
@@ -49,12 +53,23 @@ describe('reportLostFacts', () => {
 		assert.ok(!kept('activeTask', 'Make the export stream rows.', 'Make the export stream'));
 	});
 
-	it('matches URLs, commands and error lines as exact substrings (URLs not continued)', () => {
+	it('matches URLs, commands and error lines as exact substrings (URLs and commands not continued)', () => {
 		assert.ok(kept('url', 'https://a.example/x', 'see https://a.example/x, then'));
 		assert.ok(!kept('url', 'https://a.example/x', 'see https://a.example/xy'));
 		assert.ok(!kept('url', 'https://a.example/x', 'see https://a.example/x/y'));
 		assert.ok(kept('command', 'npm test -- --grep a', 'ran `npm test -- --grep a`'));
 		assert.ok(!kept('command', 'npm test -- --grep a', 'ran npm test'));
+		assert.ok(
+			!kept('command', 'jest --shard 1', 'ran `jest --shard 10`'),
+			'a longer command does not keep it',
+		);
+		assert.ok(kept('command', 'jest --shard 1', 'ran `jest --shard 10` and `jest --shard 1`'));
+		assert.ok(kept('command', 'make', 'make && make install'));
+		const clipped = 'x'.repeat(maxArtifactLineChars);
+		assert.ok(
+			kept('command', clipped, `ran ${clipped}yz`),
+			'a command clipped at the artifact length may go on',
+		);
 		assert.ok(kept('errorLine', 'Error: boom', '- Error: boom'));
 		assert.ok(!kept('errorLine', 'Error: boom', 'error: boom'));
 	});
