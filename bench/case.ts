@@ -1,6 +1,6 @@
 // One measurement in its own process, so heap growth and caches of one case never reach another. Run by
 // bench/run.ts as `node --expose-gc --import tsx bench/case.ts '<spec json>'`; prints one JSON line.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { analyzeBudget } from '../src/core/budget/analyzeBudget';
 import { MessageTokenCache } from '../src/core/budget/messageTokenCache';
 import { planCompaction } from '../src/core/compaction/planCompaction';
@@ -120,7 +120,7 @@ async function countCase(spec: Extract<CaseSpec, { kind: 'count' }>): Promise<Co
 			messages = messagesInWindow(read.transcript).length;
 			format = read.transcript.format;
 		}
-		const bytes = readFileSync(file).length;
+		const bytes = statSync(file).size;
 		results.push({
 			file,
 			bytes,

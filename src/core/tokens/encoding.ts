@@ -79,10 +79,21 @@ class PieceCounter {
 		if (count === undefined) {
 			count = this.countPiece(piece);
 			if (this.pieces.size >= maxRememberedPieces) this.pieces = new Map();
-			this.pieces.set(piece, count);
+			this.pieces.set(piece.length < slicedStringChars ? piece : ownCopy(piece), count);
 		}
 		return count;
 	}
+}
+
+/** From this length V8 makes `slice` a view that keeps the whole source text alive. */
+const slicedStringChars = 13;
+
+/**
+ * A copy of `text` that holds on to nothing else: a remembered piece must not keep the transcript it was cut
+ * from in memory. The concatenation is flattened into a new string before the slice is taken from it.
+ */
+function ownCopy(text: string): string {
+	return ` ${text}`.slice(1);
 }
 
 /** Pieces remembered per encoding before the map starts afresh (a few MB at most). */

@@ -43,18 +43,30 @@ export class JsonlLineSplitter {
 	/** Feeds appended bytes; returns the lines they complete. */
 	push(chunk: Uint8Array): JsonlLine[] {
 		const lines: JsonlLine[] = [];
+		this.forEachLine(chunk, (text, line, endOffset) => lines.push({ line, text, endOffset }));
+		return lines;
+	}
+
+	/**
+	 * Feeds appended bytes and hands each line they complete to `take` at once, so a line's text is garbage
+	 * before the next one is decoded (collecting a whole chunk's lines first keeps them alive into old space).
+	 */
+	forEachLine(chunk: Uint8Array, take: (text: string, line: number, endOffset: number) => void): void {
 		let start = 0;
 		let index = chunk.indexOf(newline, start);
 		while (index !== -1) {
-			const piece = chunk.subarray(start, index);
-			const bytes =
-				this.pendingLength > 0
-					? Buffer.concat([...this.pending, piece])
-					: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-			this.consumed += bytes.length + 1;
-			this.pending = [];
-			this.pendingLength = 0;
-			lines.push({ line: this.nextLine++, text: decodeLine(bytes), endOffset: this.consumed });
+			let text: string;
+			if (this.pendingLength > 0) {
+				const bytes = Buffer.concat([...this.pending, chunk.subarray(start, index)]);
+				this.pending = [];
+				this.pendingLength = 0;
+				this.consumed += bytes.length + 1;
+				text = decodeLine(bytes, 0, bytes.length);
+			} else {
+				this.consumed += index - start + 1;
+				text = decodeLine(chunk, start, index);
+			}
+			take(text, this.nextLine++, this.consumed);
 			start = index + 1;
 			index = chunk.indexOf(newline, start);
 		}
@@ -63,7 +75,6 @@ export class JsonlLineSplitter {
 			this.pending.push(Buffer.from(rest));
 			this.pendingLength += rest.length;
 		}
-		return lines;
 	}
 
 	/** At end of file: the held-back last line, if any (it may be half-written). */
@@ -73,15 +84,17 @@ export class JsonlLineSplitter {
 		this.pending = [];
 		this.pendingLength = 0;
 		this.consumed += bytes.length;
-		return { line: this.nextLine++, text: decodeLine(bytes), endOffset: this.consumed };
+		return { line: this.nextLine++, text: decodeLine(bytes, 0, bytes.length), endOffset: this.consumed };
 	}
 }
 
-function decodeLine(bytes: Buffer): string {
-	let text = bytes.toString('utf8');
-	if (text.endsWith('\r')) text = text.slice(0, -1);
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	return text;
+const carriageReturn = 0x0d;
+
+/** Decodes `bytes[start, end)` as UTF-8 without a trailing carriage return or a leading byte order mark. */
+function decodeLine(bytes: Uint8Array, start: number, end: number): string {
+	if (end > start && bytes[end - 1] === carriageReturn) end--;
+	const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Result of parsing one JSONL line: the value, nothing for a blank line, or a diagnostic. */

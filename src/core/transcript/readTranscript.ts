@@ -285,7 +285,7 @@ export class JsonlTranscriptReader {
 
 	/** Feeds bytes; complete lines are parsed and added, a trailing partial line waits. */
 	push(chunk: Uint8Array): void {
-		for (const line of this.splitter.push(chunk)) this.take(line.text, line.line);
+		this.splitter.forEachLine(chunk, (text, line) => this.take(text, line));
 	}
 
 	/** Snapshot of everything complete so far, ignoring a pending partial line. */

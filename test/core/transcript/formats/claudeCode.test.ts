@@ -360,6 +360,24 @@ function buildSession(steps: readonly StepScript[]): Json[] {
 }
 
 /** Asserts the structural rules of a written session: one null root, unbroken chain, ids, timestamps. */
+/** Every record a transcript keeps (message sources and passthrough) equals, key for key, a line of the source. */
+function assertRecordsReadBack(t: Transcript, source: string): void {
+	const parsedLines = new Map<string, unknown>();
+	for (const line of source.split('\n')) {
+		try {
+			const value = JSON.parse(line.replace(/^\uFEFF/, '')) as unknown;
+			parsedLines.set(JSON.stringify(value), value);
+		} catch {
+			// not a record; the reader reports it
+		}
+	}
+	for (const record of [...t.messages.flatMap((m) => m.raw), ...t.passthrough.map((p) => p.record)]) {
+		const json = JSON.stringify(record);
+		assert.ok(parsedLines.has(json), 'every record reads back as its line');
+		assert.deepStrictEqual(record, parsedLines.get(json));
+	}
+}
+
 function assertResumable(textOut: string, sessionId: string): Json[] {
 	assert.ok(textOut === '' || textOut.endsWith('\n'), 'output ends with a newline');
 	const records = textOut
@@ -1029,6 +1047,65 @@ describe('claudeCodeFormat', () => {
 			);
 		});
 
+		it('keeps bulky tool output it stores compactly exactly as read, in records and in what it writes', () => {
+			const numbered = (name: string) =>
+				Array.from(
+					{ length: 40 },
+					(_, i) => `${String(i + 1).padStart(6)}→// ${name} line ${i + 1} — ✓`,
+				).join('\n');
+			const output = numbered('test run');
+			// A Read result shows the file with numbered lines; the tool's own result has the bare text.
+			const fileText = numbered('totals.ts').replace(/^ *\d+→/gm, '');
+			const reminder = '<system-reminder>\nConsider whether the file looks malicious.\n</system-reminder>\n';
+			const records: Json[] = [
+				userRecord('u1', null, 'Run the tests and read totals.ts'),
+				assistantRecord('a1', 'u1', 'msg_1', [toolUse('toolu_1', 'Bash', { command: 'npm test' })]),
+				userRecord('r1', 'a1', [toolResult('toolu_1', output)], {
+					toolUseResult: { stdout: output, stderr: numbered('warnings'), interrupted: false, isImage: false },
+					sourceToolAssistantUUID: 'a1',
+				}),
+				assistantRecord('a2', 'r1', 'msg_2', [toolUse('toolu_2', 'Read', { file_path: 'totals.ts' })]),
+				userRecord('r2', 'a2', [toolResult('toolu_2', [text(`${numbered('totals.ts')}\n\n${reminder}`)])], {
+					toolUseResult: {
+						type: 'text',
+						file: { filePath: 'totals.ts', content: fileText, numLines: 40 },
+						nearly: `${fileText.slice(0, -1)}!`,
+						patches: [{ lines: [numbered('patch')] }, numbered('listed')],
+					},
+				}),
+				{
+					...envelope('p1', 'r2'),
+					type: 'progress',
+					data: { output: numbered('progress'), nested: [{ text: numbered('n') }] },
+				},
+				{ type: 'file-history-snapshot', messageId: 'u1', snapshot: { backup: numbered('backup') } },
+				assistantRecord('a3', 'p1', 'msg_3', [text('Done — all green ✓')]),
+				assistantRecord('a4', 'a3', 'msg_3', [text('Anything else?')]),
+			];
+			// Split records without a request id: sharing strings between them must not add the key.
+			delete records[7]!['requestId'];
+			delete records[8]!['requestId'];
+			const lines = records.map((r) => JSON.stringify(r));
+			const t = readText(jsonl(records));
+			const read = [...t.messages.flatMap((m) => m.raw), ...t.passthrough.map((p) => p.record)];
+			assert.deepEqual(read.map((r) => JSON.stringify(r)).sort(), [...lines].sort());
+			assert.deepEqual(read, [...records.slice(0, 5), records[7], records[8], records[5], records[6]]);
+			assert.equal(t.messages[2]?.parts[0]?.kind === 'toolResult' && t.messages[2].parts[0].text, output);
+			const isAccessor = (object: unknown, key: string) =>
+				!('value' in Object.getOwnPropertyDescriptor(object, key)!);
+			const bash = (t.messages[2]!.raw[0] as Json)['toolUseResult'] as Json;
+			assert.ok(isAccessor(bash, 'stderr'), 'this test reaches the compact path');
+			const readResult = (t.messages[4]!.raw[0] as Json)['toolUseResult'] as Json;
+			assert.ok(isAccessor(readResult['file'], 'content'), 'and the one computing file text from the result');
+			assert.equal((readResult['file'] as Json)['content'], fileText);
+			assert.equal(readResult['nearly'], `${fileText.slice(0, -1)}!`);
+			const out = assertResumable(write(t).text, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+			assert.deepEqual(out[2]!['toolUseResult'], records[2]!['toolUseResult']);
+			assert.deepEqual(out[4]!['toolUseResult'], records[4]!['toolUseResult']);
+			const again = readText(write(t).text);
+			assert.deepEqual(modelView(messagesInWindow(again)), modelView(messagesInWindow(t)));
+		});
+
 		it('rebuilds changed messages from their parts and drops what cannot be forged', () => {
 			const t = readText(
 				jsonl(
@@ -1490,6 +1567,7 @@ describe('claudeCodeFormat', () => {
 					pairToolCalls(messagesInWindow(t)).orphanResults.filter((o) => o.callId !== ''),
 					[],
 				);
+				assertRecordsReadBack(t, bytes.toString('utf8'));
 				const written = write(t);
 				assertResumable(written.text, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
 				if (written.text === '') return;
@@ -1523,6 +1601,8 @@ describe('claudeCodeFormat', () => {
 			);
 			const t = readText(a);
 			assert.deepEqual(t.diagnostics, []);
+			assertRecordsReadBack(t, a);
+			assert.equal(t.messages.flatMap((m) => m.raw).length + t.passthrough.length, records.length);
 			assert.ok(t.messages.every((m) => !m.flags.isCompacted));
 			const pairing = pairToolCalls(t.messages);
 			assert.deepEqual([pairing.orphanResults.length, pairing.unansweredCalls.length], [0, 0]);

@@ -2,11 +2,13 @@ import type { AccumulatedTranscript, RecordAccumulator } from '../../format';
 import type {
 	Diagnostic,
 	Message,
+	MessageFlags,
 	Part,
 	PassthroughRecord,
 	RecordedUsage,
 	TranscriptMeta,
 } from '../../model';
+import { StringPool, compactStrings, derivedText, type DerivedText } from '../../compactJson';
 import { makeFlags } from '../../model';
 import { describeValue, isJsonObject, partsFromContent, type JsonObject } from './blocks';
 import { LiveBranch, type ChainNode } from './liveBranch';
@@ -21,8 +23,9 @@ interface Entry {
 	readonly id: string;
 	readonly role: 'user' | 'assistant';
 	readonly isSidechain: boolean;
-	readonly records: unknown[];
-	readonly parts: Part[];
+	/** Replaced, never changed in place, when a split record joins: built messages share these arrays. */
+	records: readonly unknown[];
+	parts: readonly Part[];
 	readonly nodes: number[];
 	readonly from: number;
 	to: number;
@@ -71,6 +74,10 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 	/** Entries answering each tool call id, to tell a parallel result from a second answer to the same call. */
 	private readonly answers = new Map<string, number[]>();
 	private lastBuild: AccumulatedTranscript | undefined;
+	/** `uuid` of the last record that had one. */
+	private lastUuid: string | undefined;
+	/** One string for each value the envelope keys repeat, instead of one per record. */
+	private readonly pool = new StringPool();
 	private snapshotPassthrough: readonly PassthroughRecord[] = [];
 	private snapshotDiagnostics: readonly Diagnostic[] = [];
 
@@ -87,6 +94,10 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 			this.passthrough.push({ line, record });
 			return;
 		}
+		this.addTyped(compactRecord(record, type, this.pool), type, line);
+	}
+
+	private addTyped(record: JsonObject, type: string, line: number): void {
 		this.noteSessionFacts(record, type);
 		const node = this.addNode(record, type);
 		if (type === 'user' && this.addUser(record, line, node)) return;
@@ -145,6 +156,10 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 	/** Adds a chain node for records that take part in the parentUuid chain; -1 for those that do not. */
 	private addNode(record: JsonObject, type: string): number {
 		const uuid = typeof record['uuid'] === 'string' ? record['uuid'] : undefined;
+		// Most records hang off the record before them: one string for that uuid instead of two.
+		if (this.lastUuid !== undefined && record['parentUuid'] === this.lastUuid)
+			record['parentUuid'] = this.lastUuid;
+		if (uuid !== undefined) this.lastUuid = uuid;
 		const hasParentKey = 'parentUuid' in record;
 		if (uuid === undefined && !hasParentKey && type !== 'user' && type !== 'assistant') return -1;
 		const parentValue = record['parentUuid'];
@@ -222,8 +237,13 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 		const open = groupKey === undefined ? undefined : this.openGroups.get(groupKey);
 		if (open !== undefined) {
 			// A later record of a split response: its parts follow, and its usage is the final one.
-			open.records.push(record);
-			open.parts.push(...parts);
+			const first = open.records[0] as JsonObject;
+			const requestId = first['requestId'];
+			if (typeof requestId === 'string' && record['requestId'] === requestId) record['requestId'] = requestId;
+			message['id'] = (first['message'] as JsonObject)['id'];
+			// concat makes exact-size arrays; spreading grows them like push, with room to spare.
+			open.records = open.records.concat([record]);
+			open.parts = open.parts.concat(parts);
 			open.nodes.push(node);
 			open.to = line;
 			if (isError) open.isError = true;
@@ -358,16 +378,10 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 		const message: Message = {
 			id: entry.id,
 			role: entry.role,
-			parts: entry.parts.slice(),
-			flags: makeFlags({
-				isSummary: entry.isSummary,
-				isCompacted,
-				isSidechain: entry.isSidechain,
-				isMeta: entry.isMeta,
-				isError: entry.isError,
-			}),
+			parts: entry.parts,
+			flags: sharedFlags(entry.isSummary, isCompacted, entry.isSidechain, entry.isMeta, entry.isError),
 			lines: { from: entry.from, to: entry.to },
-			raw: entry.records.slice(),
+			raw: entry.records,
 			...(entry.timestamp !== undefined ? { timestamp: entry.timestamp } : {}),
 			...(entry.model !== undefined ? { model: entry.model } : {}),
 			...(entry.usage !== undefined ? { usage: entry.usage } : {}),
@@ -395,6 +409,113 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
 		}
 		return undefined;
 	}
+}
+
+/**
+ * A record with its bulky strings stored compactly where nothing reads them while counting: the structured tool
+ * result (`toolUseResult`, often most of the file, and for shell runs a copy of the result the model read) and
+ * bookkeeping records. Message content stays as it is: parts hold its strings and blocks.
+ */
+function compactRecord(record: JsonObject, type: string, pool: StringPool): JsonObject {
+	for (const key of repeatedKeys) {
+		const value = record[key];
+		if (typeof value === 'string') record[key] = pool.intern(value);
+	}
+	if (type !== 'user' && type !== 'assistant') return compactStrings(record);
+	if (type === 'assistant') {
+		const message = record['message'];
+		if (isJsonObject(message) && typeof message['model'] === 'string')
+			message['model'] = pool.intern(message['model']);
+		return compactStrings(record, { skip: 'message' });
+	}
+	const shared = resultTexts(record);
+	return compactStrings(record, { skip: 'message', shared, derivable: () => readFileContents(shared) });
+}
+
+/**
+ * The file text a Read result shows with numbered lines (`toolUseResult.file.content` holds exactly that):
+ * the leading lines of the form `<spaces><digits>→<text>` (or a tab for the arrow) without their numbers;
+ * empty when the text does not start with one.
+ */
+function withoutLineNumbers(text: string): string {
+	const lines: string[] = [];
+	let start = 0;
+	while (start <= text.length) {
+		const body = numberedLineBody(text, start);
+		if (body < 0) break;
+		let end = text.indexOf('\n', body);
+		if (end < 0) end = text.length;
+		lines.push(text.slice(body, end));
+		start = end + 1;
+	}
+	return lines.join('\n');
+}
+
+const space = 0x20;
+const digitZero = 0x30;
+const digitNine = 0x39;
+const tab = 0x09;
+const arrow = 0x2192;
+
+/** Where the text of a numbered line starting at `start` begins, or -1 when the line is not numbered. */
+function numberedLineBody(text: string, start: number): number {
+	let at = start;
+	while (text.charCodeAt(at) === space) at++;
+	const digits = at;
+	for (let c = text.charCodeAt(at); c >= digitZero && c <= digitNine; c = text.charCodeAt(at)) at++;
+	if (at === digits) return -1;
+	const c = text.charCodeAt(at);
+	return c === arrow || c === tab ? at + 1 : -1;
+}
+
+/** What the file contents of Read results in a record would be, to keep them as computed from the results. */
+function readFileContents(results: readonly string[]): DerivedText[] {
+	const derived: DerivedText[] = [];
+	for (const result of results) {
+		if (numberedLineBody(result, 0) < 0) continue;
+		const contents = derivedText(result, withoutLineNumbers);
+		if (contents.text !== '') derived.push(contents);
+	}
+	return derived;
+}
+
+/** Frozen flags by combination: most messages share one of a few, so one object each instead of one per message. */
+const flagSets = new Map<number, MessageFlags>();
+
+function sharedFlags(
+	isSummary: boolean,
+	isCompacted: boolean,
+	isSidechain: boolean,
+	isMeta: boolean,
+	isError: boolean,
+): MessageFlags {
+	const key = +isSummary | (+isCompacted << 1) | (+isSidechain << 2) | (+isMeta << 3) | (+isError << 4);
+	let flags = flagSets.get(key);
+	if (flags === undefined) {
+		flags = Object.freeze(makeFlags({ isSummary, isCompacted, isSidechain, isMeta, isError }));
+		flagSets.set(key, flags);
+	}
+	return flags;
+}
+
+/** Envelope keys whose values are the same on most records of a session (FORMATS.md section 1). */
+const repeatedKeys = ['sessionId', 'cwd', 'gitBranch', 'version', 'userType', 'slug', 'entrypoint'] as const;
+
+/** The texts of the tool results in a user record's content: what a `toolUseResult` most often repeats. */
+function resultTexts(record: JsonObject): string[] {
+	const message = record['message'];
+	const content = isJsonObject(message) ? message['content'] : undefined;
+	const texts: string[] = [];
+	if (!Array.isArray(content)) return texts;
+	for (const block of content) {
+		if (!isJsonObject(block) || block['type'] !== 'tool_result') continue;
+		const result = block['content'];
+		if (typeof result === 'string') texts.push(result);
+		else if (Array.isArray(result))
+			for (const item of result)
+				if (isJsonObject(item) && typeof item['text'] === 'string') texts.push(item['text']);
+	}
+	return texts;
 }
 
 /** Usage of one API response: input counts cached input too; undefined when the record carries none. */

@@ -14,13 +14,15 @@ export interface ContentParts {
 /** Turns message content (a string or a list of Anthropic content blocks) into parts; each part keeps its block as `raw`. */
 export function partsFromContent(content: string | readonly unknown[]): ContentParts {
 	if (typeof content === 'string') return { parts: [textFromString(content)], problems: [] };
-	const parts: Part[] = [];
+	let parts: Part[] = [];
 	const problems: string[] = [];
 	content.forEach((block, index) => {
 		if (isJsonObject(block)) parts.push(partFromBlock(block));
 		else
 			problems.push(`content block ${index + 1} is ${describeValue(block)}, not an object; it was skipped`);
 	});
+	// Arrays grown by push keep spare room; the transcript keeps this one, so it is copied to its exact size.
+	if (parts.length > 0) parts = parts.slice();
 	return { parts, problems };
 }
 

@@ -1,0 +1,211 @@
+import { isJsonObject, type JsonObject } from './json';
+
+/** Shortest string worth storing as bytes: below it the buffer and its bookkeeping cost more than they save. */
+const minCompactChars = 256;
+
+/** Deepest object nesting searched for strings to compact; deeper values stay as they are. */
+const maxDepth = 12;
+
+/** A character past U+00FF: V8 stores a string holding one at 2 bytes per character, UTF-8 mostly at 1. */
+const wideCharacter = /[\u0100-\uffff]/;
+
+/** A surrogate without its partner (JSON can escape one); UTF-8 cannot hold it, so such text stays a string. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** True when text survives a round trip through UTF-8 unchanged. */
+function isWellFormed(text: string): boolean {
+	return nativeWellFormed !== undefined ? nativeWellFormed.call(text) : !loneSurrogate.test(text);
+}
+
+/** A string that can be computed again, exactly, from another string the transcript keeps anyway. */
+export interface DerivedText {
+	/** `derive(from)`, compared with candidates (make one with `derivedText`). */
+	readonly text: string;
+	/** What it is computed from. */
+	readonly from: string;
+	/** Computes `text` from `from`. */
+	readonly derive: (from: string) => string;
+}
+
+/** How a compacted string is kept: its UTF-8 bytes, or what it is derived from. */
+type Stored = Buffer | Pick<DerivedText, 'from' | 'derive'>;
+
+/** A compacted key: how its string is kept, by object, and the accessor all such objects share. */
+interface CompactKey {
+	readonly stored: WeakMap<object, Stored>;
+	readonly accessor: PropertyDescriptor;
+}
+
+/** By key name. One getter and setter pair per key keeps the objects in V8's fast (non-dictionary) shape. */
+const compactKeys = new Map<string, CompactKey>();
+
+function compactKey(key: string): CompactKey {
+	let found = compactKeys.get(key);
+	if (found === undefined) {
+		const stored = new WeakMap<object, Stored>();
+		const accessor: PropertyDescriptor = {
+			configurable: true,
+			enumerable: true,
+			get(this: object): string | undefined {
+				const kept = stored.get(this);
+				if (kept === undefined) return undefined;
+				return kept instanceof Uint8Array ? kept.toString('utf8') : kept.derive(kept.from);
+			},
+			set(this: object, value: unknown): void {
+				stored.delete(this);
+				Object.defineProperty(this, key, dataProperty(value));
+			},
+		};
+		found = { stored, accessor };
+		compactKeys.set(key, found);
+	}
+	return found;
+}
+
+function dataProperty(value: unknown): PropertyDescriptor {
+	return { value, writable: true, enumerable: true, configurable: true };
+}
+
+/**
+ * Shrinks the long strings of a parsed JSON object that nothing reads while a transcript is built but writers
+ * copy unchanged (Claude Code's `toolUseResult`, bookkeeping records). A string equal to one of `shared` (text
+ * the transcript keeps anyway, such as the tool result the model read) becomes that same string. One equal to a
+ * `derivable` text is kept as its computation from the kept text; another long string with a character past
+ * U+00FF, which V8 stores at 2 bytes per character, is kept as UTF-8 bytes. Both sit behind an enumerable
+ * accessor that computes or decodes the string on each read: the object then reads, spreads, compares and
+ * `JSON.stringify`s exactly as before. Assigning such a property stores a plain value again.
+ * Objects that get an accessor are replaced by copies with the same keys in the same order, so the result may be
+ * a new object; nothing else may hold `value` or its parts yet. Arrays keep their strings (an accessor element
+ * would make the array slow) but their objects are searched.
+ */
+export function compactStrings(value: JsonObject, options: CompactOptions = {}): JsonObject {
+	const context: Context = { shared: options.shared ?? [], derivable: options.derivable };
+	return compactObject(value, context, 0, options.skip);
+}
+
+/** What `compactStrings` may share and what it leaves alone. */
+export interface CompactOptions {
+	/** Strings the caller keeps anyway: equal strings in the value become these. */
+	readonly shared?: readonly string[];
+	/** A key of the top-level object left untouched (e.g. content that parts hold on to). */
+	readonly skip?: string;
+	/**
+	 * Strings that can be computed from ones the caller keeps, asked for once when a long string matches no
+	 * shared one: an equal string is then kept as that computation, which is checked to give it exactly.
+	 */
+	readonly derivable?: () => readonly DerivedText[];
+}
+
+interface Context {
+	readonly shared: readonly string[];
+	derivable: (() => readonly DerivedText[]) | readonly DerivedText[] | undefined;
+}
+
+/** A derivation giving exactly `text`, if any. */
+function derivationOf(text: string, context: Context): DerivedText | undefined {
+	if (typeof context.derivable === 'function') context.derivable = context.derivable();
+	for (const candidate of context.derivable ?? [])
+		if (candidate.text.length === text.length && candidate.text === text) return candidate;
+	return undefined;
+}
+
+/** `derive(from)` as a text `compactStrings` may keep as that computation. */
+export function derivedText(from: string, derive: (from: string) => string): DerivedText {
+	return { text: derive(from), from, derive };
+}
+
+function compactObject(object: JsonObject, context: Context, depth: number, skip?: string): JsonObject {
+	let compacted: Map<string, Stored | undefined> | undefined;
+	for (const key of Object.keys(object)) {
+		if (key === skip) continue;
+		const value = object[key];
+		if (typeof value === 'string') {
+			if (value.length < minCompactChars) continue;
+			const same = sharedCopy(value, context.shared);
+			if (same !== undefined) {
+				if (key !== '__proto__') object[key] = same;
+				continue;
+			}
+			const derivation = derivationOf(value, context);
+			if (derivation !== undefined)
+				(compacted ??= new Map()).set(key, { from: derivation.from, derive: derivation.derive });
+			else if (wideCharacter.test(value) && isWellFormed(value))
+				(compacted ??= new Map()).set(key, undefined);
+		} else if (depth < maxDepth && typeof value === 'object' && value !== null) {
+			const inner = compactValue(value, context, depth + 1);
+			if (inner !== value && key !== '__proto__') object[key] = inner;
+		}
+	}
+	if (compacted === undefined) return object;
+	const copy: JsonObject = {};
+	for (const key of Object.keys(object)) {
+		if (compacted.has(key)) {
+			const { stored, accessor } = compactKey(key);
+			Object.defineProperty(copy, key, accessor);
+			stored.set(copy, compacted.get(key) ?? storeUtf8(object[key] as string));
+		}
+		// Assigning `__proto__` would set the prototype; JSON.parse made it an own property.
+		else if (key === '__proto__') Object.defineProperty(copy, key, dataProperty(object[key]));
+		else copy[key] = object[key];
+	}
+	return copy;
+}
+
+/** Bytes of one slab that compacted strings are written into, so that each does not cost an allocation. */
+const slabBytes = 1 << 20;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+/** The UTF-8 bytes of text, in a shared slab unless the text is large. */
+function storeUtf8(text: string): Buffer {
+	const length = Buffer.byteLength(text, 'utf8');
+	if (length > slabBytes / 4) return Buffer.from(text, 'utf8');
+	if (slabUsed + length > slab.length) {
+		slab = Buffer.allocUnsafeSlow(slabBytes);
+		slabUsed = 0;
+	}
+	const start = slabUsed;
+	slabUsed += slab.write(text, start, 'utf8');
+	return slab.subarray(start, slabUsed);
+}
+
+function compactValue(value: object, context: Context, depth: number): unknown {
+	if (isJsonObject(value)) return compactObject(value, context, depth);
+	if (!Array.isArray(value) || depth > maxDepth) return value;
+	const items = value as unknown[];
+	for (let i = 0; i < items.length; i++) {
+		const item = items[i];
+		if (typeof item === 'string') {
+			const same = item.length < minCompactChars ? undefined : sharedCopy(item, context.shared);
+			if (same !== undefined) items[i] = same;
+		} else if (depth < maxDepth && typeof item === 'object' && item !== null) {
+			const inner = compactValue(item, context, depth + 1);
+			if (inner !== item) items[i] = inner;
+		}
+	}
+	return items;
+}
+
+function sharedCopy(text: string, shared: readonly string[]): string | undefined {
+	for (const candidate of shared)
+		if (candidate.length === text.length && candidate === text) return candidate;
+	return undefined;
+}
+
+/** Most distinct strings a pool keeps; past it new strings are returned as they are. */
+const poolLimit = 4096;
+
+/** Hands out one string per distinct value, for values that repeat on many records (session id, cwd). */
+export class StringPool {
+	private readonly strings = new Map<string, string>();
+
+	/** The pooled string equal to `text`, pooling it when there is room. */
+	intern(text: string): string {
+		const pooled = this.strings.get(text);
+		if (pooled !== undefined) return pooled;
+		if (this.strings.size < poolLimit) this.strings.set(text, text);
+		return text;
+	}
+}
