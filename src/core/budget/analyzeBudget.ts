@@ -1,9 +1,10 @@
-import { planCompaction } from '../compaction/planCompaction';
-import { calibrateFromUsage } from '../tokens/calibration';
+import { planRegionsAndCandidates } from '../compaction/planCompaction';
+import { flatPrefix } from '../compaction/textCuts';
+import { toolPairCounts } from '../compaction/windowIndex';
+import { calibrateFromUsage, startsUserTurn } from '../tokens/calibration';
 import { resolveModel, type ModelOverrides, type ModelProfile } from '../tokens/modelRegistry';
 import { TokenCounter, tokenCategories } from '../tokens/tokenCounter';
 import { messagesInWindow, type Message, type Role, type Transcript } from '../transcript/model';
-import { pairToolCalls } from '../transcript/toolPairs';
 import type { BudgetCategory, BudgetReport, LargestMessage, RecordedComparison } from './budgetReport';
 import { MessageTokenCache } from './messageTokenCache';
 
@@ -45,16 +46,25 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 
 	const byKind = Object.fromEntries(tokenCategories.map((k) => [k, 0])) as Record<BudgetCategory, number>;
 	const byRole = Object.fromEntries(roles.map((r) => [r, 0])) as Record<Role, number>;
-	counted.forEach((c, i) => {
-		for (const k of tokenCategories) byKind[k] += c.byCategory[k];
+	for (let i = 0; i < counted.length; i++) {
+		const c = counted[i];
+		if (c === undefined) continue;
+		const categories = c.byCategory;
+		byKind.system += categories.system;
+		byKind.user += categories.user;
+		byKind.assistant += categories.assistant;
+		byKind.thinking += categories.thinking;
+		byKind.toolCalls += categories.toolCalls;
+		byKind.toolResults += categories.toolResults;
+		byKind.images += categories.images;
 		const role = window[i]?.role;
 		if (role !== undefined) byRole[role] += c.total;
-	});
+	}
 	byKind.system += systemTextTokens;
 	byRole.system += systemTextTokens;
 	const ourTotal = messageTokens.reduce((a, b) => a + b, 0) + systemTextTokens;
 
-	const recorded = compareWithRecorded(window, messageTokens, systemTextTokens);
+	const recorded = compareWithRecorded(window, counted, systemTextTokens);
 	let total = ourTotal;
 	if (recorded !== undefined) {
 		byKind.system += recorded.comparison.hiddenPrefixTokens;
@@ -62,9 +72,11 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		total = recorded.projectedTokens;
 	}
 
-	const plan = planCompaction(transcript, { counter: cache, contextWindow });
-	const pairing = pairToolCalls(window);
-	const toolNames = new Map(pairing.pairs.map((p) => [p.callId, p.name]));
+	// Only the regions and prune candidates of the default plan are shown: the same figures planCompaction gives.
+	const plan = planRegionsAndCandidates(transcript, { counter: cache, contextWindow }, messageTokens);
+	// pairToolCalls' figures, kept by the window index (so a grown window only pairs its new messages).
+	const pairing = toolPairCounts(window);
+	const toolNames = pairing.names;
 
 	return {
 		file: options.file,
@@ -83,9 +95,9 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		regions: plan.regions,
 		pruneCandidates: { messages: plan.pruneCandidates.messages, tokens: plan.pruneCandidates.tokens },
 		toolPairs: {
-			matched: pairing.pairs.length,
-			unanswered: pairing.unansweredCalls.length,
-			orphanResults: pairing.orphanResults.length,
+			matched: pairing.matched,
+			unanswered: pairing.unanswered,
+			orphanResults: pairing.orphanResults,
 		},
 		largest: largestMessages(window, messageTokens, toolNames),
 		messageTokens,
@@ -121,12 +133,15 @@ export function resolveCounting(
 
 function compareWithRecorded(
 	window: readonly Message[],
-	messageTokens: readonly number[],
+	counted: readonly { readonly total: number; readonly byCategory: { readonly thinking: number } }[],
 	systemTextTokens: number,
 ): { comparison: RecordedComparison; projectedTokens: number } | undefined {
 	// The stored system text is sent before the first message, so it belongs to the first message's count here.
 	const inputs = window.map((m, i) => ({
-		ourTokens: (messageTokens[i] ?? 0) + (i === 0 ? systemTextTokens : 0),
+		ourTokens: (counted[i]?.total ?? 0) + (i === 0 ? systemTextTokens : 0),
+		// Reasoning of earlier turns is not sent again once a new user turn starts.
+		thinkingTokens: counted[i]?.byCategory.thinking ?? 0,
+		startsTurn: startsUserTurn(m),
 		// Zero usage marks counts that no longer apply (written by a compaction), not an empty request.
 		...(m.usage !== undefined && m.usage.inputTokens > 0 ? { usage: m.usage } : {}),
 	}));
@@ -135,8 +150,7 @@ function compareWithRecorded(
 	// Compare the input of the latest recorded request: agents store placeholder output counts on streamed
 	// records (Claude Code writes output_tokens 1 on a final report thousands of tokens long).
 	const latestInput = window[calibration.latestIndex]?.usage?.inputTokens ?? 0;
-	let oursBeforeLatest = calibration.hiddenPrefixTokens;
-	for (let i = 0; i < calibration.latestIndex; i++) oursBeforeLatest += inputs[i]?.ourTokens ?? 0;
+	const oursBeforeLatest = calibration.ourTokensAtLatest;
 	let oursFromLatest = 0;
 	for (let i = calibration.latestIndex; i < inputs.length; i++) oursFromLatest += inputs[i]?.ourTokens ?? 0;
 	return {
@@ -164,24 +178,34 @@ function largestMessages(
 	messageTokens: readonly number[],
 	toolNames: ReadonlyMap<string, string>,
 ): LargestMessage[] {
-	return messageTokens
-		.map((tokens, index) => ({ tokens, index }))
-		.sort((a, b) => b.tokens - a.tokens || a.index - b.index)
-		.slice(0, largestMessageCount)
-		.flatMap(({ tokens, index }) => {
-			const message = window[index];
-			if (message === undefined) return [];
-			return [
-				{
-					index,
-					id: message.id,
-					role: message.role,
-					tokens,
-					label: describeMessage(message, toolNames),
-					line: message.lines.from,
-				},
-			];
-		});
+	// The first `largestMessageCount` indexes by tokens (descending), then index: a bounded insertion, O(n).
+	const top: number[] = [];
+	const isAbove = (a: number, b: number): boolean =>
+		(messageTokens[a] ?? 0) > (messageTokens[b] ?? 0) ||
+		((messageTokens[a] ?? 0) === (messageTokens[b] ?? 0) && a < b);
+	for (let index = 0; index < messageTokens.length; index++) {
+		const last = top[top.length - 1];
+		if (top.length === largestMessageCount && last !== undefined && !isAbove(index, last)) continue;
+		let at = top.length;
+		while (at > 0 && isAbove(index, top[at - 1] ?? 0)) at--;
+		top.splice(at, 0, index);
+		if (top.length > largestMessageCount) top.pop();
+	}
+	return top.flatMap((index) => {
+		const message = window[index];
+		const tokens = messageTokens[index] ?? 0;
+		if (message === undefined) return [];
+		return [
+			{
+				index,
+				id: message.id,
+				role: message.role,
+				tokens,
+				label: describeMessage(message, toolNames),
+				line: message.lines.from,
+			},
+		];
+	});
 }
 
 /** Longest preview in a message label, in characters. */
@@ -203,6 +227,7 @@ export function describeMessage(message: Message, toolNames: ReadonlyMap<string,
 }
 
 function preview(text: string): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
+	// `text.replace(/\s+/g, ' ').trim()`, of which only the first previewChars + 1 characters matter.
+	const flat = flatPrefix(text, previewChars + 1);
 	return flat.length > previewChars ? `${flat.slice(0, previewChars - 1)}…` : flat;
 }

@@ -1,6 +1,6 @@
 import type { TokenCounting } from '../compaction/tokenCounting';
 import type { MessageTokens, TokenCounter } from '../tokens/tokenCounter';
-import type { Message } from '../transcript/model';
+import type { Message, Part } from '../transcript/model';
 
 /**
  * A TokenCounter that remembers each message's count by identity. Readers hand back the same Message objects
@@ -14,6 +14,11 @@ export class MessageTokenCache implements TokenCounting {
 	/** Tokens of a plain text (not cached here; the counter caches by content). */
 	countText(text: string): number {
 		return this.counter.countText(text);
+	}
+
+	/** Tokens of one part with its kind's framing (not cached here; the counter caches text by content). */
+	countPart(part: Part): number {
+		return this.counter.countPart(part);
 	}
 
 	/** Tokens of a message, computed once per message object. */

@@ -1,8 +1,10 @@
-import type { ToolResultPart } from '../transcript/model';
+import type { ToolCallPart, ToolResultPart } from '../transcript/model';
 import type { PartEdit, PruneCandidates } from './plan';
 import type { PlanContext } from './planContext';
 import { shrinkJsonArguments } from './shrinkArguments';
-import { describeToolResult } from './toolDescriptions';
+import type { TokenCounting } from './tokenCounting';
+import { describeToolResultPart } from './toolDescriptions';
+import { lowerBound, toolPartFlag } from './windowIndex';
 
 /** What the cheap pass plans: its edits (empty below the H4 minimum) and what they free. */
 export interface CheapPassPlan {
@@ -20,18 +22,96 @@ export interface CheapPassScope {
 	readonly currentPhaseId: string | undefined;
 }
 
-function key(message: number, part: number): string {
-	return `${message}:${part}`;
+/** A duplicate's back-reference and its token count by the counter that made it. */
+interface DuplicateNote {
+	readonly newer: string;
+	readonly text: string;
+	readonly counter: TokenCounting;
+	readonly tokens: number;
+}
+
+// Back-references by result part, so re-planning a growing transcript writes and counts each one once; held weakly.
+const duplicateNotes = new WeakMap<ToolResultPart, DuplicateNote>();
+
+/** R3: the text that replaces an older copy of the result of call `newer`, and its tokens. */
+function duplicateNote(part: ToolResultPart, newer: string, counter: TokenCounting): DuplicateNote {
+	let note = duplicateNotes.get(part);
+	if (note === undefined || note.newer !== newer || note.counter !== counter) {
+		const text = `[Duplicate tool output: identical to the later result of call ${newer}]`;
+		note = { newer, text, counter, tokens: counter.countText(text) };
+		duplicateNotes.set(part, note);
+	}
+	return note;
+}
+
+/** Edits sorted by message, then part: two lists already in that order, keys distinct, merged in O(a + b). */
+function mergeSorted(a: readonly PartEdit[], b: readonly PartEdit[]): PartEdit[] {
+	if (a.length === 0) return [...b];
+	if (b.length === 0) return [...a];
+	const out: PartEdit[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < a.length && j < b.length) {
+		const x = a[i] as PartEdit;
+		const y = b[j] as PartEdit;
+		if (x.message < y.message || (x.message === y.message && x.part < y.part)) {
+			out.push(x);
+			i++;
+		} else {
+			out.push(y);
+			j++;
+		}
+	}
+	while (i < a.length) out.push(a[i++] as PartEdit);
+	while (j < b.length) out.push(b[j++] as PartEdit);
+	return out;
+}
+
+/** Long arguments shrunk for one `keepChars`, and the replacement's tokens by the counter that last asked. */
+export interface ShrunkArguments {
+	readonly shrunk: string | undefined;
+	counter: TokenCounting | undefined;
+	tokens: number;
+}
+
+// Shrunk arguments by call part and kept characters (parts are immutable and reused across re-reads); held weakly.
+const shrunkArguments = new WeakMap<ToolCallPart, Map<number, ShrunkArguments>>();
+
+/** `shrinkJsonArguments(part.argumentsText, keepChars)` and the tokens of the shrunk call, remembered per part. */
+export function shrunkCall(part: ToolCallPart, keepChars: number, context: PlanContext): ShrunkArguments {
+	let byKeep = shrunkArguments.get(part);
+	if (byKeep === undefined) {
+		byKeep = new Map();
+		shrunkArguments.set(part, byKeep);
+	}
+	let entry = byKeep.get(keepChars);
+	if (entry === undefined) {
+		entry = { shrunk: shrinkJsonArguments(part.argumentsText, keepChars), counter: undefined, tokens: 0 };
+		byKeep.set(keepChars, entry);
+	}
+	if (entry.shrunk !== undefined && entry.counter !== context.counter) {
+		entry.tokens = context.newPartTokens({
+			kind: 'toolCall',
+			callId: part.callId,
+			name: part.name,
+			argumentsText: entry.shrunk,
+		});
+		entry.counter = context.counter;
+	}
+	return entry;
 }
 
 /**
  * R3/H4: the cheap pre-pass over messages `from..to`, no model call. Older copies of identical tool results become
  * back-references (the newest copy stays); other large old results become a one-line description; long JSON
  * arguments are shrunk inside the JSON. Errors, pinned messages, tiny results, the current phase and the newest
- * results within `protectTokens` are never pruned. O(parts).
+ * results within `protectTokens` are never pruned. O(tool parts), walking the window index's list of tool parts
+ * (in window order) rather than every message.
  */
 export function planCheapPass(context: PlanContext, scope: CheapPassScope): CheapPassPlan {
 	const { messages, options } = context;
+	const { toolMessage, toolPart, toolLength, toolFlags, toolGroup } = context.index;
+	const toolParts = toolMessage.length;
 	const isEligible = (index: number): boolean => {
 		const message = messages[index];
 		if (message === undefined || index < scope.from || index >= scope.to || scope.isUntouchable(index))
@@ -40,128 +120,139 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		if (message.flags.isPinned) return false;
 		return scope.currentPhaseId === undefined || message.phaseId !== scope.currentPhaseId;
 	};
-	const isPrunable = (part: ToolResultPart): boolean =>
-		!part.isError &&
-		part.images.length === 0 &&
-		part.text.length > options.toolOutputMinChars &&
-		part.text.length >= options.tinyResultChars;
+	// A result that is not an error, has no images and is long enough (tool part k of the index).
+	const isPrunable = (k: number): boolean => {
+		const length = toolLength[k] ?? 0;
+		return (
+			toolFlags[k] === toolPartFlag.isResult &&
+			length > options.toolOutputMinChars &&
+			length >= options.tinyResultChars
+		);
+	};
+	const resultAt = (k: number): ToolResultPart | undefined => {
+		const part = messages[toolMessage[k] ?? -1]?.parts[toolPart[k] ?? -1];
+		return part?.kind === 'toolResult' ? part : undefined;
+	};
 
-	// H4: walking back from the end, the newest prunable results within `protectTokens` stay whole.
-	const protectedByRecency = new Set<string>();
+	// H4: walking back from the end, the newest prunable results within `protectTokens` stay whole: every
+	// prunable result from tool part `protectedFrom` on.
+	let protectedFrom = toolParts;
 	let protectedTokens = 0;
-	for (let i = messages.length - 1; i >= 0 && protectedTokens < options.protectTokens; i--) {
-		const parts = messages[i]?.parts ?? [];
-		for (let p = parts.length - 1; p >= 0 && protectedTokens < options.protectTokens; p--) {
-			const part = parts[p];
-			if (part?.kind !== 'toolResult' || !isPrunable(part)) continue;
-			protectedByRecency.add(key(i, p));
-			protectedTokens += context.partTokens(i, p);
+	for (let k = toolParts - 1; k >= 0 && protectedTokens < options.protectTokens; k--) {
+		if (!isPrunable(k)) continue;
+		protectedFrom = k;
+		protectedTokens += context.partTokens(toolMessage[k] ?? 0, toolPart[k] ?? 0);
+	}
+
+	const byKind = { dedup: 0, toolOutput: 0, arguments: 0 };
+	const touched = new Set<number>();
+	// Counts an edit that frees tokens; false (nothing counted, nothing to record) when it would not.
+	const counts = (message: number, before: number, after: number, kind: keyof typeof byKind): boolean => {
+		if (after >= before) return false;
+		byKind[kind] += before - after;
+		touched.add(message);
+		return true;
+	};
+	// Only the figures are wanted (the budget report): the edits themselves are not built.
+	const isCountOnly = context.isCountOnly === true;
+	// context.partTokens of result k: its text length is its characters.
+	const resultTokens = (i: number, k: number): number => {
+		const chars = context.index.chars[i] ?? 0;
+		return chars === 0 ? 0 : Math.round(((context.tokens[i] ?? 0) * (toolLength[k] ?? 0)) / chars);
+	};
+
+	// R3: identical results (one text group), newest first; the newest copy is the one that stays.
+	const newestOfGroup = new Int32Array(context.index.groupCount).fill(-1);
+	const deduped = new Uint8Array(toolParts);
+	const dedupEdits: PartEdit[] = [];
+	for (let k = toolParts - 1; k >= 0; k--) {
+		if (!isPrunable(k)) continue;
+		const group = toolGroup[k] ?? 0;
+		const newest = newestOfGroup[group] ?? -1;
+		if (newest < 0) {
+			newestOfGroup[group] = k;
+			continue;
 		}
+		const i = toolMessage[k] ?? 0;
+		if (!isEligible(i)) continue;
+		const part = resultAt(k);
+		const newer = resultAt(newest)?.callId;
+		if (part === undefined || newer === undefined) continue;
+		deduped[k] = 1;
+		const note = duplicateNote(part, newer, context.counter);
+		const before = resultTokens(i, k);
+		// note.tokens is what newPartTokens(replacement) counts.
+		if (!counts(i, before, note.tokens, 'dedup') || isCountOnly) continue;
+		dedupEdits.push({
+			message: i,
+			part: toolPart[k] ?? 0,
+			kind: 'dedup',
+			tokensBefore: before,
+			tokensAfter: note.tokens,
+			replacement: { kind: 'toolResult', callId: part.callId, text: note.text, isError: false, images: [] },
+		});
 	}
 
 	const edits: PartEdit[] = [];
-	const byKind = { dedup: 0, toolOutput: 0, arguments: 0 };
-	const touched = new Set<number>();
-	const record = (edit: PartEdit, kind: keyof typeof byKind): void => {
-		if (edit.tokensAfter >= edit.tokensBefore) return;
-		edits.push(edit);
-		byKind[kind] += edit.tokensBefore - edit.tokensAfter;
-		touched.add(edit.message);
-	};
-
-	// R3: identical results, newest first; the newest copy is the one that stays.
-	const newestCopy = new Map<string, string>();
-	const deduped = new Set<string>();
-	for (let i = messages.length - 1; i >= 0; i--) {
-		const parts = messages[i]?.parts ?? [];
-		for (let p = parts.length - 1; p >= 0; p--) {
-			const part = parts[p];
-			if (part?.kind !== 'toolResult' || !isPrunable(part)) continue;
-			const newer = newestCopy.get(part.text);
-			if (newer === undefined) {
-				newestCopy.set(part.text, part.callId);
-				continue;
-			}
-			if (!isEligible(i)) continue;
-			const replacement: ToolResultPart = {
-				kind: 'toolResult',
-				callId: part.callId,
-				text: `[Duplicate tool output: identical to the later result of call ${newer}]`,
-				isError: false,
-				images: [],
-			};
-			deduped.add(key(i, p));
-			record(
-				{
-					message: i,
-					part: p,
-					kind: 'dedup',
-					tokensBefore: context.partTokens(i, p),
-					tokensAfter: context.newPartTokens(replacement),
-					replacement,
-				},
-				'dedup',
-			);
+	let eligibleMessage = -1;
+	let isEligibleMessage = false;
+	for (let k = lowerBound(toolMessage, scope.from); k < toolParts; k++) {
+		const i = toolMessage[k] ?? 0;
+		if (i >= scope.to) break;
+		if (i !== eligibleMessage) {
+			eligibleMessage = i;
+			isEligibleMessage = isEligible(i);
 		}
-	}
-
-	for (let i = scope.from; i < scope.to; i++) {
-		if (!isEligible(i)) continue;
-		const parts = messages[i]?.parts ?? [];
-		parts.forEach((part, p) => {
-			if (part.kind === 'toolResult') {
-				const k = key(i, p);
-				if (deduped.has(k) || protectedByRecency.has(k) || !isPrunable(part)) return;
-				// R3: an informative line per tool kind instead of a generic placeholder.
-				const replacement: ToolResultPart = {
+		if (!isEligibleMessage) continue;
+		const p = toolPart[k] ?? 0;
+		if (((toolFlags[k] ?? 0) & toolPartFlag.isResult) !== 0) {
+			if (!isPrunable(k) || k >= protectedFrom || deduped[k] === 1) continue;
+			const part = resultAt(k);
+			if (part === undefined) continue;
+			// R3: an informative line per tool kind instead of a generic placeholder.
+			const described = describeToolResultPart(context.calls.get(part.callId)?.part, part, context.counter);
+			const before = resultTokens(i, k);
+			// described.tokens is what newPartTokens(replacement) counts.
+			if (!counts(i, before, described.tokens, 'toolOutput') || isCountOnly) continue;
+			edits.push({
+				message: i,
+				part: p,
+				kind: 'toolOutput',
+				tokensBefore: before,
+				tokensAfter: described.tokens,
+				replacement: {
 					kind: 'toolResult',
 					callId: part.callId,
-					text: describeToolResult(context.calls.get(part.callId)?.part, part.text),
+					text: described.text,
 					isError: false,
 					images: [],
-				};
-				record(
-					{
-						message: i,
-						part: p,
-						kind: 'toolOutput',
-						tokensBefore: context.partTokens(i, p),
-						tokensAfter: context.newPartTokens(replacement),
-						replacement,
-					},
-					'toolOutput',
-				);
-			} else if (part.kind === 'toolCall' && part.argumentsText.length > options.argumentsMaxChars) {
-				// R3: shrink inside the parsed JSON so providers still accept it; non-JSON arguments stay as written.
-				const shrunk = shrinkJsonArguments(part.argumentsText, options.argumentsKeepChars);
-				if (shrunk === undefined) return;
-				const replacement = {
-					kind: 'toolCall' as const,
-					callId: part.callId,
-					name: part.name,
-					argumentsText: shrunk,
-				};
-				record(
-					{
-						message: i,
-						part: p,
-						kind: 'arguments',
-						tokensBefore: context.partTokens(i, p),
-						tokensAfter: context.newPartTokens(replacement),
-						replacement,
-					},
-					'arguments',
-				);
-			}
-		});
+				},
+			});
+		} else if ((toolLength[k] ?? 0) > options.argumentsMaxChars) {
+			const part = messages[i]?.parts[p];
+			if (part?.kind !== 'toolCall') continue;
+			// R3: shrink inside the parsed JSON so providers still accept it; non-JSON arguments stay as written.
+			const shrunk = shrunkCall(part, options.argumentsKeepChars, context);
+			if (shrunk.shrunk === undefined) continue;
+			const before = context.partTokens(i, p);
+			// shrunk.tokens is what newPartTokens(replacement) counts.
+			if (!counts(i, before, shrunk.tokens, 'arguments') || isCountOnly) continue;
+			edits.push({
+				message: i,
+				part: p,
+				kind: 'arguments',
+				tokensBefore: before,
+				tokensAfter: shrunk.tokens,
+				replacement: { kind: 'toolCall', callId: part.callId, name: part.name, argumentsText: shrunk.shrunk },
+			});
+		}
 	}
 
 	const tokens = byKind.dedup + byKind.toolOutput + byKind.arguments;
 	const isBelowMinimum = tokens < options.minPruneTokens;
-	edits.sort((a, b) => a.message - b.message || a.part - b.part);
 	return {
 		// H4: prune only when it frees enough to be worth the lost detail.
-		edits: isBelowMinimum ? [] : edits,
+		edits: isBelowMinimum ? [] : mergeSorted(dedupEdits.reverse(), edits),
 		candidates: { messages: touched.size, tokens, byKind, isBelowMinimum },
 	};
 }

@@ -2,6 +2,7 @@ import type { Role } from '../transcript/model';
 import { hasToolParts, isSystemRole, needsAlternation, toolResultRole } from './messageParts';
 import type { InterruptedCall, LayoutSlot, MessageFate, PartEdit } from './plan';
 import type { PlanContext } from './planContext';
+import { toolPartFlag } from './windowIndex';
 
 /** Marks a message kept together with every message holding the other half of its tool pairs; returns what changed. */
 export function keepWithToolPartners(context: PlanContext, fates: MessageFate[], index: number): number[] {
@@ -90,39 +91,74 @@ export function sanitiseToolPairs(
 	fates: readonly MessageFate[],
 	edits: readonly PartEdit[],
 ): ToolPairRepairs {
-	const removed = new Set<string>();
-	for (const e of edits) if (e.replacement === null) removed.add(`${e.message}:${e.part}`);
-	const seen = new Map<string, InterruptedCall>();
-	const answered = new Set<string>();
+	// Parts the edits remove, by message (a list of part indexes).
+	const removed = new Map<number, number[]>();
+	for (const e of edits) {
+		if (e.replacement !== null) continue;
+		const parts = removed.get(e.message);
+		if (parts === undefined) removed.set(e.message, [e.part]);
+		else parts.push(e.part);
+	}
+	const { messages, index } = context;
+	const { toolMessage, toolPart, toolFlags, toolCallNumber } = index;
+	// By call id (as the index numbers them): the tool part where a kept call was first seen, whether a kept result
+	// answered it, and the ids in order of first sight.
+	const firstSeen = new Int32Array(index.callIdCount).fill(-1);
+	const isAnswered = new Uint8Array(index.callIdCount);
+	const seenOrder: number[] = [];
 	const orphanEdits: PartEdit[] = [];
-	const emptied: number[] = [];
-	context.messages.forEach((message, i) => {
-		if (fates[i] !== 'kept') return;
-		let remaining = 0;
-		message.parts.forEach((part, p) => {
-			if (removed.has(`${i}:${p}`)) return;
-			if (part.kind === 'toolCall') {
-				if (!seen.has(part.callId))
-					seen.set(part.callId, { message: i, callId: part.callId, name: part.name });
-			} else if (part.kind === 'toolResult') {
-				if (!seen.has(part.callId) || answered.has(part.callId)) {
-					orphanEdits.push({
-						message: i,
-						part: p,
-						kind: 'orphanResult',
-						tokensBefore: context.partTokens(i, p),
-						tokensAfter: 0,
-						replacement: null,
-					});
-					return;
-				}
-				answered.add(part.callId);
+	// Only messages that lose a part can be left empty.
+	const losing = new Set<number>();
+	for (let k = 0; k < toolMessage.length; k++) {
+		const i = toolMessage[k] ?? 0;
+		if (fates[i] !== 'kept') continue;
+		const p = toolPart[k] ?? 0;
+		const removedParts = removed.get(i);
+		if (removedParts !== undefined && removedParts.includes(p)) continue;
+		const call = toolCallNumber[k] ?? 0;
+		if (((toolFlags[k] ?? 0) & toolPartFlag.isResult) === 0) {
+			if ((firstSeen[call] ?? -1) < 0) {
+				firstSeen[call] = k;
+				seenOrder.push(call);
 			}
-			remaining++;
-		});
-		if (message.parts.length > 0 && remaining === 0) emptied.push(i);
-	});
-	const interrupted = [...seen.values()].filter((c) => !answered.has(c.callId));
+			continue;
+		}
+		if ((firstSeen[call] ?? -1) < 0 || isAnswered[call] === 1) {
+			orphanEdits.push({
+				message: i,
+				part: p,
+				kind: 'orphanResult',
+				tokensBefore: context.partTokens(i, p),
+				tokensAfter: 0,
+				replacement: null,
+			});
+			losing.add(i);
+			continue;
+		}
+		isAnswered[call] = 1;
+	}
+	for (const i of removed.keys()) if (fates[i] === 'kept') losing.add(i);
+	const orphansOf = new Map<number, number>();
+	for (const e of orphanEdits) orphansOf.set(e.message, (orphansOf.get(e.message) ?? 0) + 1);
+	const emptied: number[] = [];
+	for (const i of [...losing].sort((a, b) => a - b)) {
+		const parts = messages[i]?.parts ?? [];
+		const gone = new Set(
+			(removed.get(i) ?? []).filter((p) => p >= 0 && p < parts.length && parts[p] !== undefined),
+		);
+		let present = 0;
+		for (const part of parts) if (part !== undefined) present++;
+		const remaining = present - gone.size - (orphansOf.get(i) ?? 0);
+		if (parts.length > 0 && remaining === 0) emptied.push(i);
+	}
+	const interrupted: InterruptedCall[] = [];
+	for (const call of seenOrder) {
+		if (isAnswered[call] === 1) continue;
+		const k = firstSeen[call] ?? 0;
+		const message = toolMessage[k] ?? 0;
+		const part = messages[message]?.parts[toolPart[k] ?? 0];
+		if (part?.kind === 'toolCall') interrupted.push({ message, callId: part.callId, name: part.name });
+	}
 	return { orphanEdits, interrupted, emptied };
 }
 
@@ -188,7 +224,8 @@ export function buildLayout(
 				stubs !== undefined ? { kind: 'message', message: i, stubs } : { kind: 'message', message: i },
 			);
 		}
-		layout.push(...(slotsAfter.get(i) ?? []));
+		const after = slotsAfter.get(i);
+		if (after !== undefined) layout.push(...after);
 	}
 	if (syntheticAt !== undefined && syntheticAt >= n) layout.push({ kind: 'synthetic' });
 	if (syntheticAt === undefined) return { layout, syntheticRole: undefined };

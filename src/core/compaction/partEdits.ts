@@ -40,3 +40,17 @@ export function detachedMessage(message: Message, edits: readonly PartEdit[] | u
 		...(message.phaseId !== undefined ? { phaseId: message.phaseId } : {}),
 	};
 }
+
+// Detached copies of whole messages by message object: readers reuse unchanged Message objects across re-reads, so
+// re-planning a growing transcript copies each summarised message once. Held weakly, so they go with the transcript.
+const detachedWhole = new WeakMap<Message, Message>();
+
+/** `detachedMessage(message, undefined)`, one shared copy per message object (plans treat it as read-only). */
+export function detachedWholeMessage(message: Message): Message {
+	let detached = detachedWhole.get(message);
+	if (detached === undefined) {
+		detached = detachedMessage(message, undefined);
+		detachedWhole.set(message, detached);
+	}
+	return detached;
+}

@@ -17,13 +17,14 @@ import { buildLayout, keepWithToolPartners, repairAlternation, sanitiseToolPairs
 import { isSystemRole, isUserPrompt, textOf } from './messageParts';
 import type { CompactionOptions, ResolvedCompactionOptions } from './options';
 import { resolveCompactionOptions, summaryBudgetFor, triggerTokensFor } from './options';
-import { detachedMessage, editsByMessage } from './partEdits';
+import { detachedMessage, detachedWholeMessage } from './partEdits';
 import type {
 	CompactionPlan,
 	EvictionStats,
 	MessageFate,
 	PartEdit,
 	Preflight,
+	PruneCandidates,
 	SpillPlan,
 	SyntheticKind,
 	SyntheticMessagePlan,
@@ -36,26 +37,71 @@ import { findPreservedValues } from './preservedValues';
 import { decideStructureFates, planStructureEdits } from './structure';
 import { capToolResultText, formatCount } from './textCuts';
 
-/** FNV-1a over a string in two 32-bit lanes: 16 hex digits, stable across runs. */
-function hashText(text: string, seed = 0): string {
-	let a = 0x811c9dc5 ^ seed;
-	let b = 0x01000193 ^ (seed * 31);
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		a = Math.imul(a ^ c, 0x01000193);
-		b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+/**
+ * FNV-1a in two 32-bit lanes over a sequence of texts joined by newlines, fed piece by piece so the joined text is
+ * never built: 16 hex digits, stable across runs.
+ */
+class JoinedTextHash {
+	private a = 0x811c9dc5;
+	private b = 0x01000193;
+	private isFirst = true;
+
+	add(text: string): void {
+		let a = this.a;
+		let b = this.b;
+		if (!this.isFirst) {
+			a = Math.imul(a ^ 10, 0x01000193);
+			b = Math.imul(b ^ 10, 0x5bd1e995) ^ (b >>> 15);
+		}
+		this.isFirst = false;
+		for (let i = 0; i < text.length; i++) {
+			const c = text.charCodeAt(i);
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+		}
+		this.a = a;
+		this.b = b;
 	}
-	return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+
+	/** Adds `${id}:${count}` as one text, without building it. */
+	addIdAndCount(id: string, count: number): void {
+		if (!Number.isSafeInteger(count) || count < 0) {
+			this.add(`${id}:${count}`);
+			return;
+		}
+		this.add(id);
+		let a = this.a;
+		let b = this.b;
+		a = Math.imul(a ^ 58, 0x01000193);
+		b = Math.imul(b ^ 58, 0x5bd1e995) ^ (b >>> 15);
+		let unit = 1;
+		while (unit * 10 <= count) unit *= 10;
+		for (let rest = count; unit >= 1; unit /= 10) {
+			const digit = Math.floor(rest / unit);
+			rest -= digit * unit;
+			const c = 48 + digit;
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+		}
+		this.a = a;
+		this.b = b;
+	}
+
+	digest(): string {
+		return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+	}
 }
 
+/** The plan id: a hash of the resolved options and every window message's id and token count, one per line. */
 function planIdOf(
 	options: ResolvedCompactionOptions,
 	window: readonly Message[],
 	tokens: readonly number[],
 ): string {
-	const parts = [JSON.stringify(options)];
-	window.forEach((m, i) => parts.push(`${m.id}:${tokens[i] ?? 0}`));
-	return `plan-${hashText(parts.join('\n'))}`;
+	const hash = new JoinedTextHash();
+	hash.add(JSON.stringify(options));
+	for (let i = 0; i < window.length; i++) hash.addIdAndCount(window[i]?.id ?? 'undefined', tokens[i] ?? 0);
+	return `plan-${hash.digest()}`;
 }
 
 function spillFileNameFor(sessionId: string | undefined, planId: string): string {
@@ -124,7 +170,7 @@ function planStrategy(
 	context: PlanContext,
 	fates: MessageFate[],
 	transcript: Transcript,
-	planId: string,
+	planId: () => string,
 ): StrategyOutcome {
 	const { messages, tokens, options } = context;
 	const n = messages.length;
@@ -216,7 +262,7 @@ function planStrategy(
 				isUntouchable: isVerbatim,
 				currentPhaseId,
 			});
-			const fileName = spillFileNameFor(transcript.meta.sessionId, planId);
+			const fileName = spillFileNameFor(transcript.meta.sessionId, planId());
 			const structure = planStructureEdits(
 				context,
 				middle,
@@ -356,6 +402,85 @@ function nothingToCompactMessage(
 	}
 }
 
+/** What every plan starts from: resolved options, the window, its counts, the planning context and the plan id. */
+interface PlanSetup {
+	readonly resolved: ResolvedCompactionOptions;
+	readonly counter: CompactionOptions['counter'];
+	readonly window: readonly Message[];
+	readonly n: number;
+	readonly tokens: readonly number[];
+	readonly tokensBefore: number;
+	readonly context: PlanContext;
+	/** The plan id, worked out on first use. */
+	readonly id: () => string;
+}
+
+/** `messageTokens`, when given, must be `counter.countMessage(m).total` of every window message, in order. */
+function setUpPlan(
+	transcript: Transcript,
+	options: CompactionOptions,
+	messageTokens?: readonly number[],
+	isCountOnly = false,
+): PlanSetup {
+	const resolved = resolveCompactionOptions(options);
+	const counter = options.counter;
+	const window = messagesInWindow(transcript);
+	const n = window.length;
+	const tokens =
+		messageTokens !== undefined && messageTokens.length === n
+			? messageTokens
+			: window.map((m) => counter.countMessage(m).total);
+	let tokensBefore = 0;
+	for (const t of tokens) tokensBefore += t;
+	const context = createPlanContext(window, tokens, resolved, counter, transcript.format, isCountOnly);
+	let id: string | undefined;
+	return {
+		resolved,
+		counter,
+		window,
+		n,
+		tokens,
+		tokensBefore,
+		context,
+		id: () => (id ??= planIdOf(resolved, window, tokens)),
+	};
+}
+
+/** Edits in window order (message, then part); the list itself when it already is. */
+function sortedByPosition(edits: PartEdit[]): PartEdit[] {
+	const isBefore = (a: PartEdit, b: PartEdit): boolean =>
+		a.message < b.message || (a.message === b.message && a.part < b.part);
+	for (let k = 1; k < edits.length; k++) {
+		const previous = edits[k - 1] as PartEdit;
+		const edit = edits[k] as PartEdit;
+		if (isBefore(edit, previous)) return edits.sort((a, b) => a.message - b.message || a.part - b.part);
+	}
+	return edits;
+}
+
+/** The regions and prune candidates of a plan: exactly `planCompaction`'s `regions` and `pruneCandidates`. */
+export interface RegionsAndCandidates {
+	readonly regions: CompactionPlan['regions'];
+	readonly pruneCandidates: PruneCandidates;
+}
+
+/**
+ * The part of {@link planCompaction} the budget report shows: the strategy's regions and the cheap pass's prune
+ * candidates, without the layout, tool-pair repairs, summary input and estimates a full plan also works out.
+ * Same inputs, same code path, same figures as `planCompaction(transcript, options)`. `messageTokens` saves
+ * counting again: `options.counter.countMessage(m).total` of every window message, in window order.
+ */
+export function planRegionsAndCandidates(
+	transcript: Transcript,
+	options: CompactionOptions,
+	messageTokens?: readonly number[],
+): RegionsAndCandidates {
+	const { n, context, id } = setUpPlan(transcript, options, messageTokens, true);
+	const fates: MessageFate[] = new Array<MessageFate>(n).fill('kept');
+	const outcome = planStrategy(context, fates, transcript, id);
+	return { regions: outcome.regions, pruneCandidates: outcome.cheap.candidates };
+}
+
 /**
  * Plans a compaction of the transcript's window: pure, no I/O and no model call. Regions (R4/R5/H7/G4), the cheap
  * pass (R3/H4), what each message becomes, tool-pair repairs (R14/H8), the synthetic message's role (R13) and the
@@ -363,28 +488,31 @@ function nothingToCompactMessage(
  * plus one token count per message.
  */
 export function planCompaction(transcript: Transcript, options: CompactionOptions): CompactionPlan {
-	const resolved = resolveCompactionOptions(options);
-	const counter = options.counter;
-	const window = messagesInWindow(transcript);
-	const n = window.length;
-	const tokens = window.map((m) => counter.countMessage(m).total);
-	const tokensBefore = tokens.reduce((a, b) => a + b, 0);
-	const context = createPlanContext(window, tokens, resolved, counter, transcript.format);
-	const id = planIdOf(resolved, window, tokens);
+	const {
+		resolved,
+		counter,
+		window,
+		n,
+		tokens,
+		tokensBefore,
+		context,
+		id: planId,
+	} = setUpPlan(transcript, options);
+	const id = planId();
 	const triggerTokens = triggerTokensFor(
 		resolved.contextWindow,
 		resolved.triggerRatio,
 		resolved.triggerFloorTokens,
 	);
 
-	const fates: MessageFate[] = window.map(() => 'kept');
-	const outcome = planStrategy(context, fates, transcript, id);
+	const fates: MessageFate[] = new Array<MessageFate>(n).fill('kept');
+	const outcome = planStrategy(context, fates, transcript, planId);
 	const strategyEdits = outcome.edits.filter((e) => fates[e.message] !== 'dropped');
 	const repairs = sanitiseToolPairs(context, fates, strategyEdits);
 	for (const i of repairs.emptied) fates[i] = 'dropped';
-	const edits = [...strategyEdits, ...repairs.orphanEdits]
-		.filter((e) => fates[e.message] !== 'dropped')
-		.sort((a, b) => a.message - b.message || a.part - b.part);
+	const edits = sortedByPosition(
+		[...strategyEdits, ...repairs.orphanEdits].filter((e) => fates[e.message] !== 'dropped'),
+	);
 	const interruptedCalls = repairs.interrupted.filter((c) => fates[c.message] === 'kept');
 
 	const removed: number[] = [];
@@ -399,22 +527,31 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		hasSynthetic ? outcome.syntheticAt : undefined,
 	);
 
-	const byMessage = editsByMessage(edits);
 	const summaryInput: Message[] = [];
 	let summaryInputTokens = 0;
 	let replacedTokens = 0;
-	fates.forEach((fate, i) => {
-		if (fate !== 'summarized') return;
+	// R3: the summariser reads the cheap pass's edits only when asked to (see defaultSummaryInputSource).
+	const isPruned = resolved.summaryInputSource === 'pruned';
+	// `edits` is in window order, so each message's edits are the run at `nextEdit`.
+	let nextEdit = 0;
+	for (let i = 0; i < n; i++) {
+		if (fates[i] !== 'summarized') continue;
 		const message = window[i];
-		if (message === undefined) return;
-		const freed = (byMessage.get(i) ?? []).reduce((sum, e) => sum + e.tokensBefore - e.tokensAfter, 0);
+		if (message === undefined) continue;
+		while (nextEdit < edits.length && (edits[nextEdit]?.message ?? i) < i) nextEdit++;
+		let editsEnd = nextEdit;
+		let freed = 0;
+		for (let e = edits[editsEnd]; e !== undefined && e.message === i; e = edits[++editsEnd])
+			freed += e.tokensBefore - e.tokensAfter;
 		replacedTokens += (tokens[i] ?? 0) - freed;
-		if (i === outcome.folded) return;
-		// R3: the summariser reads the cheap pass's edits only when asked to (see defaultSummaryInputSource).
-		const isPruned = resolved.summaryInputSource === 'pruned';
-		summaryInput.push(detachedMessage(message, isPruned ? byMessage.get(i) : undefined));
+		if (i === outcome.folded) continue;
+		summaryInput.push(
+			isPruned && editsEnd > nextEdit
+				? detachedMessage(message, edits.slice(nextEdit, editsEnd))
+				: detachedWholeMessage(message),
+		);
 		summaryInputTokens += (tokens[i] ?? 0) - (isPruned ? freed : 0);
-	});
+	}
 	const summaryBudgetTokens = summaryBudgetFor(replacedTokens, resolved.contextWindow, resolved.summaryRatio);
 	const foldedMessage = outcome.folded !== undefined ? window[outcome.folded] : undefined;
 	const previousSummary =

@@ -2,6 +2,7 @@ import type { FormatId, Message, Part, ToolCallPart } from '../transcript/model'
 import { partChars } from './messageParts';
 import type { ResolvedCompactionOptions } from './options';
 import type { TokenCounting } from './tokenCounting';
+import { windowIndexOf, type WindowIndex } from './windowIndex';
 
 /** Where a tool call sits and where its first result sits (window indexes). */
 export interface CallSite {
@@ -18,58 +19,50 @@ export interface PlanContext {
 	readonly counter: TokenCounting;
 	readonly format: FormatId;
 	readonly calls: ReadonlyMap<string, CallSite>;
+	/** The window's tool parts, pairing and sizes (see WindowIndex). */
+	readonly index: WindowIndex;
+	/** True when only the plan's figures (regions, prune candidates) are wanted: passes may skip building edits. */
+	readonly isCountOnly?: boolean;
 	/** Tokens of one part: its message's count shared out by characters (exact for one-part messages). */
 	partTokens(message: number, part: number): number;
 	/** Tokens of a part created by compaction, counted with the counter. */
 	newPartTokens(part: Part | null): number;
 }
 
-/** Builds the planning context; O(parts). */
+/** Builds the planning context; O(messages), plus O(parts) of the messages the window index has not seen. */
 export function createPlanContext(
 	messages: readonly Message[],
 	tokens: readonly number[],
 	options: ResolvedCompactionOptions,
 	counter: TokenCounting,
 	format: FormatId,
+	isCountOnly = false,
 ): PlanContext {
-	const calls = new Map<string, CallSite>();
-	messages.forEach((message, index) => {
-		for (const part of message.parts) {
-			if (part.kind === 'toolCall') {
-				calls.set(part.callId, { part, message: index, resultMessage: undefined });
-			} else if (part.kind === 'toolResult') {
-				const site = calls.get(part.callId);
-				if (site !== undefined && site.resultMessage === undefined) {
-					calls.set(part.callId, { ...site, resultMessage: index });
-				}
-			}
-		}
-	});
-	const messageChars: (number | undefined)[] = [];
-	const charsOf = (index: number): number => {
-		let chars = messageChars[index];
-		if (chars === undefined) {
-			chars = 0;
-			for (const part of messages[index]?.parts ?? []) chars += partChars(part);
-			messageChars[index] = chars;
-		}
-		return chars;
-	};
+	// The tool-call index and characters per message come from the window index: built once per window and
+	// extended, not rebuilt, when messages are appended.
+	const index = windowIndexOf(messages);
+	const charsOf = (message: number): number => index.chars[message] ?? 0;
 	return {
 		messages,
 		tokens,
 		options,
 		counter,
 		format,
-		calls,
+		calls: index.calls,
+		index,
+		isCountOnly,
 		partTokens(message, part) {
 			const p = messages[message]?.parts[part];
+			if (p === undefined) return 0;
 			const total = charsOf(message);
-			if (p === undefined || total === 0) return 0;
+			if (total === 0) return 0;
 			return Math.round(((tokens[message] ?? 0) * partChars(p)) / total);
 		},
 		newPartTokens(part) {
 			if (part === null) return 0;
+			// A counter that knows each kind's framing (100 tokens per Claude tool result) counts the new part
+			// the way the message it replaces was counted; the share estimate of the old part includes framing.
+			if (counter.countPart !== undefined) return part.kind === 'image' ? 0 : counter.countPart(part);
 			switch (part.kind) {
 				case 'toolCall':
 					return counter.countText(part.name) + counter.countText(part.argumentsText);

@@ -3,9 +3,10 @@ import type { Part } from '../transcript/model';
 import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
 import type { PlanContext } from './planContext';
-import { shrinkJsonArguments } from './shrinkArguments';
 import { oneLine } from './textCuts';
 import { keyInputOf } from './toolDescriptions';
+import { shrunkCall } from './cheapPass';
+import { lowerBound, toolPartFlag } from './windowIndex';
 
 /** A window range, `to` exclusive. */
 export interface IndexRange {
@@ -73,6 +74,33 @@ export function decideStructureFates(
 	return keptCallIds;
 }
 
+/**
+ * Finds the edit of a part among `edits` (unique positions), asked in window order: a cursor over the list when it
+ * is in window order (the cheap pass's is), else a lookup table.
+ */
+function cheapEditFinder(
+	edits: readonly PartEdit[],
+): (message: number, part: number) => PartEdit | undefined {
+	const isBefore = (e: PartEdit, message: number, part: number): boolean =>
+		e.message < message || (e.message === message && e.part < part);
+	let isSorted = true;
+	for (let k = 1; k < edits.length && isSorted; k++) {
+		const previous = edits[k - 1] as PartEdit;
+		const edit = edits[k] as PartEdit;
+		if (!isBefore(previous, edit.message, edit.part)) isSorted = false;
+	}
+	if (!isSorted) {
+		const byPart = new Map(edits.map((e) => [`${e.message}:${e.part}`, e]));
+		return (message, part) => byPart.get(`${message}:${part}`);
+	}
+	let next = 0;
+	return (message, part) => {
+		while (next < edits.length && isBefore(edits[next] as PartEdit, message, part)) next++;
+		const edit = edits[next];
+		return edit !== undefined && edit.message === message && edit.part === part ? edit : undefined;
+	};
+}
+
 /** The edits, spill entries and (aggressive) digest of a structure compaction. */
 export interface StructureEdits {
 	readonly edits: readonly PartEdit[];
@@ -101,12 +129,21 @@ export function planStructureEdits(
 	fileName: string,
 ): StructureEdits {
 	const { messages, options } = context;
-	const cheapByPart = new Map(cheapEdits.map((e) => [`${e.message}:${e.part}`, e]));
+	const cheapAt = cheapEditFinder(cheapEdits);
 	const entries: SpillEntry[] = [];
 	const edits: PartEdit[] = [];
 	const collapsed: CollapsedCall[] = [];
 	const outputsSet: string[] = [];
 	const errors: string[] = [];
+	const outputToolOf = new Map<string, boolean>();
+	const isOutputCall = (name: string): boolean => {
+		let isOutput = outputToolOf.get(name);
+		if (isOutput === undefined) {
+			isOutput = isOutputTool(name, options.outputToolNames);
+			outputToolOf.set(name, isOutput);
+		}
+		return isOutput;
+	};
 	const addEntry = (message: number, parts: number[], label: string): number => {
 		const chars = parts.reduce((sum, p) => {
 			const part = messages[message]?.parts[p];
@@ -116,22 +153,45 @@ export function planStructureEdits(
 		entries.push({ number, message, parts, label, chars });
 		return number;
 	};
+	// One message's edits: its free-text edits and its tool-part edits, each in part order, merged when the message
+	// is done so `edits` stays in window order without a sort.
+	const textEdits: PartEdit[] = [];
+	const toolEdits: PartEdit[] = [];
 	const edit = (
+		list: PartEdit[],
 		message: number,
 		part: number,
 		kind: PartEdit['kind'],
 		replacement: Part | null,
 		spill: number,
+		tokensAfter?: number,
 	): void => {
-		edits.push({
+		list.push({
 			message,
 			part,
 			kind,
 			tokensBefore: context.partTokens(message, part),
-			tokensAfter: context.newPartTokens(replacement),
+			tokensAfter: tokensAfter ?? context.newPartTokens(replacement),
 			replacement,
 			spillEntry: spill,
 		});
+	};
+	const flushMessageEdits = (): void => {
+		let t = 0;
+		let k = 0;
+		while (t < textEdits.length || k < toolEdits.length) {
+			const text = textEdits[t];
+			const tool = toolEdits[k];
+			if (tool === undefined || (text !== undefined && text.part < tool.part)) {
+				if (text !== undefined) edits.push(text);
+				t++;
+			} else {
+				edits.push(tool);
+				k++;
+			}
+		}
+		textEdits.length = 0;
+		toolEdits.length = 0;
 	};
 	const isCollapsedCall = (callId: string): boolean => {
 		const site = context.calls.get(callId);
@@ -144,25 +204,34 @@ export function planStructureEdits(
 		);
 	};
 
+	// Errors and outputs set come from the tool parts only: the window index lists them in order.
+	const { toolMessage, toolPart, toolFlags } = context.index;
+	let nextTool = lowerBound(toolMessage, middle.from);
 	for (let i = middle.from; i < middle.to; i++) {
 		const message = messages[i];
 		if (message === undefined) continue;
-		for (const part of message.parts) {
-			if (part.kind === 'toolResult' && part.isError) errors.push(oneLine(part.text, 120));
-			if (part.kind === 'toolCall' && isOutputTool(part.name, options.outputToolNames)) {
+		const parts = message.parts;
+		for (; nextTool < toolMessage.length && (toolMessage[nextTool] ?? 0) <= i; nextTool++) {
+			if (toolMessage[nextTool] !== i) continue;
+			const flags = toolFlags[nextTool] ?? 0;
+			const isResult = (flags & toolPartFlag.isResult) !== 0;
+			if (isResult && (flags & toolPartFlag.isError) === 0) continue;
+			const part = parts[toolPart[nextTool] ?? 0];
+			if (part?.kind === 'toolResult') errors.push(oneLine(part.text, 120));
+			else if (part?.kind === 'toolCall' && isOutputCall(part.name)) {
 				const key = parseToolArguments(part.argumentsText)?.['key'];
 				if (typeof key === 'string') outputsSet.push(key);
 			}
 		}
 		if (fates[i] === 'dropped') {
-			for (const part of message.parts) {
+			for (const part of parts) {
 				if (part.kind === 'toolCall') collapsed.push({ name: part.name, argumentsText: part.argumentsText });
 			}
-			const calls = message.parts.filter((p) => p.kind === 'toolCall').map((p) => p.name);
+			const calls = parts.filter((p) => p.kind === 'toolCall').map((p) => p.name);
 			const label = calls.length > 0 ? `${message.role}, tool calls ${calls.join(', ')}` : message.role;
 			addEntry(
 				i,
-				message.parts.map((_, p) => p),
+				parts.map((_, p) => p),
 				label,
 			);
 			continue;
@@ -170,55 +239,60 @@ export function planStructureEdits(
 		if (fates[i] !== 'kept' || isVerbatim(i)) continue;
 
 		// H6: free text of a kept message goes to one entry; the first text part becomes the reference.
-		const freeParts = message.parts.flatMap((p, index) =>
-			p.kind === 'toolCall' || p.kind === 'toolResult' ? [] : [index],
-		);
-		if (freeParts.length > 0) {
+		let freeParts: number[] | undefined;
+		for (let p = 0; p < parts.length; p++) {
+			const kind = parts[p]?.kind;
+			if (kind !== 'toolCall' && kind !== 'toolResult') (freeParts ??= []).push(p);
+		}
+		if (freeParts !== undefined) {
 			const entry = addEntry(i, freeParts, `${message.role} text`);
 			freeParts.forEach((p, n) => {
 				const replacement: Part | null =
 					n === 0 ? { kind: 'text', text: `[Text moved to spill entry #${entry} in ${fileName}]` } : null;
-				edit(i, p, 'spilledText', replacement, entry);
+				edit(textEdits, i, p, 'spilledText', replacement, entry);
 			});
 		}
-		message.parts.forEach((part, p) => {
-			if (part.kind === 'toolCall') {
+		for (let p = 0; p < parts.length; p++) {
+			const part = parts[p];
+			if (part?.kind === 'toolCall') {
 				if (isCollapsedCall(part.callId)) {
 					collapsed.push({ name: part.name, argumentsText: part.argumentsText });
-					edit(i, p, 'collapsed', null, addEntry(i, [p], `tool call ${part.name}`));
-					return;
+					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], `tool call ${part.name}`));
+					continue;
 				}
-				if (part.argumentsText.length <= options.structureArgumentsChars) return;
+				if (part.argumentsText.length <= options.structureArgumentsChars) continue;
 				// H6: arguments shrunk to valid JSON; the full text stays in the spill file.
-				const shrunk = shrinkJsonArguments(part.argumentsText, options.structureValueChars);
-				if (shrunk === undefined) return;
+				const shrunk = shrunkCall(part, options.structureValueChars, context);
+				if (shrunk.shrunk === undefined) continue;
 				const entry = addEntry(i, [p], `arguments of ${part.name}`);
 				edit(
+					toolEdits,
 					i,
 					p,
 					'arguments',
-					{ kind: 'toolCall', callId: part.callId, name: part.name, argumentsText: shrunk },
+					{ kind: 'toolCall', callId: part.callId, name: part.name, argumentsText: shrunk.shrunk },
 					entry,
+					shrunk.tokens,
 				);
-			} else if (part.kind === 'toolResult') {
-				const name = context.calls.get(part.callId)?.part.name ?? 'tool';
+			} else if (part?.kind === 'toolResult') {
+				const nameOf = (): string => context.calls.get(part.callId)?.part.name ?? 'tool';
 				if (isCollapsedCall(part.callId)) {
-					edit(i, p, 'collapsed', null, addEntry(i, [p], `result of ${name}`));
-					return;
+					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], `result of ${nameOf()}`));
+					continue;
 				}
-				const cheap = cheapByPart.get(`${i}:${p}`);
-				if (cheap === undefined || cheap.replacement?.kind !== 'toolResult') return;
+				const cheap = cheapAt(i, p);
+				if (cheap === undefined || cheap.replacement?.kind !== 'toolResult') continue;
 				// H4: the placeholder keeps a reference to where the full data is.
-				const entry = addEntry(i, [p], `result of ${name}`);
+				const entry = addEntry(i, [p], `result of ${nameOf()}`);
 				const replacement = {
 					...cheap.replacement,
 					text: `${cheap.replacement.text}; full output: spill entry #${entry} in ${fileName}`,
 				};
-				edit(i, p, cheap.kind, replacement, entry);
+				edit(toolEdits, i, p, cheap.kind, replacement, entry);
 			}
-		});
+		}
+		flushMessageEdits();
 	}
-	edits.sort((a, b) => a.message - b.message || a.part - b.part);
 	return {
 		edits,
 		spill: { fileName, entries },

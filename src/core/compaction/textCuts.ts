@@ -30,9 +30,62 @@ export function formatCount(value: number): string {
 	return Math.round(value).toLocaleString('en-US');
 }
 
+/** JavaScript's `\s` (and what `trim` removes): ASCII blanks, NBSP, the Unicode space separators, line terminators, BOM. */
+export function isWhitespace(code: number): boolean {
+	if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+	if (code < 0xa0) return false;
+	return (
+		code === 0xa0 ||
+		code === 0x1680 ||
+		(code >= 0x2000 && code <= 0x200a) ||
+		code === 0x2028 ||
+		code === 0x2029 ||
+		code === 0x202f ||
+		code === 0x205f ||
+		code === 0x3000 ||
+		code === 0xfeff
+	);
+}
+
+/**
+ * The first `limit` characters of `text.replace(/\s+/g, ' ').trim()` (all of it when shorter), reading only as
+ * much of the text as they need.
+ */
+export function flatPrefix(text: string, limit: number): string {
+	let out = '';
+	let produced = 0;
+	let i = 0;
+	while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+	// `out` holds the flattened text up to `runStart`; the characters from there to `i` are a run without whitespace.
+	let runStart = i;
+	let isSpacePending = false;
+	while (i < text.length && produced < limit) {
+		if (isWhitespace(text.charCodeAt(i))) {
+			if (!isSpacePending) {
+				out += text.slice(runStart, i);
+				isSpacePending = true;
+			}
+		} else {
+			if (isSpacePending) {
+				// A whitespace run between two words becomes one space (a trailing run is dropped, as trim does).
+				out += ' ';
+				produced++;
+				isSpacePending = false;
+				runStart = i;
+				if (produced >= limit) break;
+			}
+			produced++;
+		}
+		i++;
+	}
+	if (!isSpacePending) out += text.slice(runStart, i);
+	return out.length > limit ? out.slice(0, limit) : out;
+}
+
 /** One line of at most `chars` characters: newlines become spaces, an ellipsis marks a cut. */
 export function oneLine(text: string, chars: number): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
+	// Only the first chars + 1 characters of the flattened text decide the result.
+	const flat = flatPrefix(text, chars + 1);
 	return flat.length <= chars ? flat : `${headOf(flat, Math.max(0, chars - 1))}…`;
 }
 

@@ -1,4 +1,4 @@
-import type { Message } from '../transcript/model';
+import type { Message, Part } from '../transcript/model';
 
 /** What the compaction engine needs from a token counter; `TokenCounter` (src/core/tokens) satisfies it structurally. */
 export interface TokenCounting {
@@ -6,4 +6,9 @@ export interface TokenCounting {
 	countText(text: string): number;
 	/** Tokens a message takes in the window, including its per-message overhead. */
 	countMessage(message: Message): { readonly total: number };
+	/**
+	 * Tokens one part takes, framing that comes with a part of its kind included (a tool result's overhead for
+	 * calibrated models). Optional: without it a new part is counted as its bare text.
+	 */
+	countPart?(part: Part): number;
 }

@@ -4,8 +4,9 @@ import {
 	parseToolArguments,
 	pathsInArguments,
 } from '../facts/extractArtifacts';
-import type { ToolCallPart } from '../transcript/model';
-import { formatCount, lineCount, oneLine } from './textCuts';
+import type { ToolCallPart, ToolResultPart } from '../transcript/model';
+import { formatCount, isWhitespace, lineCount, oneLine } from './textCuts';
+import type { TokenCounting } from './tokenCounting';
 
 function stringArg(
 	args: Readonly<Record<string, unknown>> | undefined,
@@ -48,15 +49,88 @@ export function keyInputOf(name: string, argumentsText: string): string {
 	}
 }
 
-// Where agents say they put the full output of a large result: "saved to 'x.txt'", Claude Code's tool-results files.
-const spillReferencePattern = /(?:[Ss]aved to ['"]?([^'"\s\]]+)|(\S*\/tool-results\/[^\s'")\]]+))/;
+// Where agents say they put the full output of a large result: "saved to 'x.txt'" (a path after "[Ss]aved to ",
+// optionally quoted), or Claude Code's tool-results files (the whitespace-free run holding "/tool-results/"). The
+// scan below finds what the regular expression
+// /(?:[Ss]aved to ['"]?([^'"\s\]]+)|(\S*\/tool-results\/[^\s'")\]]+))/ finds, in linear time: that expression
+// backtracks over every long run without whitespace (quadratic), which made it the planner's hottest line.
+const savedToMarker = 'aved to ';
+const toolResultsMarker = '/tool-results/';
+
+/** A character of a referenced path: not whitespace, a quote or `]` (nor `)` when `stopsAtParen`). */
+function isReferenceChar(code: number, stopsAtParen: boolean): boolean {
+	if (code === 0x27 || code === 0x22 || code === 0x5d) return false;
+	if (stopsAtParen && code === 0x29) return false;
+	return !isWhitespace(code);
+}
+
+/** End of the run of reference characters starting at `from`. */
+function referenceEnd(text: string, from: number, stopsAtParen: boolean): number {
+	let end = from;
+	while (end < text.length && isReferenceChar(text.charCodeAt(end), stopsAtParen)) end++;
+	return end;
+}
+
+interface ReferenceMatch {
+	readonly start: number;
+	readonly value: string;
+}
+
+/** The leftmost "[Ss]aved to ['\"]?<path>" match. */
+function savedToReference(text: string): ReferenceMatch | undefined {
+	for (let at = text.indexOf(savedToMarker, 1); at >= 0; at = text.indexOf(savedToMarker, at + 1)) {
+		const s = text.charCodeAt(at - 1);
+		if (s !== 0x53 && s !== 0x73) continue;
+		let from = at + savedToMarker.length;
+		const quote = text.charCodeAt(from);
+		// The optional quote is taken only when a path character follows it.
+		if (
+			(quote === 0x27 || quote === 0x22) &&
+			from + 1 < text.length &&
+			isReferenceChar(text.charCodeAt(from + 1), false)
+		)
+			from++;
+		const end = referenceEnd(text, from, false);
+		if (end > from) return { start: at - 1, value: text.slice(from, end) };
+	}
+	return undefined;
+}
+
+/**
+ * The leftmost "<non-whitespace>/tool-results/<path>" match: it starts where the whitespace-free run holding the
+ * first usable marker starts, and (the prefix being greedy) runs to the path after the run's last usable marker.
+ */
+function toolResultsReference(text: string): ReferenceMatch | undefined {
+	const isUsable = (at: number): boolean => {
+		const after = at + toolResultsMarker.length;
+		return after < text.length && isReferenceChar(text.charCodeAt(after), true);
+	};
+	let first = text.indexOf(toolResultsMarker);
+	while (first >= 0 && !isUsable(first)) first = text.indexOf(toolResultsMarker, first + 1);
+	if (first < 0) return undefined;
+	let start = first;
+	while (start > 0 && !isWhitespace(text.charCodeAt(start - 1))) start--;
+	let runEnd = first + toolResultsMarker.length;
+	while (runEnd < text.length && !isWhitespace(text.charCodeAt(runEnd))) runEnd++;
+	let last = first;
+	for (
+		let at = text.indexOf(toolResultsMarker, first + 1);
+		at >= 0 && at < runEnd;
+		at = text.indexOf(toolResultsMarker, at + 1)
+	) {
+		if (isUsable(at)) last = at;
+	}
+	return { start, value: text.slice(start, referenceEnd(text, last + toolResultsMarker.length, true)) };
+}
 
 /** H4: the file an agent says holds a result's full data, so a pruned placeholder can keep pointing at it. */
 export function findSpillReference(text: string): string | undefined {
-	const match = spillReferencePattern.exec(
-		text.length > 4096 ? text.slice(0, 2048) + text.slice(-2048) : text,
-	);
-	return match?.[1] ?? match?.[2];
+	const scanned = text.length > 4096 ? text.slice(0, 2048) + text.slice(-2048) : text;
+	const savedTo = savedToReference(scanned);
+	const toolResults = toolResultsReference(scanned);
+	if (savedTo === undefined) return toolResults?.value;
+	if (toolResults === undefined) return savedTo.value;
+	return toolResults.start < savedTo.start ? toolResults.value : savedTo.value;
 }
 
 function exitCodeOf(text: string): string | undefined {
@@ -126,4 +200,38 @@ export function describeToolResult(call: ToolCallPart | undefined, resultText: s
 	}
 	const reference = findSpillReference(resultText);
 	return reference !== undefined ? `${line}; full output in '${reference}'` : line;
+}
+
+/** A result's description and its token count by the counter that last asked. */
+interface Described {
+	readonly call: ToolCallPart | undefined;
+	readonly text: string;
+	counter: TokenCounting | undefined;
+	tokens: number;
+}
+
+// Descriptions by result part: parts are immutable and readers hand back the same objects for unchanged messages,
+// so re-planning a growing transcript describes (and counts) each old result once. Held weakly, so they go with
+// the transcript.
+const describedResults = new WeakMap<ToolResultPart, Described>();
+
+/**
+ * {@link describeToolResult} of a result part and `counter.countText` of it, remembered per part object (recomputed
+ * when the call part or the counter differs).
+ */
+export function describeToolResultPart(
+	call: ToolCallPart | undefined,
+	result: ToolResultPart,
+	counter: TokenCounting,
+): { readonly text: string; readonly tokens: number } {
+	let described = describedResults.get(result);
+	if (described === undefined || described.call !== call) {
+		described = { call, text: describeToolResult(call, result.text), counter: undefined, tokens: 0 };
+		describedResults.set(result, described);
+	}
+	if (described.counter !== counter) {
+		described.tokens = counter.countText(described.text);
+		described.counter = counter;
+	}
+	return described;
 }

@@ -1,5 +1,5 @@
 import type { Message } from '../transcript/model';
-import { pairToolCalls } from '../transcript/toolPairs';
+import { windowIndexOf } from './windowIndex';
 
 /**
  * Cut points that would split a tool call from its result: entry `c` (0..n) is 1 when cutting before message `c`
@@ -7,12 +7,8 @@ import { pairToolCalls } from '../transcript/toolPairs';
  */
 export function unsafeCuts(messages: readonly Message[]): Uint8Array {
 	const n = messages.length;
-	const delta = new Int32Array(n + 2);
-	for (const pair of pairToolCalls(messages).pairs) {
-		if (pair.resultMessage === undefined || pair.resultMessage <= pair.callMessage) continue;
-		delta[pair.callMessage + 1] = (delta[pair.callMessage + 1] ?? 0) + 1;
-		delta[pair.resultMessage + 1] = (delta[pair.resultMessage + 1] ?? 0) - 1;
-	}
+	// The window index keeps the deltas of pairToolCalls' pairs, extended as messages are appended.
+	const delta = windowIndexOf(messages).unsafeDelta;
 	const unsafe = new Uint8Array(n + 1);
 	let open = 0;
 	for (let c = 0; c <= n; c++) {
