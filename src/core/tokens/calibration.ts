@@ -1,11 +1,27 @@
-import type { RecordedUsage } from '../transcript/model';
+import type { Message, RecordedUsage } from '../transcript/model';
 
 /** One message of the window, in order: our token count for it and the usage recorded on it, if any. */
 export interface CalibrationInput {
 	/** Our count of the message (normally TokenCounter's total, already scaled by the profile's factor). */
 	readonly ourTokens: number;
+	/**
+	 * The part of `ourTokens` that is reasoning (thinking). Providers read it again only within the turn
+	 * that produced it: once a later message starts a new user turn, requests no longer include it.
+	 */
+	readonly thinkingTokens?: number;
+	/** This message starts a user turn (see `startsUserTurn`): reasoning before it is not sent any more. */
+	readonly startsTurn?: boolean;
 	/** Usage of the request that produced this message (assistant messages of formats that record it). */
 	readonly usage?: RecordedUsage;
+}
+
+/**
+ * True for a user message that is more than answers to tool calls: it starts a new turn, and the provider
+ * stops re-reading the reasoning of earlier turns (Anthropic strips earlier thinking blocks; Gemini never
+ * reads thoughts back). Within a tool loop the current turn's reasoning is read again with each result.
+ */
+export function startsUserTurn(message: Message): boolean {
+	return message.role === 'user' && message.parts.some((part) => part.kind !== 'toolResult');
 }
 
 /** What a file's recorded usage says about our counts; all token figures in provider tokens. */
@@ -24,17 +40,23 @@ export interface UsageCalibration {
 	/** Index of the newest message with usage, and the context it recorded (input plus output). */
 	readonly latestIndex: number;
 	readonly latestContextTokens: number;
+	/**
+	 * Our count of what that newest recorded request read: the hidden prefix plus the messages before it,
+	 * less the reasoning of turns that ended before it. Compare with its recorded input.
+	 */
+	readonly ourTokensAtLatest: number;
 }
 
 /** Intervals smaller than this (our tokens) are left out of the factor: framing noise would dominate them. */
 export const minCalibrationIntervalTokens = 50;
 
 /**
- * Compares recorded usage with our counts (messages in window order). Each interval runs from one recorded
- * request to the next: the recorded input grew by what was added in between, our count of the same
- * messages is the earlier response plus everything up to the later request. Repeated usage of one request
- * (split records) is skipped; a drop in recorded input (compaction, rewind) starts a new chain. Returns
- * undefined when no message records usage.
+ * Compares recorded usage with our counts (messages in window order). What a request at message i reads,
+ * in our count, is every message before i less the reasoning of turns that ended before i. Each interval
+ * runs from one recorded request to the next: the recorded input grew by what was added in between (and
+ * shrank by reasoning a new turn dropped), our count by the same. Repeated usage of one request (split
+ * records) is skipped; an interval whose recorded input shrank (compaction, rewind, dropped reasoning)
+ * gives no ratio, and the next interval starts from it. Returns undefined when no message records usage.
  */
 export function calibrateFromUsage(inputs: readonly CalibrationInput[]): UsageCalibration | undefined {
 	const recorded = inputs.flatMap((input, index) => (input.usage ? [{ index, usage: input.usage }] : []));
@@ -42,7 +64,7 @@ export function calibrateFromUsage(inputs: readonly CalibrationInput[]): UsageCa
 	const latest = recorded[recorded.length - 1];
 	if (!first || !latest) return undefined;
 
-	const prefix = prefixSums(inputs);
+	const prefix = sentBefore(inputs);
 	const hiddenPrefixTokens = Math.max(0, first.usage.inputTokens - (prefix[first.index] ?? 0));
 
 	const ratios: number[] = [];
@@ -71,6 +93,7 @@ export function calibrateFromUsage(inputs: readonly CalibrationInput[]): UsageCa
 		samples: ratios.length,
 		latestIndex: latest.index,
 		latestContextTokens: latest.usage.contextTokens,
+		ourTokensAtLatest: hiddenPrefixTokens + (prefix[latest.index] ?? 0),
 	};
 }
 
@@ -82,12 +105,18 @@ export function projectContextTokens(calibration: UsageCalibration, ourTokensSin
 	return calibration.latestContextTokens + Math.round(ourTokensSinceLatest * calibration.factor);
 }
 
-function prefixSums(inputs: readonly CalibrationInput[]): number[] {
+// Entry i: our count of what a request made at message i reads (messages before i, less the reasoning of
+// turns that ended before i); entry inputs.length: the same for the next request.
+function sentBefore(inputs: readonly CalibrationInput[]): number[] {
 	const sums = [0];
 	let total = 0;
+	let thinking = 0;
+	let droppedThinking = 0;
 	for (const input of inputs) {
+		if (input.startsTurn === true) droppedThinking = thinking;
 		total += input.ourTokens;
-		sums.push(total);
+		thinking += input.thinkingTokens ?? 0;
+		sums.push(total - droppedThinking);
 	}
 	return sums;
 }

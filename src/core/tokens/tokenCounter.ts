@@ -29,7 +29,8 @@ export interface MessageTokens {
 /**
  * Framing tokens per message, as the OpenAI chat format counts them (role and separators: 3 per message;
  * the format adds 1 more for a `name`, which our message model does not carry). Added to the role's
- * category; other providers frame differently, which calibration absorbs.
+ * category; other providers frame differently, which calibration absorbs (Claude's framing measures as
+ * these 3 per message plus the profile's `toolResultOverheadTokens` per tool result).
  */
 export const messageOverheadTokens = 3;
 
@@ -38,8 +39,9 @@ export const defaultCacheEntries = 65_536;
 
 /**
  * Counts parts and messages for one model profile: exact BPE counts, scaled by the profile's
- * calibrationFactor (rounded per part) when it is a stand-in, images by the provider's formula. Counts of
- * identical text are cached by a 53-bit hash of the text, never by the text itself.
+ * calibrationFactor (rounded per part) when it is a stand-in, images by the provider's formula, and the
+ * profile's `toolResultOverheadTokens` on every tool result. Counts of identical text are cached by a 53-bit
+ * hash of the text, never by the text itself.
  */
 export class TokenCounter {
 	private readonly encodingSeed: number;
@@ -72,8 +74,8 @@ export class TokenCounter {
 		return this.scale(this.countRaw(text));
 	}
 
-	/** Tokens of one part as it appears in a message of the given role (provider tokens, >= 0). */
-	countPart(part: Part, role: Role): number {
+	/** Tokens of one part (provider tokens, >= 0); `role` names the message in the error for an unknown kind. */
+	countPart(part: Part, role?: Role): number {
 		switch (part.kind) {
 			case 'text':
 			case 'opaque':
@@ -84,7 +86,7 @@ export class TokenCounter {
 			case 'toolCall':
 				return this.scale(this.countRaw(part.name) + this.countRaw(part.argumentsText));
 			case 'toolResult':
-				return this.countText(part.text) + this.countImages(part.images);
+				return this.countToolResultText(part.text) + this.countImages(part.images);
 			case 'image':
 				return imageTokens(part, this.profile.family);
 		}
@@ -97,7 +99,7 @@ export class TokenCounter {
 		const roleCategory = categoryOfRole(message.role);
 		const byPart = message.parts.map((part) => {
 			if (part.kind === 'toolResult') {
-				const text = this.countText(part.text);
+				const text = this.countToolResultText(part.text);
 				const images = this.countImages(part.images);
 				byCategory.toolResults += text;
 				byCategory.images += images;
@@ -110,6 +112,11 @@ export class TokenCounter {
 		byCategory[roleCategory] += messageOverheadTokens;
 		const total = byPart.reduce((sum, tokens) => sum + tokens, messageOverheadTokens);
 		return { total, byCategory, byPart };
+	}
+
+	// The result's text plus the framing of the call and its result that the transcript does not store.
+	private countToolResultText(text: string): number {
+		return this.countText(text) + this.profile.toolResultOverheadTokens;
 	}
 
 	private countImages(images: readonly ImagePart[]): number {
@@ -203,6 +210,6 @@ function hashText(text: string, seed: number): number {
 	return (high >>> 11) * 0x1_0000_0000 + (low >>> 0);
 }
 
-function assertNever(part: never, role: Role): never {
-	throw new Error(`unknown part kind in a ${role} message: ${JSON.stringify(part)}`);
+function assertNever(part: never, role: Role | undefined): never {
+	throw new Error(`unknown part kind in a ${role ?? 'new'} message: ${JSON.stringify(part)}`);
 }

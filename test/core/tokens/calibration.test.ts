@@ -4,9 +4,10 @@ import {
 	calibrateFromUsage,
 	minCalibrationIntervalTokens,
 	projectContextTokens,
+	startsUserTurn,
 	type CalibrationInput,
 } from '../../../src/core/tokens/calibration';
-import type { RecordedUsage } from '../../../src/core/transcript/model';
+import { makeFlags, type Message, type Part, type RecordedUsage } from '../../../src/core/transcript/model';
 
 function usage(inputTokens: number, outputTokens = 0): RecordedUsage {
 	return { inputTokens, outputTokens, contextTokens: inputTokens + outputTokens };
@@ -31,6 +32,7 @@ describe('calibrateFromUsage', () => {
 		assert.equal(calibration.errorPct, 0);
 		assert.equal(calibration.latestIndex, 1);
 		assert.equal(calibration.latestContextTokens, 12_350);
+		assert.equal(calibration.ourTokensAtLatest, 12_040, 'the hidden prefix plus the question');
 	});
 
 	it('floors the hidden prefix at 0 when we count more than was recorded', () => {
@@ -107,6 +109,39 @@ describe('calibrateFromUsage', () => {
 		assert.equal(calibration.errorPct, 13);
 	});
 
+	it('drops the thinking of earlier turns from what later requests read', () => {
+		// A tool loop with thinking, then a new user turn: the API no longer reads the loop's thinking.
+		const inputs: CalibrationInput[] = [
+			{ ourTokens: 100, startsTurn: true },
+			{ ourTokens: 700, thinkingTokens: 500, usage: usage(10_100, 700) },
+			{ ourTokens: 1_000 },
+			{ ourTokens: 400, thinkingTokens: 300, usage: usage(11_800, 400) },
+			{ ourTokens: 1_050, startsTurn: true },
+			{ ourTokens: 600, thinkingTokens: 200, usage: usage(12_450, 600) },
+			{ ourTokens: 900 },
+			{ ourTokens: 100, usage: usage(13_950, 100) },
+		];
+		const calibration = calibrateFromUsage(inputs);
+		assert.ok(calibration);
+		assert.equal(calibration.hiddenPrefixTokens, 10_000);
+		// 10,000 + 100 + 700 + 1,000 + 400 + 1,050 + 600 + 900 less the 800 of thinking before the second question
+		assert.equal(calibration.ourTokensAtLatest, 13_950);
+		assert.equal(calibration.samples, 3, 'the new turn grows both counts alike');
+		assert.ok(Math.abs(calibration.factor - 1) < 1e-9, String(calibration.factor));
+		assert.equal(calibration.errorPct, 0);
+	});
+
+	it('keeps the thinking of the current turn while tool results answer it', () => {
+		const calibration = calibrateFromUsage([
+			{ ourTokens: 100, startsTurn: true },
+			{ ourTokens: 600, thinkingTokens: 400, usage: usage(5_100, 600) },
+			{ ourTokens: 300 },
+			{ ourTokens: 10, usage: usage(6_000, 10) },
+		]);
+		assert.equal(calibration?.ourTokensAtLatest, 6_000);
+		assert.equal(calibration?.factor, 1);
+	});
+
 	it('recovers any hidden prefix and factor from an exact series', () => {
 		fc.assert(
 			fc.property(
@@ -136,6 +171,23 @@ describe('calibrateFromUsage', () => {
 				},
 			),
 		);
+	});
+});
+
+describe('startsUserTurn', () => {
+	function message(role: Message['role'], parts: Part[]): Message {
+		return { id: 'm', role, parts, flags: makeFlags(), lines: { from: 1, to: 1 }, raw: [] };
+	}
+	const result: Part = { kind: 'toolResult', callId: 'c1', text: 'ok', isError: false, images: [] };
+	const text: Part = { kind: 'text', text: 'go on' };
+
+	it('is true for a user message with more than tool results, false otherwise', () => {
+		assert.equal(startsUserTurn(message('user', [text])), true);
+		assert.equal(startsUserTurn(message('user', [result, text])), true);
+		assert.equal(startsUserTurn(message('user', [result])), false);
+		assert.equal(startsUserTurn(message('user', [])), false);
+		assert.equal(startsUserTurn(message('assistant', [text])), false);
+		assert.equal(startsUserTurn(message('tool', [result])), false);
 	});
 });
 

@@ -1,125 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { startsUserTurn } from '../../../src/core/tokens/calibration';
 import { countTextTokens } from '../../../src/core/tokens/encoding';
-import { readRecords } from './corpusStrings';
-
-/** One interval between consecutive Claude API responses inside a tool loop. */
-export interface GrowthInterval {
-	/** Recorded context growth minus the earlier response's output: what the provider counted for the added text. */
-	readonly recordedTokens: number;
-	/** Our o200k count of the tool results and user text added in the interval. */
-	readonly ourTokens: number;
-	/** Content blocks added (each carries framing the file does not store). */
-	readonly blocks: number;
-}
-
-interface Response {
-	readonly id: string;
-	readonly contextTokens: number;
-	outputTokens: number;
-	endsWithToolUse: boolean;
-}
+import { imageTokens } from '../../../src/core/tokens/imageTokens';
+import { messageOverheadTokens } from '../../../src/core/tokens/tokenCounter';
+import { messagesInWindow, type Message } from '../../../src/core/transcript/model';
+import { parseTranscript } from '../../../src/core/transcript/readTranscript';
 
 /**
- * Measures a Claude Code file the way the registry's Claude factor was derived (see modelRegistry.ts): for
- * each pair of consecutive responses in one chain (main or one subagent), where the earlier ended in
- * tool_use and only text was added between them, recorded growth against our count of the added text.
+ * What was added between two consecutive recorded Claude requests (distinct recorded inputs, window order):
+ * the growth of the recorded input against our unscaled o200k count of the messages in between.
  */
-export function claudeGrowthIntervals(file: string): GrowthInterval[] {
-	const chains = new Map<string, Record<string, unknown>[]>();
-	for (const record of readRecords(file)) {
-		if (!isObject(record)) continue;
-		const key = `${String(record['isSidechain'] ?? false)}:${String(record['agentId'] ?? '')}`;
-		const chain = chains.get(key) ?? [];
-		chain.push(record);
-		chains.set(key, chain);
-	}
-	return [...chains.values()].flatMap(chainIntervals);
+export interface GrowthInterval {
+	readonly file: string;
+	/** Recorded input (input + cache_creation + cache_read) of the later request minus that of the earlier. */
+	readonly recordedTokens: number;
+	/** o200k count of the text, tool calls, tool results and thinking added, less the thinking a new turn dropped. */
+	readonly textTokens: number;
+	/** Tool results added (each carries framing the file does not store). */
+	readonly toolResults: number;
+	/** Messages added. */
+	readonly messages: number;
+	/** Images added, by Anthropic's formula (not scaled). */
+	readonly imageTokens: number;
+	/** o200k count of the thinking of earlier turns that a new user turn in the interval dropped (0: none). */
+	readonly droppedThinkingTokens: number;
 }
 
-function chainIntervals(records: readonly Record<string, unknown>[]): GrowthInterval[] {
+interface Cumulative {
+	text: number;
+	toolResults: number;
+	messages: number;
+	images: number;
+	thinking: number;
+	dropped: number;
+}
+
+/** The intervals of one Claude Code file, read the way the product reads it (live branch, window only). */
+export function claudeGrowthIntervals(file: string): GrowthInterval[] {
+	const read = parseTranscript(readFileSync(file), file);
+	if (!read.ok) return [];
+	const window = messagesInWindow(read.transcript);
+	const requests: { input: number; at: Cumulative }[] = [];
+	const sum: Cumulative = { text: 0, toolResults: 0, messages: 0, images: 0, thinking: 0, dropped: 0 };
+	for (const message of window) {
+		const input = message.usage?.inputTokens ?? 0;
+		if (input > 0 && requests[requests.length - 1]?.input !== input) requests.push({ input, at: { ...sum } });
+		if (startsUserTurn(message)) sum.dropped = sum.thinking;
+		addMessage(sum, message);
+	}
 	const intervals: GrowthInterval[] = [];
-	let previous: Response | undefined;
-	let added: string[] = [];
-	let blocks = 0;
-	let isUsable = true;
-	for (const record of records) {
-		if (record['type'] === 'system' && record['subtype'] === 'compact_boundary') {
-			previous = undefined;
-			continue;
-		}
-		const message = record['message'];
-		if (record['type'] === 'assistant' && isObject(message)) {
-			const usage = message['usage'];
-			const content = Array.isArray(message['content']) ? (message['content'] as unknown[]) : [];
-			const last = content[content.length - 1];
-			const endsWithToolUse = isObject(last) && last['type'] === 'tool_use';
-			if (!isObject(usage) || message['model'] === '<synthetic>') {
-				isUsable = false;
-				continue;
-			}
-			if (previous && previous.id === message['id']) {
-				// Split records of one response repeat its usage; the last one carries the real output count.
-				previous.outputTokens = numberOf(usage['output_tokens']);
-				previous.endsWithToolUse = endsWithToolUse;
-				continue;
-			}
-			const contextTokens =
-				numberOf(usage['input_tokens']) +
-				numberOf(usage['cache_creation_input_tokens']) +
-				numberOf(usage['cache_read_input_tokens']);
-			if (previous && previous.endsWithToolUse && isUsable && added.length > 0) {
-				intervals.push({
-					recordedTokens: contextTokens - previous.contextTokens - previous.outputTokens,
-					ourTokens: added.reduce((sum, text) => sum + countTextTokens(text, 'o200k_base'), 0),
-					blocks,
-				});
-			}
-			previous = {
-				id: String(message['id']),
-				contextTokens,
-				outputTokens: numberOf(usage['output_tokens']),
-				endsWithToolUse,
-			};
-			added = [];
-			blocks = 0;
-			isUsable = true;
-		} else if (record['type'] === 'user' && isObject(message) && previous) {
-			const content = message['content'];
-			if (typeof content === 'string') {
-				added.push(content);
-				blocks++;
-			} else if (Array.isArray(content)) {
-				for (const block of content) {
-					blocks++;
-					const texts = blockTexts(block);
-					if (texts === undefined) isUsable = false;
-					else added.push(...texts);
-				}
-			}
-		}
+	for (let k = 1; k < requests.length; k++) {
+		const before = requests[k - 1]!;
+		const after = requests[k]!;
+		const dropped = after.at.dropped - before.at.dropped;
+		intervals.push({
+			file,
+			recordedTokens: after.input - before.input,
+			textTokens: after.at.text - before.at.text - dropped,
+			toolResults: after.at.toolResults - before.at.toolResults,
+			messages: after.at.messages - before.at.messages,
+			imageTokens: after.at.images - before.at.images,
+			droppedThinkingTokens: dropped,
+		});
 	}
 	return intervals;
 }
 
-// Text a user block adds, or undefined for blocks we cannot count as text (images, documents).
-function blockTexts(block: unknown): string[] | undefined {
-	if (!isObject(block)) return undefined;
-	if (block['type'] === 'text' && typeof block['text'] === 'string') return [block['text']];
-	if (block['type'] !== 'tool_result') return undefined;
-	const content = block['content'];
-	if (typeof content === 'string') return [content];
-	if (!Array.isArray(content)) return [];
-	const texts: string[] = [];
-	for (const item of content) {
-		if (!isObject(item) || item['type'] !== 'text' || typeof item['text'] !== 'string') return undefined;
-		texts.push(item['text']);
+function addMessage(sum: Cumulative, message: Message): void {
+	sum.messages++;
+	for (const part of message.parts) {
+		switch (part.kind) {
+			case 'thinking': {
+				const tokens = countTextTokens(part.text, 'o200k_base');
+				sum.text += tokens;
+				sum.thinking += tokens;
+				break;
+			}
+			case 'toolCall':
+				sum.text +=
+					countTextTokens(part.name, 'o200k_base') + countTextTokens(part.argumentsText, 'o200k_base');
+				break;
+			case 'toolResult':
+				sum.text += countTextTokens(part.text, 'o200k_base');
+				sum.toolResults++;
+				for (const image of part.images) sum.images += imageTokens(image, 'anthropic');
+				break;
+			case 'image':
+				sum.images += imageTokens(part, 'anthropic');
+				break;
+			case 'text':
+			case 'opaque':
+				sum.text += countTextTokens(part.text, 'o200k_base');
+				break;
+		}
 	}
-	return texts;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Our prediction of an interval's recorded growth under a factor and a per-tool-result overhead. */
+export function predictGrowth(interval: GrowthInterval, factor: number, toolResultOverhead: number): number {
+	return (
+		factor * interval.textTokens +
+		toolResultOverhead * interval.toolResults +
+		messageOverheadTokens * interval.messages +
+		interval.imageTokens
+	);
 }
 
-function numberOf(value: unknown): number {
-	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+/** Residuals within this many tokens weigh fully in the fit; larger ones (unrecorded content) weigh less. */
+export const huberDeltaTokens = 200;
+
+/**
+ * Robust (Huber) fit of recorded growth = factor x text + overhead x tool results + framing x messages +
+ * images over the given intervals, by iteratively reweighted least squares on the two free parameters.
+ */
+export function fitClaudeCounting(intervals: readonly GrowthInterval[]): {
+	factor: number;
+	toolResultOverhead: number;
+} {
+	let factor = 1;
+	let overhead = 0;
+	for (let iteration = 0; iteration < 100; iteration++) {
+		let sxx = 0;
+		let sxt = 0;
+		let stt = 0;
+		let sxy = 0;
+		let sty = 0;
+		for (const interval of intervals) {
+			const residual = interval.recordedTokens - predictGrowth(interval, factor, overhead);
+			const weight = Math.min(1, huberDeltaTokens / Math.max(Math.abs(residual), 1e-9));
+			const target =
+				interval.recordedTokens - messageOverheadTokens * interval.messages - interval.imageTokens;
+			const x = interval.textTokens;
+			const t = interval.toolResults;
+			sxx += weight * x * x;
+			sxt += weight * x * t;
+			stt += weight * t * t;
+			sxy += weight * x * target;
+			sty += weight * t * target;
+		}
+		const determinant = sxx * stt - sxt * sxt;
+		if (determinant === 0) break;
+		const nextFactor = (sxy * stt - sty * sxt) / determinant;
+		const nextOverhead = (sty * sxx - sxy * sxt) / determinant;
+		const settled = Math.abs(nextFactor - factor) < 1e-7 && Math.abs(nextOverhead - overhead) < 1e-4;
+		factor = nextFactor;
+		overhead = nextOverhead;
+		if (settled) break;
+	}
+	return { factor, toolResultOverhead: overhead };
 }

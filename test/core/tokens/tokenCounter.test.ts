@@ -52,7 +52,9 @@ describe('TokenCounter', () => {
 	it('scales by the calibration factor, rounded, for calibrated profiles', () => {
 		const counter = new TokenCounter(claude);
 		const sample = 'The quick brown fox jumps over the lazy dog. '.repeat(40);
-		assert.equal(counter.countText(sample), Math.round(countTextTokens(sample, 'o200k_base') * 1.16));
+		const factor = claude.calibrationFactor;
+		assert.ok(factor > 1);
+		assert.equal(counter.countText(sample), Math.round(countTextTokens(sample, 'o200k_base') * factor));
 		const call: Part = {
 			kind: 'toolCall',
 			callId: 'c',
@@ -61,7 +63,28 @@ describe('TokenCounter', () => {
 		};
 		const raw =
 			countTextTokens('Read', 'o200k_base') + countTextTokens('{"file_path":"/a/b.ts"}', 'o200k_base');
-		assert.equal(counter.countPart(call, 'assistant'), Math.round(raw * 1.16), 'a tool call is scaled once');
+		assert.equal(
+			counter.countPart(call, 'assistant'),
+			Math.round(raw * factor),
+			'a tool call is scaled once',
+		);
+	});
+
+	it('adds the tool-result overhead of the profile to every tool result, in the tool results category', () => {
+		const body = 'total 8\n-rw-r--r-- 1 a b 12 README.md';
+		const result: Part = { kind: 'toolResult', callId: 'c1', text: body, isError: false, images: [image] };
+		const overhead = claude.toolResultOverheadTokens;
+		assert.ok(overhead > 0, 'Claude tool results carry framing the transcript does not store');
+		const counter = new TokenCounter(claude);
+		const text = Math.round(countTextTokens(body, 'o200k_base') * claude.calibrationFactor);
+		const images = imageTokens(image, 'anthropic');
+		assert.equal(counter.countPart(result, 'user'), text + overhead + images);
+		const counts = counter.countMessage(message('user', [result, result]));
+		assert.deepEqual(counts.byPart, [text + overhead + images, text + overhead + images]);
+		assert.equal(counts.byCategory.toolResults, 2 * (text + overhead));
+		assert.equal(counts.byCategory.images, 2 * images);
+		assert.equal(gpt.toolResultOverheadTokens, 0, 'exact profiles add nothing');
+		assert.equal(new TokenCounter(gpt).countPart(result, 'tool'), countTextTokens(body, 'o200k_base') + 765);
 	});
 
 	it('puts every part kind in its category and adds the framing overhead to the role', () => {
