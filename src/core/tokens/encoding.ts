@@ -1,8 +1,8 @@
-import {
+import cl100kApi, {
 	countTokens as countCl100k,
 	setMergeCacheSize as setCl100kMergeCacheSize,
 } from 'gpt-tokenizer/encoding/cl100k_base';
-import {
+import o200kApi, {
 	countTokens as countO200k,
 	setMergeCacheSize as setO200kMergeCacheSize,
 } from 'gpt-tokenizer/encoding/o200k_base';
@@ -29,6 +29,79 @@ const libraryCounters: Record<EncodingName, (text: string) => number> = {
 	o200k_base: (text) => countO200k(text, plainText),
 	cl100k_base: (text) => countCl100k(text, plainText),
 };
+
+/** The part of gpt-tokenizer's (private) BPE core that counts one pre-tokenised piece. */
+interface BpeCore {
+	readonly bytePairStringRankEncoder: Map<string, number>;
+	bytePairEncode(piece: string): readonly number[];
+}
+
+/**
+ * A piece counter that goes straight to gpt-tokenizer's rank map and merge, skipping the per-call setup of its
+ * public API (special-token options, a regex iterator that re-splits the one piece), and merges ASCII pieces
+ * on the string itself instead of decoding UTF-8 for every pair it looks up. Same algorithm, same ranks, so
+ * the same count as `countTokens(piece)` (the property and corpus tests compare with js-tiktoken). The core
+ * is private to the library: when a version no longer has it, the public `countTokens` is used instead, and
+ * `usesBpeCore` (checked by a test) says so.
+ */
+function corePieceCounter(api: unknown, fallback: (piece: string) => number): (piece: string) => number {
+	const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)
+		?.bytePairEncodingCoreProcessor;
+	const ranks = core?.bytePairStringRankEncoder;
+	if (core === undefined || !(ranks instanceof Map) || typeof core.bytePairEncode !== 'function')
+		return fallback;
+	const encode = core.bytePairEncode.bind(core);
+	return (piece) => {
+		if (ranks.has(piece)) return 1;
+		return isAscii(piece) ? mergedPartCount(piece, ranks) : encode(piece).length;
+	};
+}
+
+function isAscii(text: string): boolean {
+	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+	return true;
+}
+
+/**
+ * Tokens of an ASCII piece (one byte per character) by byte pair merging: while some adjacent pair of parts
+ * is itself a token, merge the pair of lowest rank (the leftmost on a tie); the parts left are the tokens.
+ */
+function mergedPartCount(piece: string, ranks: ReadonlyMap<string, number>): number {
+	const starts: number[] = [];
+	const pairRanks: number[] = [];
+	for (let i = 0; i <= piece.length; i++) starts.push(i);
+	const rankAt = (i: number): number => {
+		const end = starts[i + 2];
+		return end === undefined ? Infinity : (ranks.get(piece.slice(starts[i], end)) ?? Infinity);
+	};
+	for (let i = 0; i < piece.length; i++) pairRanks.push(rankAt(i));
+	for (;;) {
+		let lowest = Infinity;
+		let at = -1;
+		for (let i = 0; i < pairRanks.length; i++) {
+			const rank = pairRanks[i] ?? Infinity;
+			if (rank < lowest) {
+				lowest = rank;
+				at = i;
+			}
+		}
+		if (at < 0) return starts.length - 1;
+		starts.splice(at + 1, 1);
+		pairRanks.splice(at + 1, 1);
+		pairRanks[at] = rankAt(at);
+		if (at > 0) pairRanks[at - 1] = rankAt(at - 1);
+	}
+}
+
+const pieceCounters: Record<EncodingName, (piece: string) => number> = {
+	o200k_base: corePieceCounter(o200kApi, libraryCounters.o200k_base),
+	cl100k_base: corePieceCounter(cl100kApi, libraryCounters.cl100k_base),
+};
+
+/** Whether pieces are counted through gpt-tokenizer's BPE core (fast) rather than its public API. */
+export const usesBpeCore: boolean = (Object.keys(pieceCounters) as EncodingName[]).every(
+	(name) => pieceCounters[name] !== libraryCounters[name],
+);
 
 /**
  * Counts text by pre-tokenising it ourselves and remembering the count of every piece, then asking
@@ -201,8 +274,8 @@ function whitespaceEnd(text: string, start: number): number {
 }
 
 const counters: Record<EncodingName, PieceCounter> = {
-	o200k_base: new PieceCounter(O200K_TOKEN_SPLIT_REGEX, libraryCounters.o200k_base, scanO200kAscii),
-	cl100k_base: new PieceCounter(CL100K_TOKEN_SPLIT_REGEX, libraryCounters.cl100k_base, undefined),
+	o200k_base: new PieceCounter(O200K_TOKEN_SPLIT_REGEX, pieceCounters.o200k_base, scanO200kAscii),
+	cl100k_base: new PieceCounter(CL100K_TOKEN_SPLIT_REGEX, pieceCounters.cl100k_base, undefined),
 };
 
 /** Forgets every remembered piece count of both encodings, so the next count starts cold (benchmarks use it). */

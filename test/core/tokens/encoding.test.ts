@@ -7,6 +7,7 @@ import {
 	estimateTokensByChars,
 	maxUnbrokenRunChars,
 	unbrokenRunCuts,
+	usesBpeCore,
 } from '../../../src/core/tokens/encoding';
 import { describeCorpus } from '../../support/corpus';
 import { allStrings, corpusFolders, modelStrings, readRecords } from './corpusStrings';
@@ -112,6 +113,12 @@ describe('countTextTokens', () => {
 			}),
 			{ numRuns: 4000 },
 		);
+	});
+
+	it("counts new pieces through gpt-tokenizer's BPE core, not the slower public API", () => {
+		// The core is private to the library; a version without it still counts right, only slower. This test
+		// says when an upgrade took the fast path away.
+		assert.equal(usesBpeCore, true);
 	});
 
 	it('matches js-tiktoken on long text made of short runs (no cut happens)', () => {
