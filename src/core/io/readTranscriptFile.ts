@@ -24,33 +24,38 @@ export interface FileReadOptions extends ReadOptions {
 /** Default chunk size for file reads, in bytes. */
 export const defaultChunkBytes = 4 * 1024 * 1024;
 
-/** Reads a transcript file: JSONL streams through the reader chunk by chunk, JSON documents are read whole. */
+/**
+ * Reads a transcript file: JSONL streams through the reader chunk by chunk, JSON documents are read whole. The
+ * first chunk doubles as the detection head, and reading stops at the size the file had when opened (bytes an
+ * agent appends meanwhile are for the live reader), so a small file costs one read.
+ */
 export async function readTranscriptFile(path: string, options: FileReadOptions = {}): Promise<ReadResult> {
 	const opened = await openFile(path);
 	if (!opened.ok) return opened.result;
 	const { handle, size } = opened;
 	try {
 		const chunkBytes = options.chunkBytes ?? defaultChunkBytes;
-		const head = Buffer.alloc(Math.min(size, detectionHeadBytes));
-		const { bytesRead: headBytes } = await handle.read(head, 0, head.length, 0);
-		const checked = checkHead(head.subarray(0, headBytes), path);
+		if (options.signal?.aborted === true) return fail('cancelled', path, 'the read was cancelled.');
+		const chunk = Buffer.alloc(Math.max(1, Math.min(chunkBytes, size)));
+		const { bytesRead: firstBytes } = await handle.read(chunk, 0, chunk.length, 0);
+		const first = chunk.subarray(0, firstBytes);
+		const checked = checkHead(first.subarray(0, Math.min(firstBytes, detectionHeadBytes)), path);
 		if (!checked.ok) return checked.result;
 		if (!checked.isDocument) {
 			const detected = detectJsonlHead(checked.headText, path, options);
 			if (!detected.ok) return detected.result;
 			if (detected.format.createAccumulator !== undefined) {
 				const reader = new JsonlTranscriptReader(detected.format, path, detected.detection);
-				const streamed = await streamInto(handle, path, size, chunkBytes, options, (chunk) =>
-					reader.push(chunk),
-				);
+				const take = (bytes: Buffer): void => reader.push(bytes);
+				const streamed = await streamRest(handle, path, size, chunk, first, options, take);
 				return streamed ?? reader.finish();
 			}
 		}
 		const whole = Buffer.alloc(size);
 		let filled = 0;
-		const streamed = await streamInto(handle, path, size, chunkBytes, options, (chunk) => {
-			whole.set(chunk, filled);
-			filled += chunk.length;
+		const streamed = await streamRest(handle, path, size, chunk, first, options, (bytes) => {
+			whole.set(bytes, filled);
+			filled += bytes.length;
 		});
 		return streamed ?? parseTranscript(whole.subarray(0, filled), path, options);
 	} finally {
@@ -94,22 +99,26 @@ export function describeOpenError(error: unknown, path: string): FailedRead {
 	return fail('unreadable', path, `cannot read the file (${reason}).`);
 }
 
-async function streamInto(
+/** Hands over the first chunk, then reads the rest in chunks into the same buffer, up to `size` bytes. */
+async function streamRest(
 	handle: FileHandle,
 	path: string,
 	size: number,
-	chunkBytes: number,
+	buffer: Buffer,
+	first: Buffer,
 	options: FileReadOptions,
 	take: (chunk: Buffer) => void,
 ): Promise<ReadResult | undefined> {
-	const buffer = Buffer.alloc(Math.max(1, Math.min(chunkBytes, size)));
-	let position = 0;
-	for (;;) {
+	// The reader keeps references into what it is given only for a pending partial line, which it copies, so the
+	// one buffer can be read into again.
+	take(first);
+	let position = first.length;
+	options.onProgress?.(position, size);
+	while (position < size && first.length > 0) {
 		if (options.signal?.aborted === true) return fail('cancelled', path, 'the read was cancelled.');
-		const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+		const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
 		if (bytesRead === 0) break;
 		position += bytesRead;
-		// The reader keeps references into what it is given only for a pending partial line, which it copies.
 		take(buffer.subarray(0, bytesRead));
 		options.onProgress?.(position, size);
 	}
