@@ -1,4 +1,5 @@
 import type { TokenCounting } from '../compaction/tokenCounting';
+import type { EncodingName } from '../tokens/encoding';
 import type { MessageTokens, TokenCounter } from '../tokens/tokenCounter';
 import type { Message, Part } from '../transcript/model';
 
@@ -10,6 +11,11 @@ export class MessageTokenCache implements TokenCounting {
 	private readonly counts = new WeakMap<Message, MessageTokens>();
 
 	constructor(readonly counter: TokenCounter) {}
+
+	/** The counter's encoding: a cache counts exactly as the counter it wraps. */
+	get bpeEncoding(): EncodingName {
+		return this.counter.bpeEncoding;
+	}
 
 	/** Tokens of a plain text (not cached here; the counter caches by content). */
 	countText(text: string): number {

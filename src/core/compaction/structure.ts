@@ -1,12 +1,17 @@
 import { classifyTool, parseToolArguments } from '../facts/extractArtifacts';
-import type { Part } from '../transcript/model';
+import type { Part, TextPart } from '../transcript/model';
 import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
+import { NumberedTextCounts } from './numberedTextCounts';
 import type { PlanContext } from './planContext';
 import { oneLine } from './textCuts';
 import { keyInputOf } from './toolDescriptions';
 import { shrunkCall } from './cheapPass';
 import { lowerBound, toolPartFlag } from './windowIndex';
+
+/** What a kept message's free text becomes: a reference to its spill entry, `#<entry> in <file>]` follows. */
+const textReferenceHead = '[Text moved to spill entry #';
+const textReference: TextPart = { kind: 'text', text: '' };
 
 /** A window range, `to` exclusive. */
 export interface IndexRange {
@@ -101,6 +106,11 @@ function cheapEditFinder(
 	};
 }
 
+/** The spill entry label of a tool result: the name of its call. */
+function resultLabel(context: PlanContext, callId: string): string {
+	return `result of ${context.calls.get(callId)?.part.name ?? 'tool'}`;
+}
+
 /** The edits, spill entries and (aggressive) digest of a structure compaction. */
 export interface StructureEdits {
 	readonly edits: readonly PartEdit[];
@@ -145,14 +155,19 @@ export function planStructureEdits(
 		return isOutput;
 	};
 	const addEntry = (message: number, parts: number[], label: string): number => {
-		const chars = parts.reduce((sum, p) => {
-			const part = messages[message]?.parts[p];
-			return sum + (part !== undefined ? partChars(part) : 0);
-		}, 0);
+		const messageParts = messages[message]?.parts;
+		let chars = 0;
+		for (const p of parts) {
+			const part = messageParts?.[p];
+			if (part !== undefined) chars += partChars(part);
+		}
 		const number = entries.length + 1;
 		entries.push({ number, message, parts, label, chars });
 		return number;
 	};
+	// H6/H4: the references name the entry; their counts are shared by entries whose numbers have as many digits.
+	const textReferences = new NumberedTextCounts(context, ` in ${fileName}]`);
+	const resultReferences = new NumberedTextCounts(context, ` in ${fileName}`);
 	// One message's edits: its free-text edits and its tool-part edits, each in part order, merged when the message
 	// is done so `edits` stays in window order without a sort.
 	const textEdits: PartEdit[] = [];
@@ -204,9 +219,10 @@ export function planStructureEdits(
 		);
 	};
 
-	// Errors and outputs set come from the tool parts only: the window index lists them in order.
+	// Errors and outputs set come from the tool parts only: the window index lists them in order. Only the
+	// aggressive digest shows them, so the standard mode skips the walk.
 	const { toolMessage, toolPart, toolFlags } = context.index;
-	let nextTool = lowerBound(toolMessage, middle.from);
+	let nextTool = isAggressive ? lowerBound(toolMessage, middle.from) : toolMessage.length;
 	for (let i = middle.from; i < middle.to; i++) {
 		const message = messages[i];
 		if (message === undefined) continue;
@@ -224,16 +240,16 @@ export function planStructureEdits(
 			}
 		}
 		if (fates[i] === 'dropped') {
-			for (const part of parts) {
-				if (part.kind === 'toolCall') collapsed.push({ name: part.name, argumentsText: part.argumentsText });
+			const all: number[] = [];
+			let calls: string | undefined;
+			for (let p = 0; p < parts.length; p++) {
+				all.push(p);
+				const part = parts[p];
+				if (part?.kind !== 'toolCall') continue;
+				collapsed.push({ name: part.name, argumentsText: part.argumentsText });
+				calls = calls === undefined ? part.name : `${calls}, ${part.name}`;
 			}
-			const calls = parts.filter((p) => p.kind === 'toolCall').map((p) => p.name);
-			const label = calls.length > 0 ? `${message.role}, tool calls ${calls.join(', ')}` : message.role;
-			addEntry(
-				i,
-				parts.map((_, p) => p),
-				label,
-			);
+			addEntry(i, all, calls !== undefined ? `${message.role}, tool calls ${calls}` : message.role);
 			continue;
 		}
 		if (fates[i] !== 'kept' || isVerbatim(i)) continue;
@@ -246,11 +262,10 @@ export function planStructureEdits(
 		}
 		if (freeParts !== undefined) {
 			const entry = addEntry(i, freeParts, `${message.role} text`);
-			freeParts.forEach((p, n) => {
-				const replacement: Part | null =
-					n === 0 ? { kind: 'text', text: `[Text moved to spill entry #${entry} in ${fileName}]` } : null;
-				edit(textEdits, i, p, 'spilledText', replacement, entry);
-			});
+			const reference = textReferences.part(textReferenceHead, entry, textReference);
+			edit(textEdits, i, freeParts[0] ?? 0, 'spilledText', reference.part, entry, reference.tokens);
+			for (let n = 1; n < freeParts.length; n++)
+				edit(textEdits, i, freeParts[n] ?? 0, 'spilledText', null, entry);
 		}
 		for (let p = 0; p < parts.length; p++) {
 			const part = parts[p];
@@ -275,20 +290,20 @@ export function planStructureEdits(
 					shrunk.tokens,
 				);
 			} else if (part?.kind === 'toolResult') {
-				const nameOf = (): string => context.calls.get(part.callId)?.part.name ?? 'tool';
 				if (isCollapsedCall(part.callId)) {
-					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], `result of ${nameOf()}`));
+					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], resultLabel(context, part.callId)));
 					continue;
 				}
 				const cheap = cheapAt(i, p);
 				if (cheap === undefined || cheap.replacement?.kind !== 'toolResult') continue;
 				// H4: the placeholder keeps a reference to where the full data is.
-				const entry = addEntry(i, [p], `result of ${nameOf()}`);
-				const replacement = {
-					...cheap.replacement,
-					text: `${cheap.replacement.text}; full output: spill entry #${entry} in ${fileName}`,
-				};
-				edit(toolEdits, i, p, cheap.kind, replacement, entry);
+				const entry = addEntry(i, [p], resultLabel(context, part.callId));
+				const reference = resultReferences.part(
+					`${cheap.replacement.text}; full output: spill entry #`,
+					entry,
+					cheap.replacement,
+				);
+				edit(toolEdits, i, p, cheap.kind, reference.part, entry, reference.tokens);
 			}
 		}
 		flushMessageEdits();

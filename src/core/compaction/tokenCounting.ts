@@ -1,3 +1,4 @@
+import type { EncodingName } from '../tokens/encoding';
 import type { Message, Part } from '../transcript/model';
 
 /** What the compaction engine needs from a token counter; `TokenCounter` (src/core/tokens) satisfies it structurally. */
@@ -11,4 +12,10 @@ export interface TokenCounting {
 	 * calibrated models). Optional: without it a new part is counted as its bare text.
 	 */
 	countPart?(part: Part): number;
+	/**
+	 * Set by a counter whose figures are a function of a text's BPE token count in this encoding (scaled, plus
+	 * per-kind framing), the part's kind and its images, and of nothing else. Planners may then reuse one figure
+	 * for texts they know have equal token counts. Leave it out when that does not hold.
+	 */
+	readonly bpeEncoding?: EncodingName;
 }

@@ -1,5 +1,5 @@
 import type { ImagePart, Message, Part, Role } from '../transcript/model';
-import { countTextTokens } from './encoding';
+import { countTextTokens, type EncodingName } from './encoding';
 import { imageTokens } from './imageTokens';
 import type { ModelProfile } from './modelRegistry';
 
@@ -57,6 +57,14 @@ export class TokenCounter {
 	) {
 		this.encodingSeed = profile.encoding === 'o200k_base' ? 0x2f0d_1b3c : 0x5a17_c0de;
 		this.cacheEntries = Math.max(1, Math.floor(cacheEntries));
+	}
+
+	/**
+	 * The encoding every figure follows: a part's figure is its text's BPE count in it, scaled, plus its kind's
+	 * framing and its images (see TokenCounting.bpeEncoding).
+	 */
+	get bpeEncoding(): EncodingName {
+		return this.profile.encoding;
 	}
 
 	/** Counts served from the cache. */

@@ -4,7 +4,7 @@ import { generateClaudeSession } from '../../../bench/generateClaudeSession';
 import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
 import type { CompactionOptions } from '../../../src/core/compaction/options';
 import { planCompaction, planRegionsAndCandidates } from '../../../src/core/compaction/planCompaction';
-import type { StrategyName } from '../../../src/core/compaction/strategies';
+import { compactionStrategies, type StrategyName } from '../../../src/core/compaction/strategies';
 import { headOf, oneLine } from '../../../src/core/compaction/textCuts';
 import { unsafeCuts } from '../../../src/core/compaction/toolGroups';
 import { findSpillReference } from '../../../src/core/compaction/toolDescriptions';
@@ -25,16 +25,7 @@ import { arbTranscript } from './arbitraries';
 // summary input, shrunk arguments) and walks the window index instead of every part. These tests hold the fast paths
 // to straightforward computations: the same plan from fresh objects, from scratch, and the old definitions.
 
-const strategies: readonly StrategyName[] = [
-	'summarize',
-	'rotate',
-	'prune',
-	'structure',
-	'structure-aggressive',
-	'lru',
-	'window',
-	'tc-cap',
-];
+const strategies: readonly StrategyName[] = compactionStrategies.map((s) => s.name);
 
 /** Small limits so short generated transcripts have old results to prune, arguments to shrink and a middle. */
 const tight = {
