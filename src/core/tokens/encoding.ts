@@ -7,6 +7,7 @@ import o200kApi, {
 	setMergeCacheSize as setO200kMergeCacheSize,
 } from 'gpt-tokenizer/encoding/o200k_base';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { AsciiVocabulary } from './asciiVocabulary';
 
 /** A BPE vocabulary we count exactly: o200k_base (gpt-4o and later) or cl100k_base (gpt-4, gpt-3.5). */
 export type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -36,24 +37,38 @@ interface BpeCore {
 	bytePairEncode(piece: string): readonly number[];
 }
 
+/** How one pre-tokenised piece is counted. */
+interface PieceCounting {
+	/** Tokens of one piece. */
+	count(piece: string): number;
+	/** The vocabulary's ASCII tokens, built on first use; absent without the BPE core. */
+	readonly asciiVocabulary?: () => AsciiVocabulary;
+}
+
 /**
- * A piece counter that goes straight to gpt-tokenizer's rank map and merge, skipping the per-call setup of its
- * public API (special-token options, a regex iterator that re-splits the one piece), and merges ASCII pieces
- * on the string itself instead of decoding UTF-8 for every pair it looks up. Same algorithm, same ranks, so
- * the same count as `countTokens(piece)` (the property and corpus tests compare with js-tiktoken). The core
- * is private to the library: when a version no longer has it, the public `countTokens` is used instead, and
- * `usesBpeCore` (checked by a test) says so.
+ * A piece counter that goes straight to gpt-tokenizer's ranks and merge, skipping the per-call setup of its
+ * public API (special-token options, a regex iterator that re-splits the one piece). ASCII pieces, nearly all
+ * of a transcript, are looked up and merged in an {@link AsciiVocabulary} built from the library's ranks the
+ * first time it is needed, so no merge step cuts or hashes a string; other pieces go to the library's own
+ * merge. Same algorithm, same ranks, so the same count as `countTokens(piece)` (the property and corpus tests
+ * compare with js-tiktoken). The core is private to the library: when a version no longer has it, the public
+ * `countTokens` is used instead, and `usesBpeCore` (checked by a test) says so.
  */
-function corePieceCounter(api: unknown, fallback: (piece: string) => number): (piece: string) => number {
+function corePieceCounter(api: unknown, fallback: (piece: string) => number): PieceCounting {
 	const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)
 		?.bytePairEncodingCoreProcessor;
 	const ranks = core?.bytePairStringRankEncoder;
 	if (core === undefined || !(ranks instanceof Map) || typeof core.bytePairEncode !== 'function')
-		return fallback;
+		return { count: fallback };
 	const encode = core.bytePairEncode.bind(core);
-	return (piece) => {
-		if (ranks.has(piece)) return 1;
-		return isAscii(piece) ? mergedPartCount(piece, ranks) : encode(piece).length;
+	let ascii: AsciiVocabulary | undefined;
+	const vocabulary = (): AsciiVocabulary => (ascii ??= AsciiVocabulary.fromRanks(ranks));
+	return {
+		count: (piece) => {
+			if (isAscii(piece)) return vocabulary().count(piece);
+			return ranks.has(piece) ? 1 : encode(piece).length;
+		},
+		asciiVocabulary: vocabulary,
 	};
 }
 
@@ -62,45 +77,14 @@ function isAscii(text: string): boolean {
 	return true;
 }
 
-/**
- * Tokens of an ASCII piece (one byte per character) by byte pair merging: while some adjacent pair of parts
- * is itself a token, merge the pair of lowest rank (the leftmost on a tie); the parts left are the tokens.
- */
-function mergedPartCount(piece: string, ranks: ReadonlyMap<string, number>): number {
-	const starts: number[] = [];
-	const pairRanks: number[] = [];
-	for (let i = 0; i <= piece.length; i++) starts.push(i);
-	const rankAt = (i: number): number => {
-		const end = starts[i + 2];
-		return end === undefined ? Infinity : (ranks.get(piece.slice(starts[i], end)) ?? Infinity);
-	};
-	for (let i = 0; i < piece.length; i++) pairRanks.push(rankAt(i));
-	for (;;) {
-		let lowest = Infinity;
-		let at = -1;
-		for (let i = 0; i < pairRanks.length; i++) {
-			const rank = pairRanks[i] ?? Infinity;
-			if (rank < lowest) {
-				lowest = rank;
-				at = i;
-			}
-		}
-		if (at < 0) return starts.length - 1;
-		starts.splice(at + 1, 1);
-		pairRanks.splice(at + 1, 1);
-		pairRanks[at] = rankAt(at);
-		if (at > 0) pairRanks[at - 1] = rankAt(at - 1);
-	}
-}
-
-const pieceCounters: Record<EncodingName, (piece: string) => number> = {
+const pieceCounters: Record<EncodingName, PieceCounting> = {
 	o200k_base: corePieceCounter(o200kApi, libraryCounters.o200k_base),
 	cl100k_base: corePieceCounter(cl100kApi, libraryCounters.cl100k_base),
 };
 
 /** Whether pieces are counted through gpt-tokenizer's BPE core (fast) rather than its public API. */
 export const usesBpeCore: boolean = (Object.keys(pieceCounters) as EncodingName[]).every(
-	(name) => pieceCounters[name] !== libraryCounters[name],
+	(name) => pieceCounters[name].asciiVocabulary !== undefined,
 );
 
 /**
@@ -112,12 +96,12 @@ export const usesBpeCore: boolean = (Object.keys(pieceCounters) as EncodingName[
  * piece that would look at a non-ASCII character goes to the regex instead.
  */
 class PieceCounter {
-	private pieces = new Map<string, number>();
+	private counts = new Map<string, number>();
 	private readonly sticky: RegExp;
 
 	constructor(
 		split: RegExp,
-		private readonly countPiece: (piece: string) => number,
+		private readonly pieces: PieceCounting,
 		private readonly scanAscii: ((text: string, start: number) => number) | undefined,
 	) {
 		this.sticky = new RegExp(split.source, 'uy');
@@ -127,10 +111,17 @@ class PieceCounter {
 		const length = text.length;
 		const sticky = this.sticky;
 		const scan = this.scanAscii;
+		const vocabulary = scan === undefined ? undefined : this.pieces.asciiVocabulary?.();
 		let total = 0;
 		let start = 0;
 		while (start < length) {
 			let end = scan === undefined ? -1 : scan(text, start);
+			// Most ASCII pieces are a token of their own: the vocabulary says so without a cut-out string.
+			if (end > start && vocabulary !== undefined && vocabulary.isToken(text, start, end)) {
+				total++;
+				start = end;
+				continue;
+			}
 			if (end < 0) {
 				sticky.lastIndex = start;
 				// The split pattern matches at every position (letters, digits, whitespace and everything else
@@ -144,15 +135,15 @@ class PieceCounter {
 	}
 
 	forget(): void {
-		this.pieces = new Map();
+		this.counts = new Map();
 	}
 
 	private countOf(piece: string): number {
-		let count = this.pieces.get(piece);
+		let count = this.counts.get(piece);
 		if (count === undefined) {
-			count = this.countPiece(piece);
-			if (this.pieces.size >= maxRememberedPieces) this.pieces = new Map();
-			this.pieces.set(piece.length < slicedStringChars ? piece : ownCopy(piece), count);
+			count = this.pieces.count(piece);
+			if (this.counts.size >= maxRememberedPieces) this.counts = new Map();
+			this.counts.set(piece.length < slicedStringChars ? piece : ownCopy(piece), count);
 		}
 		return count;
 	}
