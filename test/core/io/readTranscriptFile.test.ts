@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTranscriptFile } from '../../../src/core/io/readTranscriptFile';
-import { messagesInWindow } from '../../../src/core/transcript/model';
+import { messagesInWindow, type Transcript } from '../../../src/core/transcript/model';
 import { parseTranscript } from '../../../src/core/transcript/readTranscript';
 
 const sample = readFileSync(join(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl'));
@@ -11,7 +11,11 @@ const sample = readFileSync(join(__dirname, '..', '..', 'fixtures', 'sample-clau
 function visible(bytes: Buffer, name = 'x.jsonl') {
 	const result = parseTranscript(bytes, name);
 	assert.ok(result.ok, JSON.stringify(!result.ok && result.failure));
-	return messagesInWindow(result.transcript).map((m) => ({
+	return visibleOf(result.transcript);
+}
+
+function visibleOf(transcript: Transcript) {
+	return messagesInWindow(transcript).map((m) => ({
 		role: m.role,
 		parts: m.parts.map((p) => ({ ...p, raw: undefined })),
 	}));
@@ -38,6 +42,34 @@ describe('readTranscriptFile', () => {
 		);
 		assert.equal(progress.at(-1), sample.length);
 		assert.ok(progress.length > 10, 'progress reported per chunk');
+	});
+
+	it('reads a file that fits in one chunk in one call, the same as streamed, JSONL and documents alike', async () => {
+		const jsonl = join(dir, 'one-chunk.jsonl');
+		writeFileSync(jsonl, sample);
+		const document = join(dir, 'one-chunk.json');
+		writeFileSync(
+			document,
+			JSON.stringify({
+				messages: [
+					{ role: 'system', content: 'You are terse.' },
+					{ role: 'user', content: 'List the files.' },
+					{ role: 'assistant', content: 'a.ts\nb.ts' },
+				],
+			}),
+		);
+		for (const file of [jsonl, document]) {
+			const progress: [number, number][] = [];
+			const whole = await readTranscriptFile(file, {
+				onProgress: (done, total) => progress.push([done, total]),
+			});
+			const streamed = await readTranscriptFile(file, { chunkBytes: 64 });
+			assert.ok(whole.ok && streamed.ok, file);
+			assert.equal(whole.transcript.format, streamed.transcript.format);
+			assert.deepEqual(visibleOf(whole.transcript), visibleOf(streamed.transcript));
+			const size = readFileSync(file).length;
+			assert.deepEqual(progress, [[size, size]], 'one read, reported once');
+		}
 	});
 
 	it('reads a file with a BOM and CRLF line ends like the plain one', () => {
