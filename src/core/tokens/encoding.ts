@@ -289,7 +289,7 @@ export function countTextTokens(text: string, encoding: EncodingName): number {
 	if (text.length === 0) return 0;
 	const counter = counters[encoding];
 	const count = (piece: string): number => counter.count(piece);
-	if (text.length <= maxUnbrokenRunChars) return count(text);
+	if (text.length <= maxUnbrokenRunChars || !mayHaveLongRun(text)) return count(text);
 	let total = 0;
 	let segmentStart = 0;
 	// Cut runs are mostly periodic (padding, '====', blank base64), so neighbouring pieces are often identical.
@@ -361,6 +361,31 @@ function classOfAstral(codePoint: number): number {
 		astralClasses.set(codePoint, cls);
 	}
 	return cls;
+}
+
+/**
+ * False when `text` surely has no run that {@link forEachRunCut} would cut, found by looking at a few units per
+ * half-run stride instead of classifying every unit: a cut run covers some whole stride [end - stride, end],
+ * so a stride holding a digit or two neighbouring units of different classes rules it out. Surrogates are
+ * never used as evidence (their class is that of the pair); a stride without evidence answers true.
+ */
+export function mayHaveLongRun(text: string): boolean {
+	const stride = maxUnbrokenRunChars / 2;
+	for (let end = stride; end < text.length; end += stride) {
+		let ruledOut = false;
+		for (let j = end; j > end - stride && !ruledOut; j--) {
+			const code = text.charCodeAt(j);
+			if (code >= 0xd800 && code <= 0xdfff) continue;
+			const cls = classOfUnit(code);
+			if (cls === digitClass) ruledOut = true;
+			else {
+				const before = text.charCodeAt(j - 1);
+				ruledOut = (before < 0xd800 || before > 0xdfff) && classOfUnit(before) !== cls;
+			}
+		}
+		if (!ruledOut) return true;
+	}
+	return false;
 }
 
 function forEachRunCut(text: string, onCut: (offset: number) => void): void {

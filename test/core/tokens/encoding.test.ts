@@ -6,6 +6,7 @@ import {
 	countTextTokens,
 	estimateTokensByChars,
 	maxUnbrokenRunChars,
+	mayHaveLongRun,
 	unbrokenRunCuts,
 	usesBpeCore,
 } from '../../../src/core/tokens/encoding';
@@ -193,6 +194,25 @@ describe('countTextTokens', () => {
 					previous = cut;
 				}
 			}),
+		);
+	});
+
+	it('skips the run search only for text that surely has no run to cut', () => {
+		assert.equal(mayHaveLongRun('a'.repeat(513)), true);
+		assert.equal(mayHaveLongRun(`${'word '.repeat(400)}`), false);
+		assert.equal(mayHaveLongRun(`${'word '.repeat(100)}${'y'.repeat(520)}${' z'.repeat(100)}`), true);
+		const runOf = fc
+			.tuple(
+				fc.constantFrom('a', 'Z', ' ', '\n', '=', '7', 'é', '中', '😀', '\u00a0', '\ud800', '\udc00'),
+				fc.integer({ min: 0, max: 700 }),
+			)
+			.map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)));
+		const text = fc.array(runOf, { maxLength: 8 }).map((runs) => runs.join(''));
+		fc.assert(
+			fc.property(text, (sample) => {
+				if (unbrokenRunCuts(sample).length > 0) assert.equal(mayHaveLongRun(sample), true);
+			}),
+			{ numRuns: 3000 },
 		);
 	});
 
