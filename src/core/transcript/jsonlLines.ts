@@ -93,7 +93,10 @@ const carriageReturn = 0x0d;
 /** Decodes `bytes[start, end)` as UTF-8 without a trailing carriage return or a leading byte order mark. */
 function decodeLine(bytes: Uint8Array, start: number, end: number): string {
 	if (end > start && bytes[end - 1] === carriageReturn) end--;
-	const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+	// Decoding a range of a Buffer directly skips making a view per line (a quarter of the decode time).
+	const text = Buffer.isBuffer(bytes)
+		? bytes.toString('utf8', start, end)
+		: Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
 	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
