@@ -180,9 +180,9 @@ asciiClasses[0x0d] = newlineAscii;
 
 /** Class of the unit at `index` (0 past the end), or -1 for a non-ASCII unit. */
 function asciiClassAt(text: string, index: number): number {
-	if (index >= text.length) return 0;
+	// charCodeAt is NaN past the end, which fails both comparisons.
 	const code = text.charCodeAt(index);
-	return code < 0x80 ? (asciiClasses[code] ?? otherAscii) : -1;
+	return code < 0x80 ? (asciiClasses[code] ?? otherAscii) : code >= 0x80 ? -1 : 0;
 }
 
 /**
