@@ -1,6 +1,6 @@
 // One measurement in its own process, so heap growth and caches of one case never reach another. Run by
 // bench/run.ts as `node --expose-gc --import tsx bench/case.ts '<spec json>'`; prints one JSON line.
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, openSync, readSync, statSync, truncateSync } from 'node:fs';
 import { analyzeBudget } from '../src/core/budget/analyzeBudget';
 import { MessageTokenCache } from '../src/core/budget/messageTokenCache';
 import { planCompaction } from '../src/core/compaction/planCompaction';
@@ -10,10 +10,9 @@ import { readTranscriptFile } from '../src/core/io/readTranscriptFile';
 import { forgetPieceCounts } from '../src/core/tokens/encoding';
 import { resolveModel } from '../src/core/tokens/modelRegistry';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
-import { messagesInWindow } from '../src/core/transcript/model';
-import { parseTranscript } from '../src/core/transcript/readTranscript';
+import { messagesInWindow, type Transcript } from '../src/core/transcript/model';
 import { runPipeline, tiktokenEncoder, type PipelineName } from './pipelines';
-import { buildPlanningTranscript } from './planInput';
+import { buildPlanningInput } from './planInput';
 
 /** What one child process measures. */
 export type CaseSpec =
@@ -29,9 +28,18 @@ export type CaseSpec =
 			readonly kind: 'incremental';
 			readonly source: string;
 			readonly work: string;
-			readonly baseBytes: number;
+			/** Bytes of `source` that make the base file (a message boundary, found by the parent). */
+			readonly baseEnd: number;
+			/** Messages appended by each step. */
 			readonly appends: readonly number[];
+			/** End offset in `source` after each step: step `i` appends the bytes from the previous end to `cuts[i]`. */
+			readonly cuts: readonly number[];
 			readonly reps: number;
+			/**
+			 * Every repetition takes the report path (`analyzeBudget`): the memory run, one repetition in a process
+			 * of its own, so its peak is that of one live session and not of several made one after another.
+			 */
+			readonly reportEveryRep?: boolean;
 	  }
 	| {
 			readonly kind: 'plan';
@@ -64,11 +72,19 @@ export interface IncrementalStep {
 	readonly budgetMs: readonly number[];
 }
 
-/** Planner timings at one size: `coldMs` counts tokens too, `warmMs` reuses the counts, by strategy. */
+/**
+ * Planner timings at one size. A cold repetition counts every message with a fresh cache (`countMs`, what the
+ * budget report does first) and then plans (`firstPlanMs`, building the window index); `coldMs` is their sum.
+ * `warmMs` plans again with the counts and the index in place, by strategy.
+ */
 export interface PlanResult {
 	readonly messages: number;
+	/** Bytes of the generated JSONL the transcript was parsed from: the size of the equivalent file. */
+	readonly sourceBytes: number;
 	readonly buildMs: number;
 	readonly coldMs: readonly number[];
+	readonly countMs: readonly number[];
+	readonly firstPlanMs: readonly number[];
 	readonly warmMs: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -97,6 +113,7 @@ async function countCase(spec: Extract<CaseSpec, { kind: 'count' }>): Promise<Co
 		}
 	}
 	const results: CountFileResult[] = [];
+	if (spec.warmUp === true) collect();
 	for (const file of spec.files) {
 		const parseMs: number[] = [];
 		const totalMs: number[] = [];
@@ -105,7 +122,10 @@ async function countCase(spec: Extract<CaseSpec, { kind: 'count' }>): Promise<Co
 		let format: string | undefined;
 		let error: string | undefined;
 		for (let rep = 0; rep < spec.reps && error === undefined; rep++) {
-			collect();
+			// A forced full collection right before a small file made its read about half a millisecond slower
+			// than the same read without one, which no real read pays: the warmed-up corpus is collected once
+			// before its timed pass and its files then run back to back, as a user opens them in turn.
+			if (spec.warmUp !== true) collect();
 			const started = performance.now();
 			const read = await readTranscriptFile(file);
 			const parsed = performance.now();
@@ -136,40 +156,35 @@ async function countCase(spec: Extract<CaseSpec, { kind: 'count' }>): Promise<Co
 	return results;
 }
 
-/** Byte offsets just after each message's last line, from a parse of the whole source. */
-function messageEnds(source: Buffer, path: string): number[] {
-	const read = parseTranscript(source, path);
-	if (!read.ok) throw new Error(`cannot parse ${path}: ${read.failure.message}`);
-	const lineEnds: number[] = [];
-	for (let at = source.indexOf(10); at >= 0; at = source.indexOf(10, at + 1)) lineEnds.push(at + 1);
-	return read.transcript.messages.map((m) => lineEnds[m.lines.to - 1] ?? source.length);
+/** Bytes `from` to `to` of the open file `fd`, in a buffer of exactly that size. */
+function readRange(fd: number, from: number, to: number): Buffer {
+	const bytes = Buffer.alloc(to - from);
+	for (let done = 0; done < bytes.length;) {
+		const read = readSync(fd, bytes, done, bytes.length - done, from + done);
+		if (read === 0) throw new Error(`the source ends before byte ${to}`);
+		done += read;
+	}
+	return bytes;
 }
 
+// The parent finds the cuts, so this process never holds the whole source: the base file is a copy truncated
+// to `baseEnd`, and each step reads only the bytes it appends.
 async function incrementalCase(spec: Extract<CaseSpec, { kind: 'incremental' }>) {
-	const source = readFileSync(spec.source);
-	const ends = messageEnds(source, spec.source);
-	const baseIndex = ends.findIndex((end) => end >= spec.baseBytes);
-	if (baseIndex < 0) throw new Error(`${spec.source} is shorter than ${spec.baseBytes} bytes`);
-	const cuts: number[] = [];
-	let next = baseIndex;
-	for (const count of spec.appends) {
-		next += count;
-		const end = ends[next];
-		if (end === undefined) throw new Error(`${spec.source} has too few messages after the base`);
-		cuts.push(end);
-	}
-	const baseEnd = ends[baseIndex] ?? 0;
+	if (spec.cuts.length !== spec.appends.length) throw new Error('one cut is needed per append step');
+	const baseEnd = spec.baseEnd;
 	const steps = spec.appends.map((messages, i) => ({
 		messages,
-		bytes: (cuts[i] ?? 0) - (i === 0 ? baseEnd : (cuts[i - 1] ?? 0)),
+		bytes: (spec.cuts[i] ?? 0) - (i === 0 ? baseEnd : (spec.cuts[i - 1] ?? 0)),
 		messagesSeen: [] as number[],
 		refreshMs: [] as number[],
 		recountMs: [] as number[],
 		budgetMs: [] as number[],
 	}));
+	const source = openSync(spec.source, 'r');
 	let baseMessages = 0;
 	for (let rep = 0; rep < spec.reps; rep++) {
-		writeFileSync(spec.work, source.subarray(0, baseEnd));
+		copyFileSync(spec.source, spec.work);
+		truncateSync(spec.work, baseEnd);
 		collect();
 		const live = new LiveTranscriptFile(spec.work);
 		const first = await live.refresh();
@@ -180,11 +195,11 @@ async function incrementalCase(spec: Extract<CaseSpec, { kind: 'incremental' }>)
 		let before = baseMessages;
 		let from = baseEnd;
 		for (const [i, step] of steps.entries()) {
-			const to = cuts[i] ?? from;
-			appendFileSync(spec.work, source.subarray(from, to));
+			const to = spec.cuts[i] ?? from;
+			appendFileSync(spec.work, readRange(source, from, to));
 			from = to;
 			// Even repetitions time the bare re-count, odd ones the full report, each with its own warm cache.
-			const isReport = rep % 2 === 1;
+			const isReport = spec.reportEveryRep === true || rep % 2 === 1;
 			const started = performance.now();
 			const refreshed = await live.refresh();
 			const read = performance.now();
@@ -198,32 +213,46 @@ async function incrementalCase(spec: Extract<CaseSpec, { kind: 'incremental' }>)
 			before = refreshed.transcript.messages.length;
 		}
 	}
+	closeSync(source);
 	return { baseBytes: baseEnd, baseMessages, steps };
 }
 
 function planCase(spec: Extract<CaseSpec, { kind: 'plan' }>): PlanResult {
 	const built = performance.now();
-	const transcript = buildPlanningTranscript(spec.messages, spec.seed);
+	const { transcript, sourceBytes } = buildPlanningInput(spec.messages, spec.seed);
 	const buildMs = performance.now() - built;
 	const profile = resolveModel(transcript.meta.model);
 	const contextWindow = profile.contextWindow;
 	const coldMs: number[] = [];
+	const countMs: number[] = [];
+	const firstPlanMs: number[] = [];
 	const warmMs: Record<string, number[]> = Object.fromEntries(spec.strategies.map((s) => [s, []]));
 	for (let rep = 0; rep < spec.reps; rep++) {
+		// New message and part objects each repetition: caches keyed by them (counts, the window index, tool
+		// descriptions) start empty, so every cold repetition is a first plan.
+		const input: Transcript = {
+			...transcript,
+			messages: transcript.messages.map((m) => ({ ...m, parts: m.parts.map((p) => ({ ...p })) })),
+		};
 		const cache = new MessageTokenCache(new TokenCounter(profile));
 		forgetPieceCounts();
 		collect();
 		const started = performance.now();
-		planCompaction(transcript, { counter: cache, contextWindow });
-		coldMs.push(performance.now() - started);
+		for (const message of input.messages) cache.countMessage(message);
+		const counted = performance.now();
+		planCompaction(input, { counter: cache, contextWindow });
+		const planned = performance.now();
+		countMs.push(counted - started);
+		firstPlanMs.push(planned - counted);
+		coldMs.push(planned - started);
 		for (const strategy of spec.strategies) {
 			collect();
 			const warmStarted = performance.now();
-			planCompaction(transcript, { counter: cache, contextWindow, strategy });
+			planCompaction(input, { counter: cache, contextWindow, strategy });
 			warmMs[strategy]?.push(performance.now() - warmStarted);
 		}
 	}
-	return { messages: transcript.messages.length, buildMs, coldMs, warmMs };
+	return { messages: transcript.messages.length, sourceBytes, buildMs, coldMs, countMs, firstPlanMs, warmMs };
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { corpusRoot } from '../test/support/corpus';
 import type { CaseOutput, CaseSpec, CountFileResult, IncrementalStep, PlanResult } from './case';
 import { generateClaudeSession } from './generateClaudeSession';
+import { incrementalCuts } from './incrementalInput';
 import { pipelineDescriptions, pipelineNames, type PipelineName } from './pipelines';
 import { describeMachine, readMachineInfo, writeSection, type MachineInfo } from './report';
 import { fixed, growthExponent, markdownTable, median, ratePerSecond, ratio } from './stats';
@@ -83,22 +84,39 @@ function countCase(files: readonly string[], pipeline: PipelineName, reps: numbe
 	return output;
 }
 
+/** One child process's peak RSS (maxRSS) and its RSS once loaded, before the case began, in MiB. */
+interface ChildMemory {
+	readonly maxRssMiB: number;
+	readonly baselineRssMiB: number;
+}
+
 /** Median figures of one input through one pipeline. */
 interface PipelineFigures {
 	readonly totalMs: number;
 	readonly parseMs: number;
 	readonly tokens: number;
 	readonly runs: number;
+	/** Median over the children of each child's peak RSS. */
 	readonly maxRssMiB?: number;
+	/** Median over the children of each child's peak minus its own RSS at start. */
+	readonly aboveStartMiB?: number;
+	/** Every child's own figures, the medians' inputs. */
+	readonly children?: readonly ChildMemory[];
 }
 
-function figuresOf(file: CountFileResult, maxRssMiB?: number): PipelineFigures {
+function figuresOf(file: CountFileResult, children?: readonly ChildMemory[]): PipelineFigures {
 	return {
 		totalMs: median(file.totalMs),
 		parseMs: median(file.parseMs),
 		tokens: file.tokens,
 		runs: file.totalMs.length,
-		...(maxRssMiB !== undefined ? { maxRssMiB } : {}),
+		...(children !== undefined && children.length > 0
+			? {
+					maxRssMiB: median(children.map((c) => c.maxRssMiB)),
+					aboveStartMiB: median(children.map((c) => c.maxRssMiB - c.baselineRssMiB)),
+					children,
+				}
+			: {}),
 	};
 }
 
@@ -110,38 +128,30 @@ interface CountRow {
 	readonly format?: string;
 	readonly error?: string;
 	readonly pipelines: Partial<Record<PipelineName, PipelineFigures>>;
-	readonly baselineRssMiB?: number;
 }
 
 /**
  * Every pipeline on `files`, one repetition per child process, pipelines interleaved within each round so load
- * from other jobs on the machine falls on all of them alike; timings concatenated, peak memory the highest seen.
+ * from other jobs on the machine falls on all of them alike; timings concatenated, each child's memory kept.
  */
 function interleavedCounts(
 	files: readonly string[],
 	reps: Readonly<Record<PipelineName, number>>,
 	warmUp: boolean,
-): Map<PipelineName, { files: CountFileResult[]; maxRssMiB: number; baselineRssMiB: number }> {
-	const merged = new Map<
-		PipelineName,
-		{ files: CountFileResult[]; maxRssMiB: number; baselineRssMiB: number }
-	>();
+): Map<PipelineName, { files: CountFileResult[]; children: ChildMemory[] }> {
+	const merged = new Map<PipelineName, { files: CountFileResult[]; children: ChildMemory[] }>();
 	const rounds = Math.max(...pipelineNames.map((p) => reps[p]));
 	for (let round = 0; round < rounds; round++) {
 		for (const pipeline of pipelineNames) {
 			if (round >= reps[pipeline]) continue;
 			const output = countCase(files, pipeline, 1, warmUp);
+			const child = { maxRssMiB: output.maxRssMiB, baselineRssMiB: output.baselineRssMiB };
 			const seen = merged.get(pipeline);
 			if (seen === undefined) {
-				merged.set(pipeline, {
-					files: [...output.files],
-					maxRssMiB: output.maxRssMiB,
-					baselineRssMiB: output.baselineRssMiB,
-				});
+				merged.set(pipeline, { files: [...output.files], children: [child] });
 				continue;
 			}
-			seen.maxRssMiB = Math.max(seen.maxRssMiB, output.maxRssMiB);
-			seen.baselineRssMiB = Math.min(seen.baselineRssMiB, output.baselineRssMiB);
+			seen.children.push(child);
 			seen.files = seen.files.map((file, i) => {
 				const next = output.files[i];
 				return next === undefined || !next.ok
@@ -164,7 +174,6 @@ function countRows(): CountRow[] {
 		const counts = interleavedCounts([file], input.reps, false);
 		const pipelines: Partial<Record<PipelineName, PipelineFigures>> = {};
 		let first: CountFileResult | undefined;
-		let baselineRssMiB: number | undefined;
 		for (const pipeline of pipelineNames) {
 			const output = counts.get(pipeline);
 			const result = output?.files[0];
@@ -172,15 +181,13 @@ function countRows(): CountRow[] {
 				throw new Error(`${file}: ${result?.error ?? 'no result'}`);
 			}
 			first ??= result;
-			baselineRssMiB = Math.min(baselineRssMiB ?? output.baselineRssMiB, output.baselineRssMiB);
-			pipelines[pipeline] = figuresOf(result, output.maxRssMiB);
+			pipelines[pipeline] = figuresOf(result, output.children);
 		}
 		rows.push({
 			input: input.label,
 			bytes: first?.bytes ?? 0,
 			messages: first?.messages ?? 0,
 			pipelines,
-			...(baselineRssMiB !== undefined ? { baselineRssMiB } : {}),
 		});
 	}
 	const corpus = corpusTranscripts();
@@ -229,6 +236,13 @@ function corpusTotal(rows: readonly CountRow[]): CountRow | undefined {
 	};
 }
 
+/** MiB and their multiple of a file's size as "MiB (Nx)"; bare MiB without a size, "–" when not measured. */
+function timesFile(mebibytes: number | undefined, fileBytes: number | undefined): string {
+	if (mebibytes === undefined || !Number.isFinite(mebibytes)) return '–';
+	if (fileBytes === undefined || !(fileBytes > 0)) return fixed(mebibytes, 0);
+	return `${fixed(mebibytes, 0)} (${fixed((mebibytes * mebibyte) / fileBytes, 1)}x)`;
+}
+
 function countTable(rows: readonly CountRow[]): string {
 	const mbps = (row: CountRow, p: PipelineName) => {
 		const f = row.pipelines[p];
@@ -263,12 +277,8 @@ function countTable(rows: readonly CountRow[]): string {
 			`${fixed(ratio(countMs(row, 'tiktoken'), countMs(row, 'exact')), 1)}x`,
 			`${fixed(ratio(mbps(row, 'budget'), mbps(row, 'tiktoken')), 1)}x`,
 			`${fixed(ratio(mbps(row, 'exact'), mbps(row, 'chars4')), 2)}x`,
-			budget?.maxRssMiB !== undefined
-				? `${fixed(budget.maxRssMiB, 0)} (${fixed((budget.maxRssMiB * mebibyte) / row.bytes, 1)}x)`
-				: '–',
-			budget?.maxRssMiB !== undefined && row.baselineRssMiB !== undefined
-				? `${fixed(budget.maxRssMiB - row.baselineRssMiB, 0)} (${fixed(((budget.maxRssMiB - row.baselineRssMiB) * mebibyte) / row.bytes, 1)}x)`
-				: '–',
+			timesFile(budget?.maxRssMiB, row.bytes),
+			timesFile(budget?.aboveStartMiB, row.bytes),
 		];
 	});
 	return markdownTable(
@@ -293,19 +303,51 @@ function countTable(rows: readonly CountRow[]): string {
 	);
 }
 
-function incrementalCase(): Extract<CaseOutput, { kind: 'incremental' }> {
+/** The incremental case's timings; its memory figures are those of a separate one-session run. */
+type IncrementalResult = Extract<CaseOutput, { kind: 'incremental' }> & {
+	/** Peak and starting RSS of the ten-session timing run, for the record. */
+	readonly timingRun?: { readonly maxRssMiB: number; readonly baselineRssMiB: number };
+};
+
+function incrementalCase(): IncrementalResult {
 	const source = generatedFile(50, incrementalBaseBytes + 2 * mebibyte);
 	process.stderr.write('incremental: append 1, 10, 100 messages to a 50 MiB session\n');
+	// The harness's setup (parsing the whole source to cut it on message boundaries) runs here, not in the child.
+	const { baseEnd, baseMessages, cuts } = incrementalCuts(source, incrementalBaseBytes, incrementalAppends);
 	const output = runCase({
 		kind: 'incremental',
 		source,
 		work: join(workDir, 'live-session.jsonl'),
-		baseBytes: incrementalBaseBytes,
+		baseEnd,
 		appends: incrementalAppends,
+		cuts,
 		reps: 10,
 	});
 	if (output.kind !== 'incremental') throw new Error('the incremental case answered with another kind');
-	return output;
+	// Memory comes from one live session in a process of its own, the report path throughout: the timing run
+	// makes ten sessions one after another, and a heap grown for one is not given back before the next.
+	process.stderr.write('incremental: memory of one live session\n');
+	const memory = runCase({
+		kind: 'incremental',
+		source,
+		work: join(workDir, 'live-session.jsonl'),
+		baseEnd,
+		appends: incrementalAppends,
+		cuts,
+		reps: 1,
+		reportEveryRep: true,
+	});
+	if (output.baseMessages !== baseMessages) {
+		process.stderr.write(
+			`incremental: the child read ${output.baseMessages} base messages, not ${baseMessages}\n`,
+		);
+	}
+	return {
+		...output,
+		timingRun: { maxRssMiB: output.maxRssMiB, baselineRssMiB: output.baselineRssMiB },
+		maxRssMiB: memory.maxRssMiB,
+		baselineRssMiB: memory.baselineRssMiB,
+	};
 }
 
 function incrementalTable(output: Extract<CaseOutput, { kind: 'incremental' }>): string {
@@ -332,9 +374,18 @@ function incrementalTable(output: Extract<CaseOutput, { kind: 'incremental' }>):
 	);
 }
 
-function planCases(): { sizes: PlanResult[]; peaks: number[] } {
+/** Planner figures by size, with each child's peak RSS and its RSS at start, in MiB. */
+interface PlanFigures {
+	readonly sizes: PlanResult[];
+	readonly peaks: number[];
+	/** Absent in results written before it was recorded. */
+	readonly baselines?: number[];
+}
+
+function planCases(): PlanFigures {
 	const sizes: PlanResult[] = [];
 	const peaks: number[] = [];
+	const baselines: number[] = [];
 	for (const messages of planSizes) {
 		process.stderr.write(`plan ${messages} messages\n`);
 		const output = runCase({
@@ -342,39 +393,53 @@ function planCases(): { sizes: PlanResult[]; peaks: number[] } {
 			messages,
 			seed: 1,
 			strategies: ['summarize', 'structure'],
-			reps: messages >= 100_000 ? 2 : 5,
+			reps: messages >= 100_000 ? 3 : 5,
 		});
 		if (output.kind !== 'plan') throw new Error('a plan case answered with another kind');
 		sizes.push(output.result);
 		peaks.push(output.maxRssMiB);
+		baselines.push(output.baselineRssMiB);
 	}
-	return { sizes, peaks };
+	return { sizes, peaks, baselines };
 }
 
-function planTable(plan: { sizes: readonly PlanResult[]; peaks: readonly number[] }): string {
-	const rows = plan.sizes.map((size, i) => [
-		String(size.messages),
-		fixed(median(size.coldMs), 0),
-		fixed(median(size.warmMs['summarize'] ?? []), 0),
-		fixed(median(size.warmMs['structure'] ?? []), 0),
-		fixed(plan.peaks[i], 0),
-	]);
+function planTable(plan: PlanFigures): string {
+	const rows = plan.sizes.map((size, i) => {
+		const peak = plan.peaks[i];
+		const baseline = plan.baselines?.[i];
+		return [
+			String(size.messages),
+			fixed(size.sourceBytes / 1e6, 1),
+			fixed(median(size.countMs ?? []), 0),
+			fixed(median(size.firstPlanMs ?? []), 0),
+			fixed(median(size.warmMs['summarize'] ?? []), 0),
+			fixed(median(size.warmMs['structure'] ?? []), 0),
+			timesFile(peak, size.sourceBytes),
+			timesFile(peak === undefined || baseline === undefined ? undefined : peak - baseline, size.sourceBytes),
+		];
+	});
 	const exponent = (pick: (s: PlanResult) => readonly number[]) =>
 		fixed(growthExponent(plan.sizes.map((s) => ({ size: s.messages, ms: median(pick(s)) }))), 2);
 	rows.push([
 		'growth exponent k (time ~ n^k)',
-		exponent((s) => s.coldMs),
+		'',
+		exponent((s) => s.countMs ?? []),
+		exponent((s) => s.firstPlanMs ?? []),
 		exponent((s) => s.warmMs['summarize'] ?? []),
 		exponent((s) => s.warmMs['structure'] ?? []),
+		'',
 		'',
 	]);
 	return markdownTable(
 		[
 			'messages',
-			'plan ms, cold (counts tokens)',
-			'plan ms, summarize, counts cached',
-			'plan ms, structure, counts cached',
-			'peak RSS MiB',
+			'equivalent file MB',
+			'count every message ms, fresh cache',
+			'first plan ms, counts cached',
+			'plan ms, summarize, counts and index cached',
+			'plan ms, structure, counts and index cached',
+			'peak RSS MiB (x file)',
+			'above process start MiB (x file)',
 		],
 		rows,
 	);
@@ -437,8 +502,8 @@ interface BenchResults {
 	readonly pipelines: typeof pipelineDescriptions;
 	readonly count: readonly CountRow[];
 	readonly corpusTotal?: CountRow;
-	readonly incremental: Extract<CaseOutput, { kind: 'incremental' }>;
-	readonly plan: { sizes: PlanResult[]; peaks: number[] };
+	readonly incremental: IncrementalResult;
+	readonly plan: PlanFigures;
 	readonly webview: { readonly text: string; readonly data?: unknown };
 }
 
@@ -470,6 +535,9 @@ function renderPerformance(results: BenchResults): string {
 		...(total !== undefined ? [total] : []),
 	];
 	const corpusRows = rows.filter((r) => r.input.startsWith('corpus/'));
+	const starts = summaryRows.flatMap((r) => r.pipelines.budget?.children?.map((c) => c.baselineRssMiB) ?? []);
+	const startNote = starts.length > 0 ? `, median ${fixed(median(starts), 0)} MiB` : '';
+	const incrementalAbove = incremental.maxRssMiB - incremental.baselineRssMiB;
 	return [
 		'## Performance',
 		'',
@@ -482,19 +550,21 @@ function renderPerformance(results: BenchResults): string {
 			Object.entries(pipelineDescriptions)
 				.map(([name, d]) => `\`${name}\`: ${d}.`)
 				.join(' ') +
-			' MB/s is file bytes (10^6) over the time of parse + count; "report" is what the extension and CLI run. "Count stage only" divides js-tiktoken\'s time after the parse by ours: every pipeline parses with the same reader, so the parse caps the whole-pipeline ratio. Corpus files are each run once untimed before the timed runs (they are small enough to be timed while the JIT is still cold). Peak memory is the child\'s maxRSS while running `report`; "above process start" subtracts the RSS of the loaded process (Node, tsx and our modules, about 140 MiB) before the case began. The generated sessions repeat text from small pools, which our per-text count cache profits from; the corpus row is the realistic one. Targets: >= 10 MB/s and >= 5x js-tiktoken; peak memory <= 3x the file.',
+			' MB/s is file bytes (10^6) over the time of parse + count; "report" is what the extension and CLI run. "Count stage only" divides js-tiktoken\'s time after the parse by ours: every pipeline parses with the same reader, so the parse caps the whole-pipeline ratio. Corpus files are each run once untimed before the timed runs (they are small enough to be timed while the JIT is still cold), and the timed pass runs them back to back after one forced collection. ' +
+			`Peak memory is the median, over the \`report\` runs of the row (one child process each), of the child's own maxRSS; "above process start" is the median of each child's maxRSS minus that same child's RSS once loaded (Node, tsx and our modules${startNote}) before the case began. Both are also given as a multiple of the file's size; every child's two figures are in \`bench/results.json\`. ` +
+			'The generated sessions repeat text from small pools, which our per-text count cache profits from; the corpus row is the realistic one. Targets: >= 10 MB/s and >= 5x js-tiktoken; peak memory <= 3x the file.',
 		'',
 		countTable(summaryRows),
 		'',
 		'### Incremental re-count',
 		'',
-		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. Peak RSS ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the file; ${fixed(incremental.maxRssMiB - incremental.baselineRssMiB, 0)} MiB above process start, ${fixed(((incremental.maxRssMiB - incremental.baselineRssMiB) * mebibyte) / incremental.baseBytes, 1)}x). Target: proportional to the appended bytes, <= 50 ms for one message.`,
+		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. The harness's setup is done in the parent: it parses the whole source to find the message boundaries to cut at, so the child never holds the source; the child makes the base file with \`copyFileSync\` + \`truncateSync\` and reads only the bytes of each append. Memory is measured in a separate child that runs one live session (read, \`analyzeBudget\`, the three appends each with \`analyzeBudget\`): its peak RSS is ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the base file); ${fixed(incrementalAbove, 0)} MiB above process start (${fixed((incrementalAbove * mebibyte) / incremental.baseBytes, 1)}x the base file). Target: proportional to the appended bytes, <= 50 ms for one message.`,
 		'',
 		incrementalTable(incremental),
 		'',
 		'### Planning (no model)',
 		'',
-		"`planCompaction` with the default options and the model's window on generated Claude Code sessions stitched to the size (`bench/planInput.ts`). Cold counts every message with a fresh cache; the other columns reuse the counts, as the extension does after a budget report. Target: <= 1 s at 100k messages.",
+		"`planCompaction` with the default options and the model's window on generated Claude Code sessions stitched to the size (`bench/planInput.ts`). Each repetition starts from fresh message objects, so nothing is cached: it first counts every message with a fresh cache (what the budget report does before any plan), then plans once (building the window index); the last two columns plan again with those counts and that index, as the extension does for each further plan. Medians of 5 repetitions (3 at 100k). The equivalent file is the generated JSONL the messages were parsed from (MB = 10^6 bytes); peak RSS is the child's maxRSS, which includes generating and parsing that input in memory, and \"above process start\" subtracts the child's RSS once loaded; both also as a multiple of the equivalent file. Target: <= 1 s at 100k messages; the counting column is the count throughput of the table above on this input (about 45 MB of message text at 100k).",
 		'',
 		planTable(plan),
 		'',
