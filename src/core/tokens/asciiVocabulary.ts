@@ -2,14 +2,21 @@
  * The ASCII tokens of a BPE vocabulary in an open-addressing table keyed by a polynomial hash of their bytes.
  * Because the hash of any substring of a piece comes from the piece's prefix hashes in constant time, a merge
  * step looks up the rank of two adjacent parts without cutting a string, hashing it or touching the library's
- * 200k-entry Map (whose lookups are cache misses several times over). Counts are exactly those of byte pair
- * merging with the same ranks; the tests compare them with js-tiktoken.
+ * 200k-entry Map (whose lookups are cache misses several times over). The count of a piece that is not a token
+ * is remembered in a second, bounded table keyed by the same hash, so a piece is counted in place, never cut
+ * out of its text. Counts are exactly those of byte pair merging with the same ranks; every hash match is
+ * checked byte by byte, and the tests compare with js-tiktoken and the library's own merge.
  */
 export class AsciiVocabulary {
 	/** Per slot: [hash, rank, pool offset, length]; rank -1 marks an empty slot. */
 	private readonly slots: Int32Array;
 	private readonly mask: number;
 	private readonly pool: Uint8Array;
+	/** Remembered counts of pieces that are not tokens, per slot [hash, count, pool offset, length]; 0 is empty. */
+	private readonly learned = new Int32Array(learnedSlots * slotInts);
+	private readonly learnedPool = new Uint8Array(learnedPoolBytes);
+	private learnedCount = 0;
+	private learnedBytes = 0;
 	private prefix = new Int32Array(64);
 	private starts = new Int32Array(64);
 	private pairRanks = new Int32Array(64);
@@ -59,23 +66,80 @@ export class AsciiVocabulary {
 
 	/** Number of tokens byte pair merging makes of `piece`, which must be ASCII and one pre-tokenised piece. */
 	count(piece: string): number {
-		const length = piece.length;
+		return this.countRange(piece, 0, piece.length);
+	}
+
+	/**
+	 * Tokens of the ASCII piece `text[start, end)`, without cutting it out: one when it is a token; else the count
+	 * remembered for it, or merged now and remembered. {@link forget} drops what was remembered.
+	 */
+	countRange(text: string, start: number, end: number): number {
+		const length = end - start;
 		if (length <= 1) return length;
+		let hash = 0;
+		for (let i = start; i < end; i++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(i)) | 0;
+		if (this.find(text, start, length, hash) >= 0) return 1;
+		const learned = this.learned;
+		const mask = learnedSlots - 1;
+		let slot = slotOf(hash, length, mask);
+		for (; ; slot = (slot + 1) & mask) {
+			const at = slot * slotInts;
+			const count = learned[at + 1] ?? 0;
+			if (count === 0) break;
+			if (learned[at] === hash && learned[at + 3] === length && this.sameAsLearned(text, start, length, at))
+				return count;
+		}
+		const count = this.merge(text, start, end);
+		if (this.learnedCount >= learnedSlots / 2 || this.learnedBytes + length > this.learnedPool.length) {
+			this.forget();
+			slot = slotOf(hash, length, mask);
+		}
+		const at = slot * slotInts;
+		learned[at] = hash;
+		learned[at + 1] = count;
+		learned[at + 2] = this.learnedBytes;
+		learned[at + 3] = length;
+		for (let i = 0; i < length; i++) this.learnedPool[this.learnedBytes + i] = text.charCodeAt(start + i);
+		this.learnedBytes += length;
+		this.learnedCount++;
+		return count;
+	}
+
+	/** Drops every remembered count of a piece that is not a token (benchmarks use it to start cold). */
+	forget(): void {
+		if (this.learnedCount === 0) return;
+		this.learned.fill(0);
+		this.learnedCount = 0;
+		this.learnedBytes = 0;
+	}
+
+	/** Whether ASCII `text[start, end)` is one token. */
+	isToken(text: string, start: number, end: number): boolean {
+		const length = end - start;
+		if (length <= 1) return length === 1;
+		let hash = 0;
+		for (let i = start; i < end; i++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(i)) | 0;
+		return this.find(text, start, length, hash) >= 0;
+	}
+
+	/** Byte pair merging of the ASCII piece `text[start, end)`, which is not itself a token: the parts left. */
+	private merge(text: string, start: number, end: number): number {
+		const length = end - start;
 		this.ensureCapacity(length + 1);
 		const prefix = this.prefix;
 		let hash = 0;
 		prefix[0] = 0;
 		for (let i = 0; i < length; i++) {
-			hash = (Math.imul(hash, hashBase) + piece.charCodeAt(i)) | 0;
+			hash = (Math.imul(hash, hashBase) + text.charCodeAt(start + i)) | 0;
 			prefix[i + 1] = hash;
 		}
-		if (this.rankOf(piece, 0, length) >= 0) return 1;
 		const starts = this.starts;
 		const pairRanks = this.pairRanks;
-		// Parts are [starts[i], starts[i + 1]); pairRanks[i] is the rank of parts i and i + 1 joined, or -1.
+		// Parts are [starts[i], starts[i + 1]) of the piece; pairRanks[i] is the rank of parts i and i + 1 joined,
+		// or -1 when that is not a token.
 		let parts = length;
 		for (let i = 0; i <= length; i++) starts[i] = i;
-		for (let i = 0; i + 1 < length; i++) pairRanks[i] = this.rankOf(piece, i, i + 2);
+		for (let i = 0; i + 1 < length; i++) pairRanks[i] = this.rankOf(text, start, i, i + 2);
 		for (;;) {
 			let lowest = -1;
 			let at = -1;
@@ -91,30 +155,17 @@ export class AsciiVocabulary {
 			starts.copyWithin(at + 1, at + 2, parts + 1);
 			pairRanks.copyWithin(at + 1, at + 2, parts - 1);
 			parts--;
-			pairRanks[at] = at + 1 < parts ? this.rankOf(piece, starts[at] ?? 0, starts[at + 2] ?? 0) : -1;
-			if (at > 0) pairRanks[at - 1] = this.rankOf(piece, starts[at - 1] ?? 0, starts[at + 1] ?? 0);
+			pairRanks[at] = at + 1 < parts ? this.rankOf(text, start, starts[at] ?? 0, starts[at + 2] ?? 0) : -1;
+			if (at > 0) pairRanks[at - 1] = this.rankOf(text, start, starts[at - 1] ?? 0, starts[at + 1] ?? 0);
 		}
 	}
 
-	/** Whether ASCII `text[start, end)` is one token. */
-	isToken(text: string, start: number, end: number): boolean {
-		const length = end - start;
-		if (length <= 1) return length === 1;
-		let hash = 0;
-		for (let i = start; i < end; i++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(i)) | 0;
-		return this.find(text, start, length, hash) >= 0;
-	}
-
-	/** Rank of `piece[start, end)` when it is a token, else -1; needs the prefix hashes of `piece`. */
-	private rankOf(piece: string, start: number, end: number): number {
-		const length = end - start;
+	/** Rank of the piece's `[from, to)` (offsets into the piece at `start` of `text`) when a token, else -1. */
+	private rankOf(text: string, start: number, from: number, to: number): number {
+		const length = to - from;
 		const prefix = this.prefix;
-		return this.find(
-			piece,
-			start,
-			length,
-			((prefix[end] ?? 0) - Math.imul(prefix[start] ?? 0, powerOf(length))) | 0,
-		);
+		const hash = ((prefix[to] ?? 0) - Math.imul(prefix[from] ?? 0, powerOf(length))) | 0;
+		return this.find(text, start + from, length, hash);
 	}
 
 	/** Rank of the token `text[start, start + length)` whose hash is `hash`, or -1 when it is not one. */
@@ -133,6 +184,13 @@ export class AsciiVocabulary {
 		}
 	}
 
+	private sameAsLearned(text: string, start: number, length: number, at: number): boolean {
+		const offset = this.learned[at + 2] ?? 0;
+		const pool = this.learnedPool;
+		for (let i = 0; i < length; i++) if (pool[offset + i] !== text.charCodeAt(start + i)) return false;
+		return true;
+	}
+
 	private ensureCapacity(size: number): void {
 		if (size <= this.prefix.length) return;
 		let capacity = this.prefix.length;
@@ -144,6 +202,10 @@ export class AsciiVocabulary {
 }
 
 const slotInts = 4;
+/** Slots of the table of remembered counts (at most half are filled before it starts afresh). */
+const learnedSlots = 1 << 16;
+/** Bytes of remembered pieces kept before the table starts afresh. */
+const learnedPoolBytes = 1 << 20;
 const hashBase = 0x01000193;
 
 /** hashBase^n mod 2^32, for n up to the longest piece seen so far. */

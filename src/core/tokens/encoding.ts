@@ -88,15 +88,15 @@ export const usesBpeCore: boolean = (Object.keys(pieceCounters) as EncodingName[
 );
 
 /**
- * Counts text by pre-tokenising it ourselves and remembering the count of every piece, then asking
- * gpt-tokenizer only about pieces not seen before. Same pieces, same counts as the library (the split regex is
- * the library's own), but real transcripts repeat their words, identifiers and punctuation runs so often that
- * nearly every piece is a hit in a small map, and the library's per-call iterator and its 200k-entry rank map
- * are skipped. For o200k_base an ASCII scanner finds the piece boundaries without running the regex; any
- * piece that would look at a non-ASCII character goes to the regex instead.
+ * Counts text by pre-tokenising it ourselves. Same pieces, same counts as the library (the split regex is the
+ * library's own), without its per-call iterator. For o200k_base an ASCII scanner finds the piece boundaries
+ * without running the regex, and the {@link AsciiVocabulary} counts each ASCII piece in place (a token, or a
+ * remembered or newly merged count). Any piece that would look at a non-ASCII character, and every cl100k_base
+ * piece, is found by the regex, cut out and counted through a small map of remembered counts.
  */
 class PieceCounter {
 	private counts = new Map<string, number>();
+	private vocabulary: AsciiVocabulary | undefined;
 	private readonly sticky: RegExp;
 
 	constructor(
@@ -111,14 +111,14 @@ class PieceCounter {
 		const length = text.length;
 		const sticky = this.sticky;
 		const scan = this.scanAscii;
-		const vocabulary = scan === undefined ? undefined : this.pieces.asciiVocabulary?.();
+		const vocabulary = scan === undefined ? undefined : (this.vocabulary ??= this.pieces.asciiVocabulary?.());
 		let total = 0;
 		let start = 0;
 		while (start < length) {
 			let end = scan === undefined ? -1 : scan(text, start);
-			// Most ASCII pieces are a token of their own: the vocabulary says so without a cut-out string.
-			if (end > start && vocabulary !== undefined && vocabulary.isToken(text, start, end)) {
-				total++;
+			// ASCII pieces, most of them tokens of their own, are counted by the vocabulary without a cut-out string.
+			if (end > start && vocabulary !== undefined) {
+				total += vocabulary.countRange(text, start, end);
 				start = end;
 				continue;
 			}
@@ -136,6 +136,7 @@ class PieceCounter {
 
 	forget(): void {
 		this.counts = new Map();
+		this.vocabulary?.forget();
 	}
 
 	private countOf(piece: string): number {

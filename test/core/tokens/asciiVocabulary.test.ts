@@ -103,6 +103,68 @@ describe('AsciiVocabulary', () => {
 		);
 	});
 
+	it('counts a piece in place the same the first time, when remembered and after forgetting', () => {
+		fc.assert(
+			fc.property(asciiText, fc.constantFrom(...encodings), (text, encoding) => {
+				const vocabulary = vocabularies[encoding];
+				const pieces = [...text.matchAll(splits[encoding])].map((m) => [m.index, m.index + m[0].length]);
+				const expected = oracleCount(text, encoding);
+				const total = () =>
+					pieces.reduce((sum, [a = 0, b = 0]) => sum + vocabulary.countRange(text, a, b), 0);
+				assert.equal(total(), expected, 'first');
+				assert.equal(total(), expected, 'remembered');
+				vocabulary.forget();
+				assert.equal(total(), expected, 'after forgetting');
+			}),
+			{ numRuns: 1000 },
+		);
+	});
+
+	it('tells apart remembered pieces whose hashes collide', () => {
+		// Thue-Morse words over two letters and their complements have equal polynomial hashes modulo 2^32 at
+		// length 128 for any odd base; with "a" and "d" they also merge to different counts in both encodings.
+		const thueMorse = (first: string, second: string) =>
+			Array.from({ length: 128 }, (_, i) => {
+				let parity = 0;
+				for (let k = i; k > 0; k >>= 1) parity ^= k & 1;
+				return parity === 0 ? first : second;
+			}).join('');
+		for (const encoding of encodings) {
+			const vocabulary = vocabularies[encoding];
+			vocabulary.forget();
+			for (const word of [thueMorse('a', 'd'), thueMorse('d', 'a')]) {
+				const expected = cores[encoding].bytePairEncode(word).length;
+				assert.equal(vocabulary.countRange(word, 0, word.length), expected, `${encoding} first`);
+				assert.equal(vocabulary.countRange(word, 0, word.length), expected, `${encoding} remembered`);
+			}
+		}
+	});
+
+	it('stays exact when more pieces are remembered than it keeps and it starts afresh', () => {
+		const vocabulary = vocabularies.o200k_base;
+		const core = cores.o200k_base;
+		vocabulary.forget();
+		let seed = 7;
+		const next = () => {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			return seed;
+		};
+		// 120k distinct lowercase and digit pieces of 9 to 16 characters: most are several tokens.
+		const pieces = Array.from({ length: 120_000 }, () => {
+			const length = 9 + (next() % 8);
+			let piece = '';
+			for (let i = 0; i < length; i++) piece += 'qxzjkvwbpf0123456789'[next() % 20] ?? 'q';
+			return piece;
+		});
+		for (const round of [0, 1]) {
+			for (const [i, piece] of pieces.entries()) {
+				const padded = `[${piece}]`;
+				const counted = vocabulary.countRange(padded, 1, padded.length - 1);
+				if (i % 97 === round) assert.equal(counted, core.bytePairEncode(piece).length, piece);
+			}
+		}
+	});
+
 	it('merges pieces longer than its scratch space and counts short ones directly', () => {
 		const long = `${'abcdefghij'.repeat(100)}`;
 		for (const encoding of encodings) {
