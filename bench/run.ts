@@ -29,7 +29,7 @@ const generated: readonly GeneratedInput[] = [
 		label: 'generated 10 MiB',
 		seed: 10,
 		bytes: 10 * mebibyte,
-		reps: { budget: 5, exact: 5, tiktoken: 3, chars4: 5 },
+		reps: { budget: 5, exact: 5, tiktoken: 5, chars4: 5 },
 	},
 	{
 		label: 'generated 100 MiB',
@@ -192,7 +192,7 @@ function countRows(): CountRow[] {
 	}
 	const corpus = corpusTranscripts();
 	if (corpus.length === 0) return rows;
-	const corpusCounts = interleavedCounts(corpus, { budget: 5, exact: 5, tiktoken: 3, chars4: 5 }, true);
+	const corpusCounts = interleavedCounts(corpus, { budget: 5, exact: 5, tiktoken: 5, chars4: 5 }, true);
 	corpus.forEach((file, i) => {
 		const results = pipelineNames.map((p) => [p, corpusCounts.get(p)?.files[i]] as const);
 		const any = results[0]?.[1];
