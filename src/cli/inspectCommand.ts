@@ -99,6 +99,7 @@ export function toJson(report: BudgetReport): Record<string, unknown> {
 			recordedComparison: report.tokens.recorded ?? null,
 			byRole: report.tokens.byRole,
 			byKind: report.tokens.byKind,
+			earlierThinking: report.tokens.earlierThinking,
 		},
 		regions: report.regions,
 		pruneCandidates: report.pruneCandidates,

@@ -71,6 +71,11 @@ export function renderBudget(report: BudgetReport, marks: BarMarks): string {
 		.filter((k) => report.tokens.byKind[k] > 0)
 		.map((k) => `${categoryLabels[k]} ${formatTokensShort(report.tokens.byKind[k])}`);
 	lines.push(`by kind     ${kinds.join(' · ') || 'nothing counted'}`);
+	if (report.tokens.earlierThinking > 0) {
+		lines.push(
+			`            not counted: ${formatTokensShort(report.tokens.earlierThinking)} of thinking from earlier turns (not sent again)`,
+		);
+	}
 	const { head, middle, tail } = report.regions;
 	lines.push(
 		`regions     head ${head.to - head.from} msgs ${formatTokensShort(head.tokens)} · middle ${middle.to - middle.from} msgs ${formatTokensShort(middle.tokens)} · tail ${tail.to - tail.from} msgs ${formatTokensShort(tail.tokens)}`,

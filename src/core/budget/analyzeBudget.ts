@@ -64,12 +64,31 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 	byRole.system += systemTextTokens;
 	const ourTotal = messageTokens.reduce((a, b) => a + b, 0) + systemTextTokens;
 
+	// The next request reads the reasoning of the current turn only (see startsUserTurn).
+	const currentTurn = window.findLastIndex((m) => startsUserTurn(m));
+	const thinkingOf = (from: number, to: number): number => {
+		let sum = 0;
+		for (let i = Math.max(0, from); i < to; i++) sum += counted[i]?.byCategory.thinking ?? 0;
+		return sum;
+	};
+	const earlierThinking = thinkingOf(0, currentTurn);
+	byKind.thinking -= earlierThinking;
+	byRole.assistant -= earlierThinking;
+
 	const recorded = compareWithRecorded(window, counted, systemTextTokens);
-	let total = ourTotal;
+	let total = ourTotal - earlierThinking;
 	if (recorded !== undefined) {
 		byKind.system += recorded.comparison.hiddenPrefixTokens;
 		byRole.system += recorded.comparison.hiddenPrefixTokens;
-		total = recorded.projectedTokens;
+		// The latest recorded request read the reasoning of its own turn; a turn started since drops that too,
+		// along with the reasoning of the messages after it, which the projection counts.
+		const latest = recorded.comparison.atMessage;
+		let dropped = 0;
+		if (currentTurn > latest) {
+			const turnOfLatest = window.slice(0, latest + 1).findLastIndex((m) => startsUserTurn(m));
+			dropped = thinkingOf(turnOfLatest, currentTurn);
+		}
+		total = recorded.projectedTokens - Math.round(dropped * recorded.factor);
 	}
 
 	// Only the regions and prune candidates of the default plan are shown: the same figures planCompaction gives.
@@ -90,7 +109,7 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		contextWindowSource,
 		messages: window.length,
 		messagesInFile: transcript.messages.length,
-		tokens: { total, byRole, byKind, recorded: recorded?.comparison },
+		tokens: { total, byRole, byKind, recorded: recorded?.comparison, earlierThinking },
 		percentUsed: contextWindow > 0 ? (total / contextWindow) * 100 : 0,
 		regions: plan.regions,
 		pruneCandidates: { messages: plan.pruneCandidates.messages, tokens: plan.pruneCandidates.tokens },
@@ -135,7 +154,7 @@ function compareWithRecorded(
 	window: readonly Message[],
 	counted: readonly { readonly total: number; readonly byCategory: { readonly thinking: number } }[],
 	systemTextTokens: number,
-): { comparison: RecordedComparison; projectedTokens: number } | undefined {
+): { comparison: RecordedComparison; projectedTokens: number; factor: number } | undefined {
 	// The stored system text is sent before the first message, so it belongs to the first message's count here.
 	const inputs = window.map((m, i) => ({
 		ourTokens: (counted[i]?.total ?? 0) + (i === 0 ? systemTextTokens : 0),
@@ -162,6 +181,7 @@ function compareWithRecorded(
 			atMessage: calibration.latestIndex,
 		},
 		projectedTokens: latestInput + Math.round(oursFromLatest * calibration.factor),
+		factor: calibration.factor,
 	};
 }
 

@@ -67,6 +67,11 @@ export interface BudgetReport {
 		readonly byKind: Readonly<Record<BudgetCategory, number>>;
 		/** The agent's own record of its latest request, when the file has one. */
 		readonly recorded: RecordedComparison | undefined;
+		/**
+		 * Reasoning of turns before the current one, by our count. Providers do not send it again once a new user
+		 * turn starts, so it is left out of `total`, `byKind.thinking` and `byRole.assistant`.
+		 */
+		readonly earlierThinking: number;
 	};
 	readonly percentUsed: number;
 	readonly regions: {

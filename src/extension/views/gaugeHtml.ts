@@ -142,7 +142,7 @@ export function renderGaugeHtml(report: BudgetReport, context: GaugeContext, app
 <div>${total.toLocaleString('en-US')} of ${window.toLocaleString('en-US')} tokens · ${escapeHtml(sourceText(report))}${recordedText}</div>
 <div class="muted">window from ${report.contextWindowSource} · ${report.messages} messages in the window, ${report.messagesInFile} in the file${problems > 0 ? ` · <span class="warn">${problems} unreadable record(s)</span>` : ''}</div>
 <div class="legend">${legend}</div>
-<div class="regions" role="img" aria-label="head ${head.to - head.from} messages, middle ${middle.to - middle.from}, tail ${tail.to - tail.from}">${region('head', head.tokens, 'var(--vscode-charts-blue)')}${region('middle', middle.tokens, 'var(--vscode-charts-lines)')}${region('tail', tail.tokens, 'var(--vscode-charts-green)')}</div>
+${report.tokens.earlierThinking > 0 ? `<div class="muted">not counted: ${formatCompactCount(report.tokens.earlierThinking)} of thinking from earlier turns (providers do not send it again)</div>\n` : ''}<div class="regions" role="img" aria-label="head ${head.to - head.from} messages, middle ${middle.to - middle.from}, tail ${tail.to - tail.from}">${region('head', head.tokens, 'var(--vscode-charts-blue)')}${region('middle', middle.tokens, 'var(--vscode-charts-lines)')}${region('tail', tail.tokens, 'var(--vscode-charts-green)')}</div>
 <div class="muted">head ${head.to - head.from} msgs ${formatCompactCount(head.tokens)} · middle ${middle.to - middle.from} msgs ${formatCompactCount(middle.tokens)} · tail ${tail.to - tail.from} msgs ${formatCompactCount(tail.tokens)}</div>
 <div>cheap pruning would free ${formatCompactCount(report.pruneCandidates.tokens)} (${report.pruneCandidates.messages} messages)</div>
 <div>${actions}</div>

@@ -7,7 +7,8 @@ import { analyzeBudget } from '../../../src/core/budget/analyzeBudget';
 import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
 import { resolveModel } from '../../../src/core/tokens/modelRegistry';
 import { TokenCounter, messageOverheadTokens } from '../../../src/core/tokens/tokenCounter';
-import { messagesInWindow, type Transcript } from '../../../src/core/transcript/model';
+import { messagesInWindow, type Message, type Transcript } from '../../../src/core/transcript/model';
+import { message } from '../summarize/offlineFixtures';
 import { parseTranscript } from '../../../src/core/transcript/readTranscript';
 import { corpusFiles, hasCorpus } from '../../support/corpus';
 
@@ -54,6 +55,76 @@ describe('analyzeBudget', () => {
 		assert.equal(report.percentUsed, (report.tokens.total / report.contextWindow) * 100);
 		assert.equal(report.source, 'calibrated');
 		assert.equal(report.contextWindow, 200_000);
+	});
+
+	it('leaves out the thinking of earlier turns, which providers do not send again', () => {
+		const thinking = (id: string, text: string): Message =>
+			message('assistant', [
+				{ kind: 'thinking', text, isRedacted: false },
+				{ kind: 'text', text: `answer ${id}` },
+			]);
+		const user = (id: string): Message => message('user', [{ kind: 'text', text: `ask ${id}` }]);
+		const long = 'weighing the options carefully before answering '.repeat(20);
+		const counter = new TokenCounter(resolveModel('claude-sonnet-4-5'));
+		const thinkingTokens = counter.countText(long);
+		const build = (messages: Message[]): Transcript => ({ ...read(samplePath), messages, passthrough: [] });
+		// Two turns: the first turn's thinking is no longer sent; the current turn's is.
+		const twoTurns = build([user('u1'), thinking('a1', long), user('u2'), thinking('a2', long)]);
+		const report = analyzeBudget(twoTurns, { file: 'two-turns.jsonl' });
+		const all = report.messageTokens.reduce((a, b) => a + b, 0);
+		assert.equal(report.tokens.recorded, undefined);
+		assert.equal(report.tokens.earlierThinking, thinkingTokens, 'the first turn only');
+		assert.equal(report.tokens.total, all - thinkingTokens);
+		const byKindSum = Object.values(report.tokens.byKind).reduce((a, b) => a + b, 0);
+		assert.equal(byKindSum, report.tokens.total);
+		assert.equal(
+			report.tokens.byKind.thinking,
+			thinkingTokens,
+			'the current turn is read again with each result',
+		);
+		// One turn in a tool loop: nothing is dropped.
+		const oneTurn = build([user('u1'), thinking('a1', long), thinking('a2', long)]);
+		const single = analyzeBudget(oneTurn, { file: 'one-turn.jsonl' });
+		assert.equal(single.tokens.earlierThinking, 0);
+		assert.equal(
+			single.tokens.total,
+			single.messageTokens.reduce((a, b) => a + b, 0),
+		);
+	});
+
+	it("does not add an ended turn's thinking to the headline projected from recorded usage", () => {
+		const sample = read(samplePath);
+		const withThinking = (text: string): Message =>
+			message('assistant', [
+				...(text === '' ? [] : [{ kind: 'thinking' as const, text, isRedacted: false }]),
+				{ kind: 'text', text: 'Done: the totals now round once.' },
+			]);
+		const ask = (text: string): Message => message('user', [{ kind: 'text', text }]);
+		const grown = (text: string): Transcript => ({
+			...sample,
+			messages: [
+				...sample.messages,
+				ask('Now fix the CSV export.'),
+				withThinking(text),
+				ask('And the docs.'),
+			],
+		});
+		const long = 'checking which rounding mode the export uses before changing it '.repeat(30);
+		const thought = analyzeBudget(grown(long), { file: samplePath });
+		const plain = analyzeBudget(grown(''), { file: samplePath });
+		assert.ok(thought.tokens.recorded !== undefined && plain.tokens.recorded !== undefined);
+		assert.ok(
+			thought.tokens.recorded.atMessage < thought.messages - 1,
+			'a new turn started after the latest usage',
+		);
+		assert.ok(
+			thought.tokens.earlierThinking - plain.tokens.earlierThinking > 300,
+			"the ended turn's thinking",
+		);
+		assert.ok(
+			Math.abs(thought.tokens.total - plain.tokens.total) <= 1,
+			`${thought.tokens.total} ${plain.tokens.total}`,
+		);
 	});
 
 	it('counts OpenAI-encoded text exactly as js-tiktoken does', () => {

@@ -10,6 +10,7 @@ import { planCompaction } from '../../../src/core/compaction/planCompaction';
 import { LiveTranscriptFile } from '../../../src/core/io/liveTranscriptFile';
 import { resolveModel } from '../../../src/core/tokens/modelRegistry';
 import { TokenCounter, tokenCategories } from '../../../src/core/tokens/tokenCounter';
+import { startsUserTurn } from '../../../src/core/tokens/calibration';
 import { makeFlags, messagesInWindow, type Transcript } from '../../../src/core/transcript/model';
 import { pairToolCalls } from '../../../src/core/transcript/toolPairs';
 
@@ -95,8 +96,15 @@ describe('analyzeBudget on a growing transcript', () => {
 			const cache = freshCache(transcript);
 			const report = analyzeBudget(transcript, { file, cache, contextWindow: 50_000 });
 			const window = messagesInWindow(transcript);
+			// Thinking of turns before the current one is not sent again, so it is reported apart.
+			const currentTurn = window.findLastIndex((m) => startsUserTurn(m));
+			let earlierThinking = 0;
+			for (const message of window.slice(0, currentTurn))
+				earlierThinking += cache.countMessage(message).byCategory.thinking;
+			assert.ok(earlierThinking > 0, 'the generated session thinks in several turns');
+			assert.equal(report.tokens.earlierThinking, earlierThinking);
 			for (const category of tokenCategories) {
-				let sum = 0;
+				let sum = category === 'thinking' ? -earlierThinking : 0;
 				for (const message of window) sum += cache.countMessage(message).byCategory[category];
 				if (category === 'system') {
 					sum += transcript.meta.systemText !== undefined ? cache.countText(transcript.meta.systemText) : 0;
