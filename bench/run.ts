@@ -314,29 +314,20 @@ function incrementalCase(): IncrementalResult {
 	process.stderr.write('incremental: append 1, 10, 100 messages to a 50 MiB session\n');
 	// The harness's setup (parsing the whole source to cut it on message boundaries) runs here, not in the child.
 	const { baseEnd, baseMessages, cuts } = incrementalCuts(source, incrementalBaseBytes, incrementalAppends);
-	const output = runCase({
+	const spec = {
 		kind: 'incremental',
 		source,
 		work: join(workDir, 'live-session.jsonl'),
 		baseEnd,
 		appends: incrementalAppends,
 		cuts,
-		reps: 10,
-	});
+	} as const;
+	const output = runCase({ ...spec, reps: 10 });
 	if (output.kind !== 'incremental') throw new Error('the incremental case answered with another kind');
 	// Memory comes from one live session in a process of its own, the report path throughout: the timing run
 	// makes ten sessions one after another, and a heap grown for one is not given back before the next.
 	process.stderr.write('incremental: memory of one live session\n');
-	const memory = runCase({
-		kind: 'incremental',
-		source,
-		work: join(workDir, 'live-session.jsonl'),
-		baseEnd,
-		appends: incrementalAppends,
-		cuts,
-		reps: 1,
-		reportEveryRep: true,
-	});
+	const memory = runCase({ ...spec, reps: 1, reportEveryRep: true });
 	if (output.baseMessages !== baseMessages) {
 		process.stderr.write(
 			`incremental: the child read ${output.baseMessages} base messages, not ${baseMessages}\n`,

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { CaseOutput } from '../../bench/case';
+import { join } from 'node:path';
 import { generateClaudeSession } from '../../bench/generateClaudeSession';
 import { incrementalCuts } from '../../bench/incrementalInput';
 import { buildPlanningInput, buildPlanningTranscript, planningSessionBytes } from '../../bench/planInput';
 import { parseTranscript } from '../../src/core/transcript/readTranscript';
+import { runCaseChild } from './caseChild';
 
 describe('bench inputs', () => {
 	it('the planning input is the planning transcript plus the bytes of JSONL its messages came from', () => {
@@ -44,27 +43,15 @@ describe('bench inputs', () => {
 			const appends = [1, 3, 5];
 			const cuts = incrementalCuts(source, 100_000, appends);
 			assert.ok(cuts.baseEnd >= 100_000 && cuts.cuts.every((c, i) => c > (cuts.cuts[i - 1] ?? cuts.baseEnd)));
-			const root = resolve(__dirname, '..', '..');
-			const child = spawnSync(
-				process.execPath,
-				[
-					'--import',
-					'tsx',
-					join(root, 'bench', 'case.ts'),
-					JSON.stringify({
-						kind: 'incremental',
-						source,
-						work,
-						baseEnd: cuts.baseEnd,
-						appends,
-						cuts: cuts.cuts,
-						reps: 2,
-					}),
-				],
-				{ cwd: root, encoding: 'utf8' },
-			);
-			assert.equal(child.status, 0, child.stderr);
-			const output = JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as CaseOutput;
+			const output = runCaseChild({
+				kind: 'incremental',
+				source,
+				work,
+				baseEnd: cuts.baseEnd,
+				appends,
+				cuts: cuts.cuts,
+				reps: 2,
+			});
 			assert.ok(output.kind === 'incremental');
 			assert.equal(output.baseBytes, cuts.baseEnd);
 			assert.equal(output.baseMessages, cuts.baseMessages);

@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import type { CaseOutput } from '../../bench/case';
 import { generateClaudeSession } from '../../bench/generateClaudeSession';
 import { countWindowWith, countWithTiktoken, pipelineNames, runPipeline } from '../../bench/pipelines';
 import { countTextTokens, estimateTokensByChars, maxUnbrokenRunChars } from '../../src/core/tokens/encoding';
@@ -12,6 +10,7 @@ import { messageOverheadTokens } from '../../src/core/tokens/tokenCounter';
 import { messagesInWindow } from '../../src/core/transcript/model';
 import { parseTranscript } from '../../src/core/transcript/readTranscript';
 import { said, toolRun } from './fixtures';
+import { runCaseChild } from './caseChild';
 
 describe('bench counting pipelines', () => {
 	it('the js-tiktoken peer counts what our encoder counts on text without long runs', () => {
@@ -57,19 +56,7 @@ describe('bench counting pipelines', () => {
 		try {
 			const file = join(dir, 'session.jsonl');
 			writeFileSync(file, generateClaudeSession({ seed: 8, targetBytes: 50_000 }));
-			const root = resolve(__dirname, '..', '..');
-			const child = spawnSync(
-				process.execPath,
-				[
-					'--import',
-					'tsx',
-					join(root, 'bench', 'case.ts'),
-					JSON.stringify({ kind: 'count', files: [file], pipeline: 'exact', reps: 2 }),
-				],
-				{ cwd: root, encoding: 'utf8' },
-			);
-			assert.equal(child.status, 0, child.stderr);
-			const output = JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as CaseOutput;
+			const output = runCaseChild({ kind: 'count', files: [file], pipeline: 'exact', reps: 2 });
 			assert.ok(output.kind === 'count');
 			const result = output.files[0];
 			assert.ok(result?.ok === true);
