@@ -113,7 +113,10 @@ function figuresOf(file: CountFileResult, children?: readonly ChildMemory[]): Pi
 		...(children !== undefined && children.length > 0
 			? {
 					maxRssMiB: median(children.map((c) => c.maxRssMiB)),
-					aboveStartMiB: median(children.map((c) => c.maxRssMiB - c.baselineRssMiB)),
+					// The loaded process's own RSS varies by up to 35 MiB between runs, more than a 10 MiB file adds,
+					// so each child's own difference is noise; medians of the two are steady.
+					aboveStartMiB:
+						median(children.map((c) => c.maxRssMiB)) - median(children.map((c) => c.baselineRssMiB)),
 					children,
 				}
 			: {}),
@@ -326,8 +329,8 @@ function incrementalCase(): IncrementalResult {
 	if (output.kind !== 'incremental') throw new Error('the incremental case answered with another kind');
 	// Memory comes from one live session in a process of its own, the report path throughout: the timing run
 	// makes ten sessions one after another, and a heap grown for one is not given back before the next.
-	process.stderr.write('incremental: memory of one live session\n');
-	const memory = runCase({ ...spec, reps: 1, reportEveryRep: true });
+	process.stderr.write('incremental: memory of one live session × 3\n');
+	const memoryRuns = Array.from({ length: 3 }, () => runCase({ ...spec, reps: 1, reportEveryRep: true }));
 	if (output.baseMessages !== baseMessages) {
 		process.stderr.write(
 			`incremental: the child read ${output.baseMessages} base messages, not ${baseMessages}\n`,
@@ -336,8 +339,8 @@ function incrementalCase(): IncrementalResult {
 	return {
 		...output,
 		timingRun: { maxRssMiB: output.maxRssMiB, baselineRssMiB: output.baselineRssMiB },
-		maxRssMiB: memory.maxRssMiB,
-		baselineRssMiB: memory.baselineRssMiB,
+		maxRssMiB: median(memoryRuns.map((m) => m.maxRssMiB)),
+		baselineRssMiB: median(memoryRuns.map((m) => m.baselineRssMiB)),
 	};
 }
 
@@ -404,11 +407,9 @@ function planCases(): PlanFigures {
 				Object.keys(first.warmMs).map((strategy) => [strategy, all((r) => r.warmMs[strategy] ?? [])]),
 			),
 		});
-		// The median child's peak and its own start, as for the count rows.
-		const byPeak = [...outputs].sort((a, b) => a.maxRssMiB - b.maxRssMiB);
-		const middle = byPeak[Math.floor(byPeak.length / 2)] ?? byPeak[0];
-		peaks.push(middle?.maxRssMiB ?? 0);
-		baselines.push(middle?.baselineRssMiB ?? 0);
+		// Medians of the peaks and of the starts, as for the count rows.
+		peaks.push(median(outputs.map((o) => o.maxRssMiB)));
+		baselines.push(median(outputs.map((o) => o.baselineRssMiB)));
 	}
 	return { sizes, peaks, baselines };
 }
@@ -561,20 +562,20 @@ function renderPerformance(results: BenchResults): string {
 				.map(([name, d]) => `\`${name}\`: ${d}.`)
 				.join(' ') +
 			' MB/s is file bytes (10^6) over the time of parse + count; "report" is what the extension and CLI run. "Count stage only" divides js-tiktoken\'s time after the parse by ours: every pipeline parses with the same reader, so the parse caps the whole-pipeline ratio. Corpus files are each run once untimed before the timed runs (they are small enough to be timed while the JIT is still cold), and the timed pass runs them back to back after one forced collection. ' +
-			`Peak memory is the median, over the \`report\` runs of the row (one child process each), of the child's own maxRSS; "above process start" is the median of each child's maxRSS minus that same child's RSS once loaded (Node, tsx and our modules${startNote}) before the case began. Both are also given as a multiple of the file's size; every child's two figures are in \`bench/results.json\`. ` +
+			`Peak memory is the median, over the \`report\` runs of the row (one child process each), of the child's own maxRSS; "above process start" is that median minus the median of the children's RSS once loaded (Node, tsx and our modules${startNote}) before the case began: the loaded process's RSS varies by up to 35 MiB from run to run, so one child's own difference would be mostly that noise. Both are also given as a multiple of the file's size; every child's two figures are in \`bench/results.json\`. ` +
 			'The generated sessions repeat text from small pools, which our per-text count cache profits from; the corpus row is the realistic one. Targets: >= 10 MB/s and >= 5x js-tiktoken; peak memory <= 3x the file.',
 		'',
 		countTable(summaryRows),
 		'',
 		'### Incremental re-count',
 		'',
-		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. The harness's setup is done in the parent: it parses the whole source to find the message boundaries to cut at, so the child never holds the source; the child makes the base file with \`copyFileSync\` + \`truncateSync\` and reads only the bytes of each append. Memory is measured in a separate child that runs one live session (read, \`analyzeBudget\`, the three appends each with \`analyzeBudget\`): its peak RSS is ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the base file); ${fixed(incrementalAbove, 0)} MiB above process start (${fixed((incrementalAbove * mebibyte) / incremental.baseBytes, 1)}x the base file). Target: proportional to the appended bytes, <= 50 ms for one message.`,
+		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. The harness's setup is done in the parent: it parses the whole source to find the message boundaries to cut at, so the child never holds the source; the child makes the base file with \`copyFileSync\` + \`truncateSync\` and reads only the bytes of each append. Memory is measured in three separate children that each run one live session (read, \`analyzeBudget\`, the three appends each with \`analyzeBudget\`): their median peak RSS is ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the base file); ${fixed(incrementalAbove, 0)} MiB above the median start (${fixed((incrementalAbove * mebibyte) / incremental.baseBytes, 1)}x the base file). Target: proportional to the appended bytes, <= 50 ms for one message.`,
 		'',
 		incrementalTable(incremental),
 		'',
 		'### Planning (no model)',
 		'',
-		"`planCompaction` with the default options and the model's window on generated Claude Code sessions stitched to the size (`bench/planInput.ts`). Each repetition runs in a process of its own, so nothing is cached: it first counts every message with a fresh cache (what the budget report does before any plan), then plans once (building the window index); the last two columns plan again with those counts and that index, as the extension does for each further plan. Medians of 5 repetitions (3 at 100k); memory is that of the child with the median peak. A process's first count also builds the table of the vocabulary's ASCII tokens (about 40 ms), which weighs on the 1k row. The equivalent file is the generated JSONL the messages were parsed from (MB = 10^6 bytes); peak RSS is the child's maxRSS, which includes generating and parsing that input in memory, and \"above process start\" subtracts the child's RSS once loaded; both also as a multiple of the equivalent file. Target: <= 1 s at 100k messages; the counting column is the count throughput of the table above on this input (about 45 MB of message text at 100k).",
+		"`planCompaction` with the default options and the model's window on generated Claude Code sessions stitched to the size (`bench/planInput.ts`). Each repetition runs in a process of its own, so nothing is cached: it first counts every message with a fresh cache (what the budget report does before any plan), then plans once (building the window index); the last two columns plan again with those counts and that index, as the extension does for each further plan. Medians of 5 repetitions (3 at 100k); memory is the median peak, and above process start that minus the median start, as for the count rows. A process's first count also builds the table of the vocabulary's ASCII tokens (about 40 ms), which weighs on the 1k row. The equivalent file is the generated JSONL the messages were parsed from (MB = 10^6 bytes); peak RSS is the child's maxRSS, which includes generating and parsing that input in memory, and \"above process start\" subtracts the child's RSS once loaded; both also as a multiple of the equivalent file. Target: <= 1 s at 100k messages; the counting column is the count throughput of the table above on this input (about 45 MB of message text at 100k).",
 		'',
 		planTable(plan),
 		'',

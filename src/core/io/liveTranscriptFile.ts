@@ -8,7 +8,7 @@ import {
 	type ReadFailure,
 	type ReadOptions,
 } from '../transcript/readTranscript';
-import { describeOpenError, readTranscriptFile } from './readTranscriptFile';
+import { defaultChunkBytes, describeOpenError, readTranscriptFile } from './readTranscriptFile';
 
 /** What one refresh of a live transcript found. */
 export type LiveRefresh =
@@ -146,7 +146,7 @@ export class LiveTranscriptFile {
 		const handle = await open(this.path, 'r');
 		let bytesRead = 0;
 		try {
-			const buffer = Buffer.alloc(Math.min(4 * 1024 * 1024, Math.max(1, size - state.position)));
+			const buffer = Buffer.alloc(Math.min(defaultChunkBytes, Math.max(1, size - state.position)));
 			while (state.position < size) {
 				const { bytesRead: n } = await handle.read(
 					buffer,

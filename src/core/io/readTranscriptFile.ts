@@ -22,15 +22,19 @@ export interface FileReadOptions extends ReadOptions {
 	readonly chunkBytes?: number;
 }
 
-/** Default chunk size for file reads, in bytes. */
-export const defaultChunkBytes = 4 * 1024 * 1024;
+/** Default chunk size for streamed file reads, in bytes. */
+export const defaultChunkBytes = 1024 * 1024;
+
+/** Files up to this size (unless a smaller chunk is asked for) are read with one synchronous call. */
+export const wholeReadBytes = 4 * 1024 * 1024;
 
 /**
  * Reads a transcript file: JSONL streams through the reader chunk by chunk, JSON documents are read whole. The
  * first chunk doubles as the detection head, and reading stops at the size the file had when opened (bytes an
- * agent appends meanwhile are for the live reader). A regular file that fits in one chunk is read with one
- * synchronous call: its parse blocks the thread far longer than the read, while the four asynchronous round
- * trips of a read (stat, open, read, close) left the thread idle for about a millisecond per file.
+ * agent appends meanwhile are for the live reader). A regular file of at most {@link wholeReadBytes} (or of one
+ * chunk, when a chunk size is given) is read with one synchronous call: its parse blocks the thread far longer
+ * than the read, while the four asynchronous round trips of a read (stat, open, read, close) left the thread
+ * idle for about a millisecond per file.
  */
 export async function readTranscriptFile(path: string, options: FileReadOptions = {}): Promise<ReadResult> {
 	let info: Stats;
@@ -45,7 +49,8 @@ export async function readTranscriptFile(path: string, options: FileReadOptions 
 	if (options.signal?.aborted === true) return fail('cancelled', path, 'the read was cancelled.');
 	const size = info.size;
 	const chunkBytes = options.chunkBytes ?? defaultChunkBytes;
-	if (info.isFile() && size <= chunkBytes) return readSmallFile(path, size, options);
+	if (info.isFile() && size <= (options.chunkBytes ?? wholeReadBytes))
+		return readSmallFile(path, size, options);
 	let handle: FileHandle;
 	try {
 		handle = await open(path, 'r');

@@ -8,7 +8,7 @@
  * checked byte by byte, and the tests compare with js-tiktoken and the library's own merge.
  */
 export class AsciiVocabulary {
-	/** Per slot: [hash, rank, pool offset, length]; rank -1 marks an empty slot. */
+	/** Per slot: [hash, rank, pool offset | length << 24]; rank -1 marks an empty slot. */
 	private readonly slots: Int32Array;
 	private readonly mask: number;
 	private readonly pool: Uint8Array;
@@ -31,15 +31,19 @@ export class AsciiVocabulary {
 				poolBytes += token.length;
 			}
 		});
+		if (poolBytes >= 1 << 24)
+			throw new Error(`${poolBytes} bytes of ASCII tokens do not fit the token table`);
 		let capacity = 1024;
 		while (capacity < tokens * 2) capacity *= 2;
 		this.mask = capacity - 1;
-		const slots = new Int32Array(capacity * slotInts);
-		for (let slot = 0; slot < capacity; slot++) slots[slot * slotInts + 1] = -1;
+		const slots = new Int32Array(capacity * tokenSlotInts);
+		for (let slot = 0; slot < capacity; slot++) slots[slot * tokenSlotInts + 1] = -1;
 		const pool = new Uint8Array(poolBytes);
 		let offset = 0;
 		ranks.forEach((rank, token) => {
 			if (token.length === 0 || !isAscii(token)) return;
+			if (token.length >= 256)
+				throw new Error(`an ASCII token of ${token.length} bytes does not fit the token table`);
 			let hash = 0;
 			for (let i = 0; i < token.length; i++) {
 				const code = token.charCodeAt(i);
@@ -47,12 +51,11 @@ export class AsciiVocabulary {
 				hash = (Math.imul(hash, hashBase) + code) | 0;
 			}
 			let slot = slotOf(hash, token.length, this.mask);
-			while ((slots[slot * slotInts + 1] ?? -1) >= 0) slot = (slot + 1) & this.mask;
-			const at = slot * slotInts;
+			while ((slots[slot * tokenSlotInts + 1] ?? -1) >= 0) slot = (slot + 1) & this.mask;
+			const at = slot * tokenSlotInts;
 			slots[at] = hash;
 			slots[at + 1] = rank;
-			slots[at + 2] = offset;
-			slots[at + 3] = token.length;
+			slots[at + 2] = offset | (token.length << 24);
 			offset += token.length;
 		});
 		this.slots = slots;
@@ -173,11 +176,12 @@ export class AsciiVocabulary {
 		const slots = this.slots;
 		const pool = this.pool;
 		for (let slot = slotOf(hash, length, this.mask); ; slot = (slot + 1) & this.mask) {
-			const at = slot * slotInts;
+			const at = slot * tokenSlotInts;
 			const rank = slots[at + 1] ?? -1;
 			if (rank < 0) return -1;
-			if (slots[at] !== hash || slots[at + 3] !== length) continue;
-			const offset = slots[at + 2] ?? 0;
+			const place = slots[at + 2] ?? 0;
+			if (slots[at] !== hash || place >>> 24 !== length) continue;
+			const offset = place & 0xffffff;
 			let same = true;
 			for (let i = 0; i < length && same; i++) same = pool[offset + i] === text.charCodeAt(start + i);
 			if (same) return rank;
@@ -201,11 +205,14 @@ export class AsciiVocabulary {
 	}
 }
 
+/** Ints per token slot: the pool offset (under 16 MiB) and the length (under 256) share one. */
+const tokenSlotInts = 3;
+/** Ints per remembered-count slot: [hash, count, pool offset, length]. */
 const slotInts = 4;
 /** Slots of the table of remembered counts (at most half are filled before it starts afresh). */
-const learnedSlots = 1 << 16;
+const learnedSlots = 1 << 15;
 /** Bytes of remembered pieces kept before the table starts afresh. */
-const learnedPoolBytes = 1 << 20;
+const learnedPoolBytes = 1 << 19;
 const hashBase = 0x01000193;
 
 /** hashBase^n mod 2^32, for n up to the longest piece seen so far. */

@@ -41,8 +41,8 @@ interface BpeCore {
 interface PieceCounting {
 	/** Tokens of one piece. */
 	count(piece: string): number;
-	/** The vocabulary's ASCII tokens, built on first use; absent without the BPE core. */
-	readonly asciiVocabulary?: () => AsciiVocabulary;
+	/** The vocabulary's ASCII tokens, built on first use; absent without the BPE core or when they do not fit. */
+	readonly asciiVocabulary?: () => AsciiVocabulary | undefined;
 }
 
 /**
@@ -61,11 +61,22 @@ function corePieceCounter(api: unknown, fallback: (piece: string) => number): Pi
 	if (core === undefined || !(ranks instanceof Map) || typeof core.bytePairEncode !== 'function')
 		return { count: fallback };
 	const encode = core.bytePairEncode.bind(core);
-	let ascii: AsciiVocabulary | undefined;
-	const vocabulary = (): AsciiVocabulary => (ascii ??= AsciiVocabulary.fromRanks(ranks));
+	let ascii: AsciiVocabulary | null | undefined;
+	// A vocabulary the table cannot hold (tokens over 255 bytes) is counted through the library's merge instead.
+	const vocabulary = (): AsciiVocabulary | undefined => {
+		if (ascii === undefined) {
+			try {
+				ascii = AsciiVocabulary.fromRanks(ranks);
+			} catch {
+				ascii = null;
+			}
+		}
+		return ascii ?? undefined;
+	};
 	return {
 		count: (piece) => {
-			if (isAscii(piece)) return vocabulary().count(piece);
+			const table = isAscii(piece) ? vocabulary() : undefined;
+			if (table !== undefined) return table.count(piece);
 			return ranks.has(piece) ? 1 : encode(piece).length;
 		},
 		asciiVocabulary: vocabulary,

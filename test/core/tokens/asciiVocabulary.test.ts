@@ -165,6 +165,14 @@ describe('AsciiVocabulary', () => {
 		}
 	});
 
+	it('refuses a vocabulary whose tokens it cannot hold, saying why', () => {
+		assert.throws(() => AsciiVocabulary.fromRanks(new Map([['x'.repeat(300), 7]])), /300 bytes/);
+		assert.equal(
+			AsciiVocabulary.fromRanks(new Map([['x'.repeat(255), 7]])).isToken('x'.repeat(255), 0, 255),
+			true,
+		);
+	});
+
 	it('merges pieces longer than its scratch space and counts short ones directly', () => {
 		const long = `${'abcdefghij'.repeat(100)}`;
 		for (const encoding of encodings) {
