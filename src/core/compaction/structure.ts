@@ -209,9 +209,9 @@ export function planStructureEdits(
 		toolEdits.length = 0;
 	};
 	const isCollapsedCall = (callId: string): boolean => {
+		if (!isAggressive) return false;
 		const site = context.calls.get(callId);
 		return (
-			isAggressive &&
 			site !== undefined &&
 			site.message >= middle.from &&
 			site.message < middle.to &&
