@@ -116,15 +116,6 @@ export class AsciiVocabulary {
 		this.learnedBytes = 0;
 	}
 
-	/** Whether ASCII `text[start, end)` is one token. */
-	isToken(text: string, start: number, end: number): boolean {
-		const length = end - start;
-		if (length <= 1) return length === 1;
-		let hash = 0;
-		for (let i = start; i < end; i++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(i)) | 0;
-		return this.find(text, start, length, hash) >= 0;
-	}
-
 	/** Byte pair merging of the ASCII piece `text[start, end)`, which is not itself a token: the parts left. */
 	private merge(text: string, start: number, end: number): number {
 		const length = end - start;
