@@ -1,6 +1,7 @@
 import { planRegionsAndCandidates } from '../compaction/planCompaction';
 import { flatPrefix } from '../compaction/textCuts';
 import { toolPairCounts } from '../compaction/windowIndex';
+import type { NameLookup } from '../compaction/windowIndex';
 import { calibrateFromUsage, startsUserTurn } from '../tokens/calibration';
 import { resolveModel, type ModelOverrides, type ModelProfile } from '../tokens/modelRegistry';
 import { TokenCounter, tokenCategories } from '../tokens/tokenCounter';
@@ -196,7 +197,7 @@ function latestRecordedWindow(window: readonly Message[]): number | undefined {
 function largestMessages(
 	window: readonly Message[],
 	messageTokens: readonly number[],
-	toolNames: ReadonlyMap<string, string>,
+	toolNames: NameLookup,
 ): LargestMessage[] {
 	// The first `largestMessageCount` indexes by tokens (descending), then index: a bounded insertion, O(n).
 	const top: number[] = [];
@@ -232,7 +233,7 @@ function largestMessages(
 const previewChars = 60;
 
 /** A one-line description of a message: the tool and its target for tool traffic, else the role and a preview. */
-export function describeMessage(message: Message, toolNames: ReadonlyMap<string, string>): string {
+export function describeMessage(message: Message, toolNames: NameLookup): string {
 	for (const part of message.parts) {
 		if (part.kind === 'toolResult') {
 			return `tool result ${toolNames.get(part.callId) ?? '(unknown tool)'}${part.isError ? ' (error)' : ''}: ${preview(part.text)}`;

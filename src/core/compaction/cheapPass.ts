@@ -3,7 +3,7 @@ import type { PartEdit, PruneCandidates } from './plan';
 import type { PlanContext } from './planContext';
 import { shrinkJsonArguments } from './shrinkArguments';
 import type { TokenCounting } from './tokenCounting';
-import { describeToolResultPart } from './toolDescriptions';
+import { describeToolResultPart, replacementResult } from './toolDescriptions';
 import { lowerBound, toolPartFlag } from './windowIndex';
 
 /** What the cheap pass plans: its edits (empty below the H4 minimum) and what they free. */
@@ -22,7 +22,7 @@ export interface CheapPassScope {
 	readonly currentPhaseId: string | undefined;
 }
 
-/** A duplicate's back-reference and its token count by the counter that made it. */
+/** A duplicate's back-reference and the figure of the result part holding it, by the counter that made it. */
 interface DuplicateNote {
 	readonly newer: string;
 	readonly text: string;
@@ -34,11 +34,12 @@ interface DuplicateNote {
 const duplicateNotes = new WeakMap<ToolResultPart, DuplicateNote>();
 
 /** R3: the text that replaces an older copy of the result of call `newer`, and its tokens. */
-function duplicateNote(part: ToolResultPart, newer: string, counter: TokenCounting): DuplicateNote {
+function duplicateNote(part: ToolResultPart, newer: string, context: PlanContext): DuplicateNote {
 	let note = duplicateNotes.get(part);
-	if (note === undefined || note.newer !== newer || note.counter !== counter) {
+	if (note === undefined || note.newer !== newer || note.counter !== context.counter) {
 		const text = `[Duplicate tool output: identical to the later result of call ${newer}]`;
-		note = { newer, text, counter, tokens: counter.countText(text) };
+		const tokens = context.newPartTokens(replacementResult(part.callId, text));
+		note = { newer, text, counter: context.counter, tokens };
 		duplicateNotes.set(part, note);
 	}
 	return note;
@@ -179,7 +180,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		const newer = resultAt(newest)?.callId;
 		if (part === undefined || newer === undefined) continue;
 		deduped[k] = 1;
-		const note = duplicateNote(part, newer, context.counter);
+		const note = duplicateNote(part, newer, context);
 		const before = resultTokens(i, k);
 		// note.tokens is what newPartTokens(replacement) counts.
 		if (!counts(i, before, note.tokens, 'dedup') || isCountOnly) continue;
@@ -189,7 +190,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			kind: 'dedup',
 			tokensBefore: before,
 			tokensAfter: note.tokens,
-			replacement: { kind: 'toolResult', callId: part.callId, text: note.text, isError: false, images: [] },
+			replacement: replacementResult(part.callId, note.text),
 		});
 	}
 
@@ -210,7 +211,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			const part = resultAt(k);
 			if (part === undefined) continue;
 			// R3: an informative line per tool kind instead of a generic placeholder.
-			const described = describeToolResultPart(context.calls.get(part.callId)?.part, part, context.counter);
+			const described = describeToolResultPart(context.index.callSiteOfToolPart(k)?.part, part, context);
 			const before = resultTokens(i, k);
 			// described.tokens is what newPartTokens(replacement) counts.
 			if (!counts(i, before, described.tokens, 'toolOutput') || isCountOnly) continue;
@@ -220,13 +221,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 				kind: 'toolOutput',
 				tokensBefore: before,
 				tokensAfter: described.tokens,
-				replacement: {
-					kind: 'toolResult',
-					callId: part.callId,
-					text: described.text,
-					isError: false,
-					images: [],
-				},
+				replacement: replacementResult(part.callId, described.text),
 			});
 		} else if ((toolLength[k] ?? 0) > options.argumentsMaxChars) {
 			const part = messages[i]?.parts[p];

@@ -18,7 +18,8 @@ export interface PlanContext {
 	readonly options: ResolvedCompactionOptions;
 	readonly counter: TokenCounting;
 	readonly format: FormatId;
-	readonly calls: ReadonlyMap<string, CallSite>;
+	/** Tool calls by id (a `Map` will do). */
+	readonly calls: { get(callId: string): CallSite | undefined };
 	/** The window's tool parts, pairing and sizes (see WindowIndex). */
 	readonly index: WindowIndex;
 	/** True when only the plan's figures (regions, prune candidates) are wanted: passes may skip building edits. */

@@ -202,12 +202,18 @@ export function describeToolResult(call: ToolCallPart | undefined, resultText: s
 	return reference !== undefined ? `${line}; full output in '${reference}'` : line;
 }
 
-/** A result's description and its token count by the counter that last asked. */
+/** A result's description and the figure of a result part holding it, by the counter that last asked. */
 interface Described {
 	readonly call: ToolCallPart | undefined;
 	readonly text: string;
 	counter: TokenCounting | undefined;
 	tokens: number;
+}
+
+/** What a description is counted with: the counter, and its figure for a new part (see PlanContext.newPartTokens). */
+export interface ResultCounting {
+	readonly counter: TokenCounting;
+	newPartTokens(part: ToolResultPart): number;
 }
 
 // Descriptions by result part: parts are immutable and readers hand back the same objects for unchanged messages,
@@ -216,22 +222,28 @@ interface Described {
 const describedResults = new WeakMap<ToolResultPart, Described>();
 
 /**
- * {@link describeToolResult} of a result part and `counter.countText` of it, remembered per part object (recomputed
- * when the call part or the counter differs).
+ * {@link describeToolResult} of a result part, and the figure of the result part that replaces it (its call id, the
+ * description as text, no error, no images), remembered per part object (recomputed when the call part or the
+ * counter differs).
  */
 export function describeToolResultPart(
 	call: ToolCallPart | undefined,
 	result: ToolResultPart,
-	counter: TokenCounting,
+	counting: ResultCounting,
 ): { readonly text: string; readonly tokens: number } {
 	let described = describedResults.get(result);
 	if (described === undefined || described.call !== call) {
 		described = { call, text: describeToolResult(call, result.text), counter: undefined, tokens: 0 };
 		describedResults.set(result, described);
 	}
-	if (described.counter !== counter) {
-		described.tokens = counter.countText(described.text);
-		described.counter = counter;
+	if (described.counter !== counting.counter) {
+		described.tokens = counting.newPartTokens(replacementResult(result.callId, described.text));
+		described.counter = counting.counter;
 	}
 	return described;
+}
+
+/** The result part a pruning edit puts in place of a result: the same call id, new text, no error, no images. */
+export function replacementResult(callId: string, text: string): ToolResultPart {
+	return { kind: 'toolResult', callId, text, isError: false, images: [] };
 }

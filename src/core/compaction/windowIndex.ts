@@ -14,23 +14,37 @@ export const toolPartFlag = { isResult: 1, isError: 2, hasImages: 4 } as const;
 /** How many of the newest messages can be taken back out of an index (see WindowIndex.truncate). */
 export const undoableMessages = 16;
 
-/** What adding one message changed, so it can be undone: sizes before, and each map entry's value before. */
+/** A call id's state before a message changed it, so the change can be undone. */
+interface CallIdState {
+	readonly number: number;
+	readonly site: IndexedCallSite | undefined;
+	readonly openMessage: number;
+	readonly openName: string;
+	readonly pairedName: string | undefined;
+}
+
+/** What adding one message changed, so it can be undone: sizes before, and each changed call id's state before. */
 interface AddedMessage {
 	readonly toolParts: number;
+	readonly callIds: number;
 	readonly pairedCount: number;
 	readonly orphanResultCount: number;
+	readonly openCount: number;
 	readonly newTexts: string[];
 	readonly newCallIds: string[];
-	readonly calls: [string, IndexedCallSite | undefined][];
+	readonly states: CallIdState[];
 	readonly answered: IndexedCallSite[];
-	readonly openCalls: [string, OpenCall | undefined][];
-	readonly pairedNames: [string, string | undefined][];
 	readonly deltas: number[];
 }
 
-interface OpenCall {
-	readonly message: number;
-	readonly name: string;
+/** Looks a tool call up by its id. */
+export interface CallLookup {
+	get(callId: string): IndexedCallSite | undefined;
+}
+
+/** Looks a paired call's tool name up by the call id. */
+export interface NameLookup {
+	get(callId: string): string | undefined;
 }
 
 /**
@@ -40,20 +54,21 @@ interface OpenCall {
  * is a left-to-right fold over the messages, so extending the index by the appended messages gives exactly
  * what building it over the whole window gives; the newest messages can also be taken out again (a reader
  * rebuilds the last message when a later record extends it).
+ *
+ * Each distinct call id gets a number on first sight, and everything known about an id (its latest call, whether
+ * that call waits for a result, the tool name of its last pair) is kept in arrays by that number: a tool part
+ * costs one map lookup, by its id.
  */
 export class WindowIndex {
 	/** The messages indexed so far (the window's prefix the index describes). */
 	readonly messages: Message[] = [];
-	/** Tool calls by id: the latest call with that id, and the first result after it. */
-	readonly calls = new Map<string, IndexedCallSite>();
 	/** Characters of each message's parts (see `partChars`). */
 	readonly chars: number[] = [];
 	/** Cut-point deltas of answered calls whose result comes in a later message (see `unsafeCuts`). */
 	readonly unsafeDelta: number[] = [0, 0];
-	/** `pairToolCalls` figures: pairs made, results that answered no open call, names by call id. */
+	/** `pairToolCalls` figures: pairs made, results that answered no open call. */
 	pairedCount = 0;
 	orphanResultCount = 0;
-	readonly pairedNames = new Map<string, string>();
 	/** Tool call and result parts in window order: message, part, size (result text or call arguments), flags, group. */
 	readonly toolMessage: number[] = [];
 	readonly toolPart: number[] = [];
@@ -63,15 +78,26 @@ export class WindowIndex {
 	readonly toolGroup: number[] = [];
 	/** The call id of each tool part as a number (one per distinct id, in order of first appearance). */
 	readonly toolCallNumber: number[] = [];
-	private readonly openCalls = new Map<string, OpenCall>();
-	private readonly groupOfText = new Map<string, number>();
+	/** Tool calls by id: the latest call with that id, and the first result after it. */
+	readonly calls: CallLookup = { get: (callId) => this.callSite(callId) };
+	/** Tool names of paired calls by call id, of the last pair with that id. */
+	readonly pairedNames: NameLookup = { get: (callId) => this.pairedNameOf(callId) };
 	private readonly numberOfCallId = new Map<string, number>();
+	/** By call number: the latest call with that id (undefined for an id only results carried). */
+	private readonly siteOf: (IndexedCallSite | undefined)[] = [];
+	/** By call number: the message of the call still waiting for a result, or -1; and that call's tool name. */
+	private readonly openMessageOf: number[] = [];
+	private readonly openNameOf: string[] = [];
+	/** By call number: the tool name of the last pair made with that id. */
+	private readonly pairedNameByNumber: (string | undefined)[] = [];
+	private openCount = 0;
+	private readonly groupOfText = new Map<string, number>();
 	/** Undo records of the newest messages (at most `undoableMessages`), oldest first. */
 	private readonly added: AddedMessage[] = [];
 
 	/** Calls still waiting for a result. */
 	get unansweredCount(): number {
-		return this.openCalls.size;
+		return this.openCount;
 	}
 
 	/** Number of distinct call ids. */
@@ -82,6 +108,28 @@ export class WindowIndex {
 	/** Number of distinct result texts. */
 	get groupCount(): number {
 		return this.groupOfText.size;
+	}
+
+	/** The latest call with this id and the first result after it. */
+	callSite(callId: string): IndexedCallSite | undefined {
+		const number = this.numberOfCallId.get(callId);
+		return number === undefined ? undefined : this.siteOf[number];
+	}
+
+	/** The latest call with the id of tool part `k` (a call or a result). */
+	callSiteOfToolPart(k: number): IndexedCallSite | undefined {
+		return this.siteOf[this.toolCallNumber[k] ?? -1];
+	}
+
+	/** The tool name of the last pair made with this call id. */
+	pairedNameOf(callId: string): string | undefined {
+		const number = this.numberOfCallId.get(callId);
+		return number === undefined ? undefined : this.pairedNameByNumber[number];
+	}
+
+	/** Every call id seen so far, in order of first appearance. */
+	callIds(): IterableIterator<string> {
+		return this.numberOfCallId.keys();
 	}
 
 	/** Indexes `messages` past the ones already indexed (the caller checked that those are a prefix). */
@@ -106,26 +154,21 @@ export class WindowIndex {
 				const at = undo.deltas[k] ?? 0;
 				this.unsafeDelta[at] = (this.unsafeDelta[at] ?? 0) - (undo.deltas[k + 1] ?? 0);
 			}
-			for (let k = undo.pairedNames.length - 1; k >= 0; k--) {
-				const [callId, name] = undo.pairedNames[k] as [string, string | undefined];
-				if (name === undefined) this.pairedNames.delete(callId);
-				else this.pairedNames.set(callId, name);
-			}
-			for (let k = undo.openCalls.length - 1; k >= 0; k--) {
-				const [callId, call] = undo.openCalls[k] as [string, OpenCall | undefined];
-				if (call === undefined) this.openCalls.delete(callId);
-				else this.openCalls.set(callId, call);
-			}
 			for (const site of undo.answered) site.resultMessage = undefined;
-			for (let k = undo.calls.length - 1; k >= 0; k--) {
-				const [callId, site] = undo.calls[k] as [string, IndexedCallSite | undefined];
-				if (site === undefined) this.calls.delete(callId);
-				else this.calls.set(callId, site);
+			for (let k = undo.states.length - 1; k >= 0; k--) {
+				const state = undo.states[k] as CallIdState;
+				this.siteOf[state.number] = state.site;
+				this.openMessageOf[state.number] = state.openMessage;
+				this.openNameOf[state.number] = state.openName;
+				this.pairedNameByNumber[state.number] = state.pairedName;
 			}
 			for (const text of undo.newTexts) this.groupOfText.delete(text);
 			for (const callId of undo.newCallIds) this.numberOfCallId.delete(callId);
+			for (const list of [this.siteOf, this.openMessageOf, this.openNameOf, this.pairedNameByNumber])
+				list.length = undo.callIds;
 			this.pairedCount = undo.pairedCount;
 			this.orphanResultCount = undo.orphanResultCount;
+			this.openCount = undo.openCount;
 			for (const list of [
 				this.toolMessage,
 				this.toolPart,
@@ -145,14 +188,14 @@ export class WindowIndex {
 		const undo: AddedMessage | undefined = isUndoable
 			? {
 					toolParts: this.toolMessage.length,
+					callIds: this.numberOfCallId.size,
 					pairedCount: this.pairedCount,
 					orphanResultCount: this.orphanResultCount,
+					openCount: this.openCount,
 					newTexts: [],
 					newCallIds: [],
-					calls: [],
+					states: [],
 					answered: [],
-					openCalls: [],
-					pairedNames: [],
 					deltas: [],
 				}
 			: undefined;
@@ -169,29 +212,32 @@ export class WindowIndex {
 			if (part === undefined) continue;
 			chars += partChars(part);
 			if (part.kind === 'toolCall') {
-				undo?.calls.push([part.callId, this.calls.get(part.callId)]);
-				this.calls.set(part.callId, { part, message: index, resultMessage: undefined });
-				undo?.openCalls.push([part.callId, this.openCalls.get(part.callId)]);
-				this.openCalls.set(part.callId, { message: index, name: part.name });
-				this.pushToolPart(index, p, part.argumentsText.length, 0, -1, part.callId, undo);
+				const number = this.callNumber(part.callId, undo);
+				undo?.states.push(this.stateOf(number));
+				this.siteOf[number] = { part, message: index, resultMessage: undefined };
+				if ((this.openMessageOf[number] ?? -1) < 0) this.openCount++;
+				this.openMessageOf[number] = index;
+				this.openNameOf[number] = part.name;
+				this.pushToolPart(index, p, part.argumentsText.length, 0, -1, number);
 			} else if (part.kind === 'toolResult') {
-				const site = this.calls.get(part.callId);
+				const number = this.callNumber(part.callId, undo);
+				const site = this.siteOf[number];
 				if (site !== undefined && site.resultMessage === undefined) {
 					site.resultMessage = index;
 					undo?.answered.push(site);
 				}
-				const call = this.openCalls.get(part.callId);
-				if (call === undefined) this.orphanResultCount++;
+				const openMessage = this.openMessageOf[number] ?? -1;
+				if (openMessage < 0) this.orphanResultCount++;
 				else {
-					undo?.openCalls.push([part.callId, call]);
-					this.openCalls.delete(part.callId);
+					undo?.states.push(this.stateOf(number));
+					this.openMessageOf[number] = -1;
+					this.openCount--;
 					this.pairedCount++;
-					undo?.pairedNames.push([part.callId, this.pairedNames.get(part.callId)]);
-					this.pairedNames.set(part.callId, call.name);
-					if (index > call.message) {
-						this.unsafeDelta[call.message + 1] = (this.unsafeDelta[call.message + 1] ?? 0) + 1;
+					this.pairedNameByNumber[number] = this.openNameOf[number];
+					if (index > openMessage) {
+						this.unsafeDelta[openMessage + 1] = (this.unsafeDelta[openMessage + 1] ?? 0) + 1;
 						this.unsafeDelta[index + 1] = (this.unsafeDelta[index + 1] ?? 0) - 1;
-						undo?.deltas.push(call.message + 1, 1, index + 1, -1);
+						undo?.deltas.push(openMessage + 1, 1, index + 1, -1);
 					}
 				}
 				let group = this.groupOfText.get(part.text);
@@ -204,10 +250,35 @@ export class WindowIndex {
 					toolPartFlag.isResult |
 					(part.isError ? toolPartFlag.isError : 0) |
 					(part.images.length > 0 ? toolPartFlag.hasImages : 0);
-				this.pushToolPart(index, p, part.text.length, flags, group, part.callId, undo);
+				this.pushToolPart(index, p, part.text.length, flags, group, number);
 			}
 		}
 		this.chars.push(chars);
+	}
+
+	/** The number of a call id, given on first sight. */
+	private callNumber(callId: string, undo: AddedMessage | undefined): number {
+		let number = this.numberOfCallId.get(callId);
+		if (number === undefined) {
+			number = this.numberOfCallId.size;
+			this.numberOfCallId.set(callId, number);
+			this.siteOf.push(undefined);
+			this.openMessageOf.push(-1);
+			this.openNameOf.push('');
+			this.pairedNameByNumber.push(undefined);
+			undo?.newCallIds.push(callId);
+		}
+		return number;
+	}
+
+	private stateOf(number: number): CallIdState {
+		return {
+			number,
+			site: this.siteOf[number],
+			openMessage: this.openMessageOf[number] ?? -1,
+			openName: this.openNameOf[number] ?? '',
+			pairedName: this.pairedNameByNumber[number],
+		};
 	}
 
 	private pushToolPart(
@@ -216,15 +287,8 @@ export class WindowIndex {
 		length: number,
 		flags: number,
 		group: number,
-		callId: string,
-		undo: AddedMessage | undefined,
+		callNumber: number,
 	): void {
-		let callNumber = this.numberOfCallId.get(callId);
-		if (callNumber === undefined) {
-			callNumber = this.numberOfCallId.size;
-			this.numberOfCallId.set(callId, callNumber);
-			undo?.newCallIds.push(callId);
-		}
 		this.toolCallNumber.push(callNumber);
 		this.toolMessage.push(message);
 		this.toolPart.push(part);
@@ -270,7 +334,7 @@ export interface ToolPairCounts {
 	readonly unanswered: number;
 	readonly orphanResults: number;
 	/** Tool name by call id, of the last pair with that id. */
-	readonly names: ReadonlyMap<string, string>;
+	readonly names: NameLookup;
 }
 
 /** The counts of `pairToolCalls(messages)`, from the window index (only appended messages cost anything). */

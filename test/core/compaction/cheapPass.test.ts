@@ -15,6 +15,9 @@ import {
 	transcriptOf,
 } from './arbitraries';
 import { isJson } from './kit';
+import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
+import { resolveModel } from '../../../src/core/tokens/modelRegistry';
+import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
 
 const call = (name: string, args: unknown): ToolCallPart => callPart('c', name, args) as ToolCallPart;
 
@@ -249,5 +252,36 @@ describe('cheap pre-pass (R3, H4)', () => {
 		assert.equal(freed, tokens);
 		const parts: Part[] = plan.edits.map((e) => e.replacement).filter((p): p is Part => p !== null);
 		assert.equal(parts.length, 3);
+	});
+
+	it('gives each edit the figure its counter gives the replacement, tool-result framing included', () => {
+		const body = longOutput('src/billing/export.ts', 80);
+		const messages = workSession([
+			...toolStep('r1', 'Read', { file_path: 'a' }, body),
+			...toolStep('r2', 'Read', { file_path: 'a' }, body),
+			...toolStep('g', 'Grep', { pattern: 'TODO', path: 'src' }, longOutput('src/x.ts', 60)),
+			...toolStep('w', 'Write', { file_path: 'b', content: 'y'.repeat(3_000) }, 'ok'),
+		]);
+		// Claude models charge a fixed framing per tool result (see toolResultOverheadTokens); GPT models do not.
+		for (const model of ['claude-sonnet-4-5', 'gpt-4o']) {
+			const counter = new TokenCounter(resolveModel(model));
+			for (const strategy of ['prune', 'summarize'] as const) {
+				const { plan } = prunePlan(messages, {
+					counter: new MessageTokenCache(counter),
+					strategy,
+					minPruneTokens: 0,
+				});
+				const kinds = new Set(plan.edits.map((e) => e.kind));
+				assert.ok(kinds.has('dedup') && kinds.has('toolOutput') && kinds.has('arguments'), [...kinds].join());
+				for (const edit of plan.edits) {
+					assert.ok(edit.replacement !== null);
+					assert.equal(
+						edit.tokensAfter,
+						counter.countPart(edit.replacement),
+						`${model} ${strategy} ${edit.kind}`,
+					);
+				}
+			}
+		}
 	});
 });

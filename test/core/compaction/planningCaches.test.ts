@@ -194,10 +194,11 @@ describe('planning caches and indexes', () => {
 					assert.equal(counts.matched, pairing.pairs.length);
 					assert.equal(counts.unanswered, pairing.unansweredCalls.length);
 					assert.equal(counts.orphanResults, pairing.orphanResults.length);
-					assert.deepStrictEqual(
-						new Map(counts.names),
-						new Map(pairing.pairs.map((p) => [p.callId, p.name])),
-					);
+					const names = [...windowIndexOf(window).callIds()].flatMap((id) => {
+						const name = counts.names.get(id);
+						return name === undefined ? [] : [[id, name] as const];
+					});
+					assert.deepStrictEqual(new Map(names), new Map(pairing.pairs.map((p) => [p.callId, p.name])));
 					assert.deepStrictEqual([...unsafeCuts(window)], straightUnsafe(window));
 				}
 			}),
@@ -225,15 +226,21 @@ describe('planning caches and indexes', () => {
 	it('takes replaced newest messages back out of the index and ends where a fresh index would', () => {
 		const snapshot = (index: WindowIndex) => ({
 			messages: [...index.messages],
-			calls: [...index.calls.entries()]
-				.map(([id, site]) => [id, site.part, site.message, site.resultMessage] as const)
+			calls: [...index.callIds()]
+				.flatMap((id) => {
+					const site = index.callSite(id);
+					return site === undefined ? [] : [[id, site.part, site.message, site.resultMessage] as const];
+				})
 				.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
 			chars: [...index.chars],
 			unsafeDelta: [...index.unsafeDelta],
 			pairedCount: index.pairedCount,
 			orphanResultCount: index.orphanResultCount,
 			unansweredCount: index.unansweredCount,
-			pairedNames: new Map(index.pairedNames),
+			pairedNames: [...index.callIds()].flatMap((id) => {
+				const name = index.pairedNameOf(id);
+				return name === undefined ? [] : [[id, name] as const];
+			}),
 			callIdCount: index.callIdCount,
 			groupCount: index.groupCount,
 			tools: [
