@@ -1,6 +1,6 @@
 import type { TokenCounting } from '../compaction/tokenCounting';
 import type { EncodingName } from '../tokens/encoding';
-import type { MessageTokens, TokenCounter } from '../tokens/tokenCounter';
+import type { MessageTokens, TextBearingPart, TokenCounter } from '../tokens/tokenCounter';
 import type { Message, Part } from '../transcript/model';
 
 /**
@@ -25,6 +25,11 @@ export class MessageTokenCache implements TokenCounting {
 	/** Tokens of one part with its kind's framing (not cached here; the counter caches text by content). */
 	countPart(part: Part): number {
 		return this.counter.countPart(part);
+	}
+
+	/** Tokens of a part with `suffix` appended to its text, as the counter gives them. */
+	countPartWithSuffix(part: TextBearingPart, suffix: string, sameCountAs?: string): number {
+		return this.counter.countPartWithSuffix(part, suffix, sameCountAs);
 	}
 
 	/** Tokens of a message, computed once per message object. */

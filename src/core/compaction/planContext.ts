@@ -1,4 +1,5 @@
 import type { FormatId, Message, Part, ToolCallPart } from '../transcript/model';
+import type { TextBearingPart } from '../tokens/tokenCounter';
 import { partChars } from './messageParts';
 import type { ResolvedCompactionOptions } from './options';
 import type { TokenCounting } from './tokenCounting';
@@ -28,6 +29,11 @@ export interface PlanContext {
 	partTokens(message: number, part: number): number;
 	/** Tokens of a part created by compaction, counted with the counter. */
 	newPartTokens(part: Part | null): number;
+	/**
+	 * `newPartTokens` of `part` with `suffix` appended to its text (the counter may count the two apart);
+	 * `sameCountAs` is a text known to have as many tokens as `suffix` (see TokenCounting.countPartWithSuffix).
+	 */
+	newPartTokensWithSuffix(part: TextBearingPart, suffix: string, sameCountAs?: string): number;
 }
 
 /** Builds the planning context; O(messages), plus O(parts) of the messages the window index has not seen. */
@@ -58,6 +64,11 @@ export function createPlanContext(
 			const total = charsOf(message);
 			if (total === 0) return 0;
 			return Math.round(((tokens[message] ?? 0) * partChars(p)) / total);
+		},
+		newPartTokensWithSuffix(part, suffix, sameCountAs) {
+			if (counter.countPartWithSuffix !== undefined)
+				return counter.countPartWithSuffix(part, suffix, sameCountAs);
+			return this.newPartTokens({ ...part, text: `${part.text}${suffix}` });
 		},
 		newPartTokens(part) {
 			if (part === null) return 0;

@@ -2,7 +2,7 @@ import { classifyTool, parseToolArguments } from '../facts/extractArtifacts';
 import type { Part, TextPart } from '../transcript/model';
 import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
-import { NumberedTextCounts } from './numberedTextCounts';
+import { NumberedTextCounts, countsNumbersByLength } from './numberedTextCounts';
 import type { PlanContext } from './planContext';
 import { oneLine } from './textCuts';
 import { keyInputOf } from './toolDescriptions';
@@ -167,7 +167,9 @@ export function planStructureEdits(
 	};
 	// H6/H4: the references name the entry; their counts are shared by entries whose numbers have as many digits.
 	const textReferences = new NumberedTextCounts(context, ` in ${fileName}]`);
-	const resultReferences = new NumberedTextCounts(context, ` in ${fileName}`);
+	// H4: what a pruned result's placeholder gains: the entry holding the full output ('#' and ' ' set the number off).
+	const resultReference = (entry: number): string => ` (full output: spill entry #${entry} in ${fileName})`;
+	const numbersCountByLength = countsNumbersByLength(context.counter);
 	// One message's edits: its free-text edits and its tool-part edits, each in part order, merged when the message
 	// is done so `edits` stays in window order without a sort.
 	const textEdits: PartEdit[] = [];
@@ -261,11 +263,17 @@ export function planStructureEdits(
 			if (kind !== 'toolCall' && kind !== 'toolResult') (freeParts ??= []).push(p);
 		}
 		if (freeParts !== undefined) {
-			const entry = addEntry(i, freeParts, `${message.role} text`);
-			const reference = textReferences.part(textReferenceHead, entry, textReference);
-			edit(textEdits, i, freeParts[0] ?? 0, 'spilledText', reference.part, entry, reference.tokens);
-			for (let n = 1; n < freeParts.length; n++)
-				edit(textEdits, i, freeParts[n] ?? 0, 'spilledText', null, entry);
+			// The reference names the entry the text would get; text that takes no more tokens than its reference
+			// stays where it is (moving it would grow the window).
+			const reference = textReferences.part(textReferenceHead, entries.length + 1, textReference);
+			let textTokens = 0;
+			for (const p of freeParts) textTokens += context.partTokens(i, p);
+			if (reference.tokens < textTokens) {
+				const entry = addEntry(i, freeParts, `${message.role} text`);
+				edit(textEdits, i, freeParts[0] ?? 0, 'spilledText', reference.part, entry, reference.tokens);
+				for (let n = 1; n < freeParts.length; n++)
+					edit(textEdits, i, freeParts[n] ?? 0, 'spilledText', null, entry);
+			}
 		}
 		for (let p = 0; p < parts.length; p++) {
 			const part = parts[p];
@@ -298,12 +306,13 @@ export function planStructureEdits(
 				if (cheap === undefined || cheap.replacement?.kind !== 'toolResult') continue;
 				// H4: the placeholder keeps a reference to where the full data is.
 				const entry = addEntry(i, [p], resultLabel(context, part.callId));
-				const reference = resultReferences.part(
-					`${cheap.replacement.text}; full output: spill entry #`,
-					entry,
-					cheap.replacement,
-				);
-				edit(toolEdits, i, p, cheap.kind, reference.part, entry, reference.tokens);
+				// The reference is counted as a suffix of the cheap edit's replacement (counted before), and, where
+				// numbers count by their digits, as the reference to the first entry with as many digits.
+				const suffix = resultReference(entry);
+				const placeholder = { ...cheap.replacement, text: `${cheap.replacement.text}${suffix}` };
+				const like = numbersCountByLength ? resultReference(10 ** (String(entry).length - 1)) : suffix;
+				const tokens = context.newPartTokensWithSuffix(cheap.replacement, suffix, like);
+				edit(toolEdits, i, p, cheap.kind, placeholder, entry, tokens);
 			}
 		}
 		flushMessageEdits();

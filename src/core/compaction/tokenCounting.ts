@@ -13,6 +13,16 @@ export interface TokenCounting {
 	 */
 	countPart?(part: Part): number;
 	/**
+	 * `countPart` of `part` (text, thinking, opaque or tool result) with `suffix` appended to its text; the caller
+	 * may pass `sameCountAs`, a text it knows has as many tokens as `suffix`. Optional: a counter that can count the
+	 * two apart (a text counted before costs a cache lookup) offers it.
+	 */
+	countPartWithSuffix?(
+		part: Extract<Part, { readonly text: string }>,
+		suffix: string,
+		sameCountAs?: string,
+	): number;
+	/**
 	 * Set by a counter whose figures are a function of a text's BPE token count in this encoding (scaled, plus
 	 * per-kind framing), the part's kind and its images, and of nothing else. Planners may then reuse one figure
 	 * for texts they know have equal token counts. Leave it out when that does not hold.

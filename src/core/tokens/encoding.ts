@@ -319,6 +319,21 @@ export function countTextTokens(text: string, encoding: EncodingName): number {
 	return segmentStart === 0 ? count(text) : total + count(text.slice(segmentStart));
 }
 
+/**
+ * True when, in both encodings, `countTextTokens(text + suffix)` is `countTextTokens(text) + countTextTokens(suffix)`
+ * for every `text` that does not end in whitespace: `suffix` starts with a space followed by a character that is
+ * not whitespace. Both split patterns end a letter, digit or punctuation piece before a space, and a piece that
+ * starts with the space (` ?\p{L}+`, ` ?[^\s\p{L}\p{N}]+`, or a run of spaces) never reaches back into `text`;
+ * a run cut (see {@link maxUnbrokenRunChars}) cannot straddle the space either, since the classes differ on its
+ * two sides (whitespace at the end of `text` would join the space's run, so that case is left out). BPE merges stay within a piece, so the two counts add up (tests check this against js-tiktoken).
+ */
+export function isCountedApart(text: string, suffix: string): boolean {
+	// Surrogates are never whitespace: no astral character is, and a lone one is read as U+FFFD.
+	if (suffix.charCodeAt(0) !== 0x20 || suffix.length < 2) return false;
+	if (classOfUnit(suffix.charCodeAt(1)) === spaceClass) return false;
+	return text.length === 0 || classOfUnit(text.charCodeAt(text.length - 1)) !== spaceClass;
+}
+
 /** Fallback estimate (tokens) when no tokenizer applies: ceil(characters / 4), H3. */
 export function estimateTokensByChars(text: string): number {
 	return Math.ceil(text.length / 4);

@@ -1,7 +1,10 @@
 import type { ImagePart, Message, Part, Role } from '../transcript/model';
-import { countTextTokens, type EncodingName } from './encoding';
+import { countTextTokens, isCountedApart, type EncodingName } from './encoding';
 import { imageTokens } from './imageTokens';
 import type { ModelProfile } from './modelRegistry';
+
+/** A part whose figure comes from its text: text, thinking, opaque or a tool result. */
+export type TextBearingPart = Extract<Part, { readonly text: string }>;
 
 /** Where a token of the window goes in the budget report. */
 export type TokenCategory =
@@ -99,6 +102,20 @@ export class TokenCounter {
 				return imageTokens(part, this.profile.family);
 		}
 		return assertNever(part, role);
+	}
+
+	/**
+	 * `countPart` of `part` with `suffix` appended to its text. When the two are counted apart (see isCountedApart),
+	 * the part's text is counted on its own, so a text counted before comes from the cache and only the suffix is
+	 * tokenised; the figure is the same either way. `sameCountAs` is a text the caller knows has as many tokens as
+	 * `suffix` (a suffix that differs only in a number of as many digits, see countsNumbersByLength), counted in
+	 * its place so that such suffixes share one cached count.
+	 */
+	countPartWithSuffix(part: TextBearingPart, suffix: string, sameCountAs: string = suffix): number {
+		if (!isCountedApart(part.text, suffix)) return this.countPart({ ...part, text: `${part.text}${suffix}` });
+		const text = this.scale(this.countRaw(part.text) + this.countRaw(sameCountAs));
+		if (part.kind !== 'toolResult') return text;
+		return text + this.profile.toolResultOverheadTokens + this.countImages(part.images);
 	}
 
 	/** Tokens of a message by category and by part, with the per-message framing overhead. */

@@ -45,7 +45,10 @@ function anthropicSession(): Message[] {
 			resultPart('r2', "Error: ENOENT: no such file or directory, open 'docs/README.md'", true),
 		]),
 		message('a2', 'assistant', [
-			textPart('Writing the new exporter.'),
+			textPart(
+				'Writing the new exporter: one row group per invoice batch, columns in the order of the invoice schema, ' +
+					'money as minor units, and the file named after the batch id so a rerun overwrites it.',
+			),
 			callPart('w1', 'Write', { file_path: 'src/billing/parquet.ts', content }),
 		]),
 		message('t2', 'user', [resultPart('w1', 'File written.')]),
@@ -84,6 +87,11 @@ describe('deterministic strategies', () => {
 				(p) => p.kind === 'text' && /spill entry #\d+ in context-lens-spill-example-session-/.test(p.text),
 			),
 		);
+		// A text shorter than its reference would be stays where it is: moving it would grow the window.
+		const a1 = out.messages.find((m) => m.id === 'a1');
+		assert.ok(a1?.parts.some((p) => p.kind === 'text' && p.text === 'Reading both files.'));
+		for (const edit of plan.edits.filter((e) => e.kind === 'spilledText' && e.replacement !== null))
+			assert.ok(edit.tokensAfter < edit.tokensBefore, `${edit.tokensAfter} >= ${edit.tokensBefore}`);
 		const spill = renderSpill(plan, transcript);
 		assert.ok(spill !== undefined);
 		assert.equal(spill?.fileName, plan.spill?.fileName);
@@ -118,7 +126,7 @@ describe('deterministic strategies', () => {
 		assert.ok(
 			pruned?.replacement?.kind === 'toolResult' &&
 				pruned.replacement.text.endsWith(
-					`full output: spill entry #${pruned.spillEntry} in ${plan.spill?.fileName}`,
+					` (full output: spill entry #${pruned.spillEntry} in ${plan.spill?.fileName})`,
 				),
 		);
 	});

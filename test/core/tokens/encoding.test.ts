@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import {
 	countTextTokens,
 	estimateTokensByChars,
+	isCountedApart,
 	maxUnbrokenRunChars,
 	mayHaveLongRun,
 	unbrokenRunCuts,
@@ -236,6 +237,97 @@ describe('countTextTokens', () => {
 		countTextTokens(letters, 'o200k_base');
 		const lettersMs = performance.now() - started;
 		assert.ok(lettersMs < 4000, `200 KB of random letters took ${lettersMs.toFixed(0)} ms`);
+	});
+});
+
+describe('isCountedApart', () => {
+	// Suffixes a planner appends to a text it counted before, and others that start with a space and then text.
+	const suffixes = [
+		' (full output: spill entry #12 in context-lens-spill-3f2a-0b1c.md)',
+		' x',
+		' Word',
+		' 1',
+		' 123456',
+		' -',
+		" 's",
+		' \u00e9t\u00e9',
+		' \u4e2d\u6587',
+		' \u{1f600}',
+		' <|endoftext|>',
+	];
+	const ends = [
+		...Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)),
+		'\u00e9',
+		'\u2026',
+		'\u0301',
+		'\u4e2d',
+		'\u0661',
+		'\u{1f600}',
+		'\ud800',
+		'<|endoftext|>',
+	];
+
+	it('the counts of a text and a suffix starting with a space and then text add up, for every last character', () => {
+		for (const encoding of encodings) {
+			for (const before of ['', 'word', 'a b', '12', '...', '\n\n']) {
+				for (const end of ends) {
+					const text = `${before}${end}`;
+					for (const suffix of suffixes) {
+						assert.ok(isCountedApart(text, suffix), JSON.stringify([text, suffix]));
+						assert.equal(
+							oracleCount(text + suffix, encoding),
+							oracleCount(text, encoding) + oracleCount(suffix, encoding),
+							`${encoding} ${JSON.stringify([text, suffix])}`,
+						);
+					}
+				}
+			}
+		}
+	});
+
+	it('holds for our counter where a long run is cut right before the seam', () => {
+		for (const encoding of encodings) {
+			for (const run of ['x', '.', '\u4e2d', '\u{1f600}']) {
+				const text = `say ${run.repeat(700)}`;
+				for (const suffix of suffixes) {
+					assert.ok(unbrokenRunCuts(text).length > 0);
+					assert.equal(
+						countTextTokens(text + suffix, encoding),
+						countTextTokens(text, encoding) + countTextTokens(suffix, encoding),
+						`${encoding} ${JSON.stringify([run, suffix])}`,
+					);
+				}
+			}
+		}
+	});
+
+	it('holds on generated text whenever it says so, and says no for whitespace at the seam', () => {
+		const suffix = fc.tuple(fc.constantFrom(...suffixes), anyText).map(([head, rest]) => `${head}${rest}`);
+		fc.assert(
+			fc.property(anyText, suffix, fc.constantFrom(...encodings), (text, tail, encoding) => {
+				if (!isCountedApart(text, tail)) return;
+				assert.equal(
+					countTextTokens(text + tail, encoding),
+					countTextTokens(text, encoding) + countTextTokens(tail, encoding),
+				);
+				assert.equal(
+					oracleCount(text + tail, encoding),
+					oracleCount(text, encoding) + oracleCount(tail, encoding),
+				);
+			}),
+			{ numRuns: 500 },
+		);
+		for (const [text, tail] of [
+			['word ', ' x'],
+			['word\n', ' x'],
+			['word\u00a0', ' x'],
+			['word', '  x'],
+			['word', ' \nx'],
+			['word', 'x'],
+			['word', ' '],
+			['word', ''],
+		] as const)
+			assert.equal(isCountedApart(text, tail), false, JSON.stringify([text, tail]));
 	});
 });
 

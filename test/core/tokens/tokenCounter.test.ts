@@ -39,6 +39,41 @@ const image: ImagePart = {
 };
 
 describe('TokenCounter', () => {
+	it('counts a part with a suffix as it counts the joined part, framing and images included', () => {
+		const counters = ['claude-sonnet-4-5', 'gpt-4o', 'gpt-4'].map((m) => new TokenCounter(resolveModel(m)));
+		const texts = fc.oneof(
+			fc.string({ maxLength: 80 }),
+			fc.string({ maxLength: 80, unit: 'grapheme' }),
+			fc.constantFrom('[Read] read src/a.ts (1,007 chars, 18 lines)', 'done ', 'x\n', ''),
+		);
+		const suffixes = fc.oneof(
+			fc
+				.string({ maxLength: 40 })
+				.map((rest) => ` (full output: spill entry #${rest.length} in f.md)${rest}`),
+			fc.string({ maxLength: 40 }),
+		);
+		fc.assert(
+			fc.property(
+				texts,
+				suffixes,
+				fc.boolean(),
+				fc.constantFrom(...counters),
+				(body, suffix, hasImage, counter) => {
+					const parts: Extract<Part, { readonly text: string }>[] = [
+						{ kind: 'text', text: body },
+						{ kind: 'toolResult', callId: 'c', text: body, isError: false, images: hasImage ? [image] : [] },
+					];
+					for (const part of parts)
+						assert.equal(
+							counter.countPartWithSuffix(part, suffix),
+							counter.countPart({ ...part, text: `${body}${suffix}` }),
+						);
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
 	it('counts text exactly for OpenAI profiles', () => {
 		const counter = new TokenCounter(gpt);
 		const sample = 'function add(a, b) {\n\treturn a + b; // <|endoftext|>\n}';
