@@ -25,9 +25,20 @@ export function lineCount(text: string): number {
 	return text.endsWith('\n') ? lines - 1 : lines;
 }
 
-/** A count with thousands separators, as the person reads it. */
+/**
+ * A count with thousands separators, as the person reads it: `toLocaleString('en-US')` of the rounded value. Safe
+ * integers are grouped here, which is many times faster (descriptions of pruned results carry two counts each).
+ */
 export function formatCount(value: number): string {
-	return Math.round(value).toLocaleString('en-US');
+	// + 0 turns -0 into 0: a count is never shown as '-0'.
+	const rounded = Math.round(value) + 0;
+	if (!Number.isSafeInteger(rounded)) return rounded.toLocaleString('en-US');
+	const digits = String(Math.abs(rounded));
+	if (digits.length <= 3) return rounded < 0 ? `-${digits}` : digits;
+	const head = digits.length % 3 || 3;
+	let out = digits.slice(0, head);
+	for (let at = head; at < digits.length; at += 3) out += `,${digits.slice(at, at + 3)}`;
+	return rounded < 0 ? `-${out}` : out;
 }
 
 /** JavaScript's `\s` (and what `trim` removes): ASCII blanks, NBSP, the Unicode space separators, line terminators, BOM. */

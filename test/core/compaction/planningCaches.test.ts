@@ -5,7 +5,7 @@ import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
 import type { CompactionOptions } from '../../../src/core/compaction/options';
 import { planCompaction, planRegionsAndCandidates } from '../../../src/core/compaction/planCompaction';
 import { compactionStrategies, type StrategyName } from '../../../src/core/compaction/strategies';
-import { headOf, oneLine } from '../../../src/core/compaction/textCuts';
+import { formatCount, headOf, oneLine } from '../../../src/core/compaction/textCuts';
 import { unsafeCuts } from '../../../src/core/compaction/toolGroups';
 import { findSpillReference } from '../../../src/core/compaction/toolDescriptions';
 import {
@@ -101,6 +101,35 @@ describe('planning caches and indexes', () => {
 		);
 		const long = `${'x'.repeat(3000)} saved to 'a.txt' ${'y/'.repeat(2000)}/tool-results/b.txt`;
 		assert.equal(findSpillReference(long), expected(long));
+	});
+
+	it("formatCount writes what toLocaleString('en-US') writes for the rounded value", () => {
+		const values = fc.oneof(
+			fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }),
+			fc.double({ noNaN: false }),
+			fc.constantFrom(
+				0,
+				-0,
+				0.5,
+				-0.5,
+				999.5,
+				1e21,
+				-1e21,
+				Number.MAX_SAFE_INTEGER,
+				Infinity,
+				-Infinity,
+				NaN,
+			),
+		);
+		fc.assert(
+			fc.property(values, (value) => {
+				assert.equal(formatCount(value), (Math.round(value) + 0).toLocaleString('en-US'), String(value));
+			}),
+			{ numRuns: 2000 },
+		);
+		assert.equal(formatCount(1234567.4), '1,234,567');
+		assert.equal(formatCount(-1000), '-1,000');
+		assert.equal(formatCount(-0.2), '0');
 	});
 
 	it('oneLine flattens and cuts exactly as replace + trim + headOf did', () => {
