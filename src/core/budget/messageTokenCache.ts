@@ -32,6 +32,11 @@ export class MessageTokenCache implements TokenCounting {
 		return this.counter.countPartWithSuffix(part, suffix, sameCountAs);
 	}
 
+	/** Tokens of a part whose text is `segments` joined, as the counter gives them. */
+	countPartOfSegments(part: TextBearingPart, segments: readonly string[]): number {
+		return this.counter.countPartOfSegments(part, segments);
+	}
+
 	/** Tokens of a message, computed once per message object. */
 	countMessage(message: Message): MessageTokens {
 		let counted = this.counts.get(message);

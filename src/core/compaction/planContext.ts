@@ -34,6 +34,8 @@ export interface PlanContext {
 	 * `sameCountAs` is a text known to have as many tokens as `suffix` (see TokenCounting.countPartWithSuffix).
 	 */
 	newPartTokensWithSuffix(part: TextBearingPart, suffix: string, sameCountAs?: string): number;
+	/** `newPartTokens` of `part`, whose text is `segments` joined (the counter may count them apart). */
+	newPartTokensOfSegments(part: TextBearingPart, segments: readonly string[]): number;
 }
 
 /** Builds the planning context; O(messages), plus O(parts) of the messages the window index has not seen. */
@@ -64,6 +66,10 @@ export function createPlanContext(
 			const total = charsOf(message);
 			if (total === 0) return 0;
 			return Math.round(((tokens[message] ?? 0) * partChars(p)) / total);
+		},
+		newPartTokensOfSegments(part, segments) {
+			if (counter.countPartOfSegments !== undefined) return counter.countPartOfSegments(part, segments);
+			return this.newPartTokens(part);
 		},
 		newPartTokensWithSuffix(part, suffix, sameCountAs) {
 			if (counter.countPartWithSuffix !== undefined)

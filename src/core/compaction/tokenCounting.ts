@@ -23,6 +23,11 @@ export interface TokenCounting {
 		sameCountAs?: string,
 	): number;
 	/**
+	 * `countPart` of `part`, whose text is `segments` joined. Optional: a counter that can count segments apart
+	 * (segments counted before cost a cache lookup) offers it.
+	 */
+	countPartOfSegments?(part: Extract<Part, { readonly text: string }>, segments: readonly string[]): number;
+	/**
 	 * Set by a counter whose figures are a function of a text's BPE token count in this encoding (scaled, plus
 	 * per-kind framing), the part's kind and its images, and of nothing else. Planners may then reuse one figure
 	 * for texts they know have equal token counts. Leave it out when that does not hold.

@@ -142,64 +142,90 @@ function exitCodeOf(text: string): string | undefined {
  * turns, e.g. `[Bash] ran \`npm test\` -> exit 0, 47 lines output`. The call may be missing (orphaned result).
  */
 export function describeToolResult(call: ToolCallPart | undefined, resultText: string): string {
+	return describeToolResultSegments(call, resultText).join('');
+}
+
+/**
+ * {@link describeToolResult} in segments that join into it: each input the description quotes starts a segment
+ * with the space before it, so a counter can count the fixed words and the repeated inputs (paths, commands) apart
+ * and from its cache (see TokenCounting.countPartOfSegments).
+ */
+export function describeToolResultSegments(call: ToolCallPart | undefined, resultText: string): string[] {
 	const name = call?.name ?? 'tool';
 	const args = call !== undefined ? parseToolArguments(call.argumentsText) : undefined;
 	const chars = `${formatCount(resultText.length)} chars`;
 	const lines = lineCount(resultText);
-	let line: string;
+	let segments: string[];
 	switch (classifyTool(name)) {
 		case 'shell': {
 			const command = args !== undefined ? (commandInArguments(args) ?? '?') : '?';
-			line = `[${name}] ran \`${oneLine(command, 80)}\` -> exit ${exitCodeOf(resultText) ?? '?'}, ${lines} lines output`;
+			segments = [
+				`[${name}] ran`,
+				` \`${oneLine(command, 80)}\``,
+				` -> exit ${exitCodeOf(resultText) ?? '?'}, ${lines} lines output`,
+			];
 			break;
 		}
 		case 'read': {
 			const path = args !== undefined ? (pathsInArguments(args)[0] ?? '?') : '?';
 			const offset = stringArg(args, ['offset', 'start_line', 'line']);
-			line = `[${name}] read ${path}${offset !== undefined ? ` from line ${offset}` : ''} (${chars}, ${lines} lines)`;
+			segments = [`[${name}] read`, ` ${path}`];
+			if (offset !== undefined) segments.push(` from line ${offset}`);
+			segments.push(` (${chars}, ${lines} lines)`);
 			break;
 		}
 		case 'write': {
 			const path = args !== undefined ? (pathsInArguments(args)[0] ?? '?') : '?';
-			line = `[${name}] wrote ${path} (${chars} result)`;
+			segments = [`[${name}] wrote`, ` ${path}`, ` (${chars} result)`];
 			break;
 		}
 		case 'edit': {
 			const path = args !== undefined ? (pathsInArguments(args)[0] ?? '?') : '?';
-			line = `[${name}] edited ${path} (${chars} result)`;
+			segments = [`[${name}] edited`, ` ${path}`, ` (${chars} result)`];
 			break;
 		}
 		case 'search': {
 			const pattern = oneLine(stringArg(args, ['pattern', 'query']) ?? '?', 60);
 			const where = stringArg(args, ['path', 'glob', 'include']) ?? '.';
-			line = `[${name}] searched for '${pattern}' in ${where} -> ${lines} lines`;
+			segments = [`[${name}] searched for`, ` '${pattern}'`, ` in ${where}`, ` -> ${lines} lines`];
 			break;
 		}
 		case 'list':
-			line = `[${name}] listed ${oneLine(stringArg(args, ['pattern', 'path', 'glob']) ?? '?', 60)} -> ${lines} entries`;
+			segments = [
+				`[${name}] listed`,
+				` ${oneLine(stringArg(args, ['pattern', 'path', 'glob']) ?? '?', 60)}`,
+				` -> ${lines} entries`,
+			];
 			break;
 		case 'web':
-			line = `[${name}] ${oneLine(stringArg(args, ['url', 'urls', 'query']) ?? '?', 120)} (${chars})`;
+			segments = [
+				`[${name}]`,
+				` ${oneLine(stringArg(args, ['url', 'urls', 'query']) ?? '?', 120)}`,
+				` (${chars})`,
+			];
 			break;
 		case 'task':
-			line = `[${name}] '${oneLine(stringArg(args, ['description', 'goal', 'prompt']) ?? '?', 60)}' (${chars} result)`;
+			segments = [
+				`[${name}]`,
+				` '${oneLine(stringArg(args, ['description', 'goal', 'prompt']) ?? '?', 60)}'`,
+				` (${chars} result)`,
+			];
 			break;
 		case 'todo':
-			line = `[${name}] updated the task list`;
+			segments = [`[${name}] updated the task list`];
 			break;
 		case 'other': {
-			const shown =
-				args !== undefined
-					? Object.entries(args)
-							.slice(0, 2)
-							.map(([k, v]) => ` ${k}=${oneLine(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''), 40)}`)
-							.join('')
-					: '';
-			line = `[${name}]${shown} (${chars} result)`;
+			segments = [`[${name}]`];
+			if (args !== undefined) {
+				for (const [k, v] of Object.entries(args).slice(0, 2))
+					segments.push(` ${k}=${oneLine(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''), 40)}`);
+			}
+			segments.push(` (${chars} result)`);
 		}
 	}
 	const reference = findSpillReference(resultText);
-	return reference !== undefined ? `${line}; full output in '${reference}'` : line;
+	if (reference !== undefined) segments.push(`; full output in '${reference}'`);
+	return segments;
 }
 
 /** A result's description and the figure of a result part holding it, by the counter that last asked. */
@@ -214,6 +240,7 @@ interface Described {
 export interface ResultCounting {
 	readonly counter: TokenCounting;
 	newPartTokens(part: ToolResultPart): number;
+	newPartTokensOfSegments(part: ToolResultPart, segments: readonly string[]): number;
 }
 
 // Descriptions by result part: parts are immutable and readers hand back the same objects for unchanged messages,
@@ -233,7 +260,10 @@ export function describeToolResultPart(
 ): { readonly text: string; readonly tokens: number } {
 	let described = describedResults.get(result);
 	if (described === undefined || described.call !== call) {
-		described = { call, text: describeToolResult(call, result.text), counter: undefined, tokens: 0 };
+		const segments = describeToolResultSegments(call, result.text);
+		const text = segments.join('');
+		const tokens = counting.newPartTokensOfSegments(replacementResult(result.callId, text), segments);
+		described = { call, text, counter: counting.counter, tokens };
 		describedResults.set(result, described);
 	}
 	if (described.counter !== counting.counter) {

@@ -118,6 +118,30 @@ export class TokenCounter {
 		return text + this.profile.toolResultOverheadTokens + this.countImages(part.images);
 	}
 
+	/**
+	 * `countPart` of `part`, whose text is `segments` joined. Segments that are counted apart (see isCountedApart)
+	 * are counted on their own, so segments counted before come from the cache; the figure is the same either way.
+	 * Segments whose lengths do not add up to the text's are ignored and the part is counted whole.
+	 */
+	countPartOfSegments(part: TextBearingPart, segments: readonly string[]): number {
+		let raw = 0;
+		let length = 0;
+		let pending = '';
+		for (const segment of segments) {
+			length += segment.length;
+			if (pending !== '' && isCountedApart(pending, segment)) {
+				raw += this.countRaw(pending);
+				pending = segment;
+			} else pending += segment;
+		}
+		// Segments that do not make up the text (a caller's mistake) are not trusted.
+		if (length !== part.text.length) return this.countPart(part);
+		raw += this.countRaw(pending);
+		const text = this.scale(raw);
+		if (part.kind !== 'toolResult') return text;
+		return text + this.profile.toolResultOverheadTokens + this.countImages(part.images);
+	}
+
 	/** Tokens of a message by category and by part, with the per-message framing overhead. */
 	countMessage(message: Message): MessageTokens {
 		const byCategory = emptyCategories();

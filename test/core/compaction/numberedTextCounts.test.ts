@@ -35,9 +35,9 @@ function unrecognised(counter: TokenCounter): TokenCounting {
 	};
 }
 
-/** Counts that reach the tokenizer or its text cache. */
-function lookups(counter: TokenCounter): number {
-	return counter.cacheHits + counter.cacheMisses;
+/** Texts the counter had to tokenise (not found in its text cache). */
+function tokenised(counter: TokenCounter): number {
+	return counter.cacheMisses;
 }
 
 describe('numbered text counts', () => {
@@ -190,14 +190,14 @@ describe('numbered text counts', () => {
 					const shared = new TokenCounter(profile);
 					const alone = new TokenCounter(profile);
 					const options = { contextWindow: 20_000, strategy } as const;
-					const before = lookups(shared);
+					const before = tokenised(shared);
 					const withSharing = planCompaction(transcript, {
 						...options,
 						counter: new MessageTokenCache(shared),
 					});
-					const sharedLookups = lookups(shared) - before;
+					const sharedLookups = tokenised(shared) - before;
 					const withoutSharing = planCompaction(transcript, { ...options, counter: unrecognised(alone) });
-					const aloneLookups = lookups(alone);
+					const aloneLookups = tokenised(alone);
 					assert.deepStrictEqual(withSharing, withoutSharing);
 
 					const entries = withSharing.spill?.entries.length ?? 0;

@@ -39,6 +39,50 @@ const image: ImagePart = {
 };
 
 describe('TokenCounter', () => {
+	it('counts a part given in segments as it counts the part whole, framing and images included', () => {
+		const counters = ['claude-sonnet-4-5', 'gpt-4o', 'gpt-4'].map((m) => new TokenCounter(resolveModel(m)));
+		const segment = fc.oneof(
+			fc.string({ maxLength: 30 }),
+			fc.string({ maxLength: 30 }).map((rest) => ` ${rest}`),
+			fc.constantFrom(
+				'[Read] read',
+				' /src/a.ts',
+				' (1,007 chars, 18 lines)',
+				' ',
+				'  x',
+				'\n',
+				' \u{1f600}',
+			),
+		);
+		fc.assert(
+			fc.property(
+				fc.array(segment, { maxLength: 8 }),
+				fc.boolean(),
+				fc.constantFrom(...counters),
+				(segments, hasImage, counter) => {
+					const joined = segments.join('');
+					const parts: Extract<Part, { readonly text: string }>[] = [
+						{ kind: 'text', text: joined },
+						{
+							kind: 'toolResult',
+							callId: 'c',
+							text: joined,
+							isError: false,
+							images: hasImage ? [image] : [],
+						},
+					];
+					for (const part of parts) {
+						assert.equal(counter.countPartOfSegments(part, segments), counter.countPart(part));
+						// Segments that do not make up the text are ignored.
+						const wrong = { ...part, text: `${joined}x` };
+						assert.equal(counter.countPartOfSegments(wrong, segments), counter.countPart(wrong));
+					}
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
 	it('counts a part with a suffix as it counts the joined part, framing and images included', () => {
 		const counters = ['claude-sonnet-4-5', 'gpt-4o', 'gpt-4'].map((m) => new TokenCounter(resolveModel(m)));
 		const texts = fc.oneof(
