@@ -137,6 +137,8 @@ export class TokenCounter {
 		// Segments that do not make up the text (a caller's mistake) are not trusted.
 		if (length !== part.text.length) return this.countPart(part);
 		raw += this.countRaw(pending);
+		// The whole text's count is remembered too: a planner that appends to it next (countPartWithSuffix) finds it.
+		if (pending.length < part.text.length) this.remember(hashText(part.text, this.encodingSeed), raw);
 		const text = this.scale(raw);
 		if (part.kind !== 'toolResult') return text;
 		return text + this.profile.toolResultOverheadTokens + this.countImages(part.images);

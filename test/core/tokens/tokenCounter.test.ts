@@ -83,6 +83,18 @@ describe('TokenCounter', () => {
 		);
 	});
 
+	it('remembers the whole text of a part counted in segments, with the right count', () => {
+		for (const model of ['claude-sonnet-4-5', 'gpt-4o']) {
+			const counter = new TokenCounter(resolveModel(model));
+			const segments = ['[Read] read', ' /src/billing/export.ts', ' (1,007 chars, 18 lines)'];
+			const text = segments.join('');
+			counter.countPartOfSegments({ kind: 'text', text }, segments);
+			const misses = counter.cacheMisses;
+			assert.equal(counter.countText(text), new TokenCounter(resolveModel(model)).countText(text));
+			assert.equal(counter.cacheMisses, misses, 'the whole text came from the cache');
+		}
+	});
+
 	it('counts a part with a suffix as it counts the joined part, framing and images included', () => {
 		const counters = ['claude-sonnet-4-5', 'gpt-4o', 'gpt-4'].map((m) => new TokenCounter(resolveModel(m)));
 		const texts = fc.oneof(
