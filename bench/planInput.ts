@@ -15,9 +15,14 @@ export interface PlanningInput {
 	readonly sourceBytes: number;
 }
 
+/** `prefix + text` as a flat string, as JSON.parse makes them (a template literal makes a rope). */
+function prefixed(prefix: string, text: string): string {
+	return JSON.parse(JSON.stringify(`${prefix}${text}`)) as string;
+}
+
 function renamePart(part: Part, prefix: string): Part {
 	if (part.kind === 'toolCall' || part.kind === 'toolResult')
-		return { ...part, callId: `${prefix}${part.callId}` };
+		return { ...part, callId: prefixed(prefix, part.callId) };
 	return part;
 }
 
@@ -60,7 +65,7 @@ export function buildPlanningInput(messageCount: number, seed: number): Planning
 			}
 			messages.push({
 				...message,
-				id: `${prefix}${message.id}`,
+				id: prefixed(prefix, message.id),
 				parts: message.parts.map((p) => renamePart(p, prefix)),
 				lines: { from: message.lines.from + lineOffset, to: message.lines.to + lineOffset },
 			});

@@ -3,7 +3,7 @@ import type { Part, TextPart } from '../transcript/model';
 import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
 import { NumberedTextCounts, countsNumbersByLength } from './numberedTextCounts';
-import type { PlanContext } from './planContext';
+import type { CallSite, PlanContext } from './planContext';
 import { oneLine } from './textCuts';
 import { keyInputOf } from './toolDescriptions';
 import { shrunkCall } from './cheapPass';
@@ -107,8 +107,8 @@ function cheapEditFinder(
 }
 
 /** The spill entry label of a tool result: the name of its call. */
-function resultLabel(context: PlanContext, callId: string): string {
-	return `result of ${context.calls.get(callId)?.part.name ?? 'tool'}`;
+function resultLabel(site: CallSite | undefined): string {
+	return `result of ${site?.part.name ?? 'tool'}`;
 }
 
 /** The edits, spill entries and (aggressive) digest of a structure compaction. */
@@ -210,9 +210,8 @@ export function planStructureEdits(
 		textEdits.length = 0;
 		toolEdits.length = 0;
 	};
-	const isCollapsedCall = (callId: string): boolean => {
+	const isCollapsedCall = (callId: string, site: CallSite | undefined): boolean => {
 		if (!isAggressive) return false;
-		const site = context.calls.get(callId);
 		return (
 			site !== undefined &&
 			site.message >= middle.from &&
@@ -225,6 +224,20 @@ export function planStructureEdits(
 	// aggressive digest shows them, so the standard mode skips the walk.
 	const { toolMessage, toolPart, toolFlags } = context.index;
 	let nextTool = isAggressive ? lowerBound(toolMessage, middle.from) : toolMessage.length;
+	// The call site of tool part `p` of message `i`, asked in window order: a cursor over the index's tool parts
+	// (the latest call with the part's id, as `context.calls` gives it, without a lookup by id).
+	let siteCursor = lowerBound(toolMessage, middle.from);
+	const siteOfPart = (i: number, p: number): CallSite | undefined => {
+		while (
+			siteCursor < toolMessage.length &&
+			((toolMessage[siteCursor] ?? 0) < i ||
+				(toolMessage[siteCursor] === i && (toolPart[siteCursor] ?? 0) < p))
+		)
+			siteCursor++;
+		return toolMessage[siteCursor] === i && toolPart[siteCursor] === p
+			? context.index.callSiteOfToolPart(siteCursor)
+			: undefined;
+	};
 	for (let i = middle.from; i < middle.to; i++) {
 		const message = messages[i];
 		if (message === undefined) continue;
@@ -278,7 +291,7 @@ export function planStructureEdits(
 		for (let p = 0; p < parts.length; p++) {
 			const part = parts[p];
 			if (part?.kind === 'toolCall') {
-				if (isCollapsedCall(part.callId)) {
+				if (isCollapsedCall(part.callId, siteOfPart(i, p))) {
 					collapsed.push({ name: part.name, argumentsText: part.argumentsText });
 					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], `tool call ${part.name}`));
 					continue;
@@ -298,14 +311,15 @@ export function planStructureEdits(
 					shrunk.tokens,
 				);
 			} else if (part?.kind === 'toolResult') {
-				if (isCollapsedCall(part.callId)) {
-					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], resultLabel(context, part.callId)));
+				const site = siteOfPart(i, p);
+				if (isCollapsedCall(part.callId, site)) {
+					edit(toolEdits, i, p, 'collapsed', null, addEntry(i, [p], resultLabel(site)));
 					continue;
 				}
 				const cheap = cheapAt(i, p);
 				if (cheap === undefined || cheap.replacement?.kind !== 'toolResult') continue;
 				// H4: the placeholder keeps a reference to where the full data is.
-				const entry = addEntry(i, [p], resultLabel(context, part.callId));
+				const entry = addEntry(i, [p], resultLabel(site));
 				// The reference is counted as a suffix of the cheap edit's replacement (counted before), and, where
 				// numbers count by their digits, as the reference to the first entry with as many digits.
 				const suffix = resultReference(entry);
