@@ -26,6 +26,8 @@ export interface CheapPassScope {
 interface DuplicateNote {
 	readonly newer: string;
 	readonly text: string;
+	/** The result part that replaces the older copy (shared by every plan's edit). */
+	readonly part: ToolResultPart;
 	readonly counter: TokenCounting;
 	readonly tokens: number;
 }
@@ -38,8 +40,14 @@ function duplicateNote(part: ToolResultPart, newer: string, context: PlanContext
 	let note = duplicateNotes.get(part);
 	if (note === undefined || note.newer !== newer || note.counter !== context.counter) {
 		const text = `[Duplicate tool output: identical to the later result of call ${newer}]`;
-		const tokens = context.newPartTokens(replacementResult(part.callId, text));
-		note = { newer, text, counter: context.counter, tokens };
+		const replacement = replacementResult(part.callId, text);
+		note = {
+			newer,
+			text,
+			part: replacement,
+			counter: context.counter,
+			tokens: context.newPartTokens(replacement),
+		};
 		duplicateNotes.set(part, note);
 	}
 	return note;
@@ -190,7 +198,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			kind: 'dedup',
 			tokensBefore: before,
 			tokensAfter: note.tokens,
-			replacement: replacementResult(part.callId, note.text),
+			replacement: note.part,
 		});
 	}
 
@@ -221,7 +229,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 				kind: 'toolOutput',
 				tokensBefore: before,
 				tokensAfter: described.tokens,
-				replacement: replacementResult(part.callId, described.text),
+				replacement: described.part,
 			});
 		} else if ((toolLength[k] ?? 0) > options.argumentsMaxChars) {
 			const part = messages[i]?.parts[p];

@@ -1,5 +1,5 @@
 import { userRequestText } from '../facts/extractArtifacts';
-import type { FormatId, Message, Part, Role } from '../transcript/model';
+import type { FormatId, ImagePart, Message, Part, Role } from '../transcript/model';
 
 /** True for roles that carry instructions rather than conversation (system prompt, developer message). */
 export function isSystemRole(role: Role): boolean {
@@ -41,6 +41,9 @@ export function partChars(part: Part): number {
 	}
 }
 
+/** The images of a copied result that has none (shared, frozen). */
+const noImages: readonly ImagePart[] = Object.freeze([]);
+
 /** A copy of a part without its source `raw` (writers must re-render it); nested result images too. */
 export function withoutRaw(part: Part): Part {
 	switch (part.kind) {
@@ -58,7 +61,8 @@ export function withoutRaw(part: Part): Part {
 				callId: part.callId,
 				text: part.text,
 				isError: part.isError,
-				images: part.images.map((image) => withoutRaw(image) as typeof image),
+				images:
+					part.images.length === 0 ? noImages : part.images.map((image) => withoutRaw(image) as typeof image),
 			};
 		case 'image': {
 			const { raw: _raw, ...rest } = part;

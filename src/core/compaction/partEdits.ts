@@ -26,19 +26,25 @@ export function applyPartEdits(parts: readonly Part[], edits: readonly PartEdit[
 	return out;
 }
 
+/** The `raw` of every detached message: none (shared, frozen). */
+const noRaw: readonly unknown[] = Object.freeze([]);
+
 /** A message as plain data for the summariser: edits applied, no `raw` anywhere. */
 export function detachedMessage(message: Message, edits: readonly PartEdit[] | undefined): Message {
-	return {
+	const parts =
+		edits === undefined || edits.length === 0 ? message.parts : applyPartEdits(message.parts, edits);
+	const detached: { -readonly [K in keyof Message]: Message[K] } = {
 		id: message.id,
 		role: message.role,
-		parts: applyPartEdits(message.parts, edits).map(withoutRaw),
+		parts: parts.map(withoutRaw),
 		flags: message.flags,
 		lines: message.lines,
-		raw: [],
-		...(message.timestamp !== undefined ? { timestamp: message.timestamp } : {}),
-		...(message.model !== undefined ? { model: message.model } : {}),
-		...(message.phaseId !== undefined ? { phaseId: message.phaseId } : {}),
+		raw: noRaw,
 	};
+	if (message.timestamp !== undefined) detached.timestamp = message.timestamp;
+	if (message.model !== undefined) detached.model = message.model;
+	if (message.phaseId !== undefined) detached.phaseId = message.phaseId;
+	return detached;
 }
 
 // Detached copies of whole messages by message object: readers reuse unchanged Message objects across re-reads, so

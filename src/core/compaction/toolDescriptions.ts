@@ -232,6 +232,8 @@ export function describeToolResultSegments(call: ToolCallPart | undefined, resul
 interface Described {
 	readonly call: ToolCallPart | undefined;
 	readonly text: string;
+	/** The result part that replaces the described one (shared by every plan's edit). */
+	readonly part: ToolResultPart;
 	counter: TokenCounting | undefined;
 	tokens: number;
 }
@@ -257,17 +259,18 @@ export function describeToolResultPart(
 	call: ToolCallPart | undefined,
 	result: ToolResultPart,
 	counting: ResultCounting,
-): { readonly text: string; readonly tokens: number } {
+): { readonly text: string; readonly part: ToolResultPart; readonly tokens: number } {
 	let described = describedResults.get(result);
 	if (described === undefined || described.call !== call) {
 		const segments = describeToolResultSegments(call, result.text);
 		const text = segments.join('');
-		const tokens = counting.newPartTokensOfSegments(replacementResult(result.callId, text), segments);
-		described = { call, text, counter: counting.counter, tokens };
+		const part = replacementResult(result.callId, text);
+		const tokens = counting.newPartTokensOfSegments(part, segments);
+		described = { call, text, part, counter: counting.counter, tokens };
 		describedResults.set(result, described);
 	}
 	if (described.counter !== counting.counter) {
-		described.tokens = counting.newPartTokens(replacementResult(result.callId, described.text));
+		described.tokens = counting.newPartTokens(described.part);
 		described.counter = counting.counter;
 	}
 	return described;
