@@ -159,7 +159,10 @@ export interface CompactionPlan {
 	readonly layout: readonly LayoutSlot[];
 	/** R11: index of the system message that gets the one-time compaction note. */
 	readonly systemNote?: number;
-	/** The middle after the cheap passes, as the summariser gets it (no `raw`). */
+	/**
+	 * The middle as the summariser gets it (no `raw`; after the cheap pass when `summaryInputSource` is 'pruned').
+	 * Made on first read (plain data from then on; JSON and structured copies read it like any other field).
+	 */
 	readonly summaryInput: readonly Message[];
 	readonly summaryInputTokens: number;
 	/** R6. */

@@ -527,7 +527,10 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		hasSynthetic ? outcome.syntheticAt : undefined,
 	);
 
-	const summaryInput: Message[] = [];
+	// The summariser's input (detached copies of the summarised messages) is made when it is first read: plans for
+	// display (budget report, inspect, the review's figures) never read it. Here only which messages and edits.
+	const inputMessages: number[] = [];
+	const inputEdits: number[] = [];
 	let summaryInputTokens = 0;
 	let replacedTokens = 0;
 	// R3: the summariser reads the cheap pass's edits only when asked to (see defaultSummaryInputSource).
@@ -545,11 +548,8 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 			freed += e.tokensBefore - e.tokensAfter;
 		replacedTokens += (tokens[i] ?? 0) - freed;
 		if (i === outcome.folded) continue;
-		summaryInput.push(
-			isPruned && editsEnd > nextEdit
-				? detachedMessage(message, edits.slice(nextEdit, editsEnd))
-				: detachedWholeMessage(message),
-		);
+		inputMessages.push(i);
+		inputEdits.push(isPruned ? nextEdit : 0, isPruned ? editsEnd : 0);
 		summaryInputTokens += (tokens[i] ?? 0) - (isPruned ? freed : 0);
 	}
 	const summaryBudgetTokens = summaryBudgetFor(replacedTokens, resolved.contextWindow, resolved.summaryRatio);
@@ -614,15 +614,39 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 	}
 	if (systemNote !== undefined) estimatedTokensAfter += counter.countText(systemPromptNote);
 
+	let summaryInput: readonly Message[] | undefined;
+	// What the copies are made from, let go once they are made (the window's messages hold their raw records).
+	let inputSource: { readonly window: readonly Message[]; readonly edits: readonly PartEdit[] } | undefined =
+		{
+			window,
+			edits,
+		};
+	const summaryInputOf = (): readonly Message[] => {
+		if (summaryInput === undefined) {
+			const from = inputSource as NonNullable<typeof inputSource>;
+			summaryInput = inputMessages.map((i, k) => {
+				const message = from.window[i] as Message;
+				const first = inputEdits[2 * k] ?? 0;
+				const end = inputEdits[2 * k + 1] ?? 0;
+				return end > first
+					? detachedMessage(message, from.edits.slice(first, end))
+					: detachedWholeMessage(message);
+			});
+			inputSource = undefined;
+		}
+		return summaryInput;
+	};
+	const inputCount = inputMessages.length;
+
 	const changed = removed.length + edits.filter((e) => e.kind !== 'orphanResult').length;
 	const isSummaryStyle = resolved.strategy === 'summarize' || resolved.strategy === 'rotate';
 	let preflight: Preflight = { ok: true };
-	if (changed === 0 || (isSummaryStyle && summaryInput.length === 0)) {
+	if (changed === 0 || (isSummaryStyle && inputCount === 0)) {
 		preflight = {
 			ok: false,
 			reason: 'nothingToCompact',
 			message:
-				isSummaryStyle && outcome.folded !== undefined && summaryInput.length === 0
+				isSummaryStyle && outcome.folded !== undefined && inputCount === 0
 					? 'Nothing to compact: nothing new has happened outside the protected tail since the last compaction (G4).'
 					: nothingToCompactMessage(resolved, outcome.regions, outcome.cheap, n, tokensBefore),
 		};
@@ -665,7 +689,9 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		...(synthetic !== undefined ? { synthetic } : {}),
 		layout: layoutPlan.layout,
 		...(systemNote !== undefined ? { systemNote } : {}),
-		summaryInput,
+		get summaryInput() {
+			return summaryInputOf();
+		},
 		summaryInputTokens,
 		summaryBudgetTokens,
 		...(previousSummary !== undefined && previousSummary !== '' ? { previousSummary } : {}),
@@ -688,6 +714,6 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 			: {}),
 		estimatedTokensAfter: Math.max(0, estimatedTokensAfter),
 		preflight,
-		needsSummary: preflight.ok && isSummaryStyle && summaryInput.length > 0,
+		needsSummary: preflight.ok && isSummaryStyle && inputCount > 0,
 	};
 }

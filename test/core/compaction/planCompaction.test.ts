@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { planCompaction } from '../../../src/core/compaction/planCompaction';
+import { parsePlan, serializePlan } from '../../../src/core/compaction/serializePlan';
 import type { CompactionOptions } from '../../../src/core/compaction/options';
 import type { StrategyName } from '../../../src/core/compaction/strategies';
 import type { Message } from '../../../src/core/transcript/model';
@@ -60,6 +61,41 @@ describe('planCompaction', () => {
 		assert.equal(plan.regions.tail.from, transcript.messages.length - 8);
 		assert.equal(plan.summaryInput.length, plan.counts.summarized);
 		assert.ok(plan.needsSummary);
+	});
+
+	it("makes the summariser's input when it is first read, once, as plain data that serialises with the plan", () => {
+		const transcript = transcriptOf(session());
+		for (const summaryInputSource of ['full', 'pruned'] as const) {
+			const plan = planCompaction(transcript, {
+				...base,
+				keepRecentMessages: 8,
+				minPruneTokens: 0,
+				protectTokens: 0,
+				summaryInputSource,
+			});
+			const text = serializePlan(plan);
+			const input = plan.summaryInput;
+			assert.equal(plan.summaryInput, input, 'the same copies on every read');
+			assert.deepEqual(
+				input.map((m) => m.id),
+				transcript.messages.filter((_, i) => plan.fates[i] === 'summarized').map((m) => m.id),
+			);
+			for (const m of input) {
+				assert.equal(m.raw.length, 0);
+				assert.ok(m.parts.every((p) => p.raw === undefined));
+			}
+			const pruned = input
+				.flatMap((m) => m.parts)
+				.filter((p) => p.kind === 'toolResult' && p.text.startsWith('[Read]'));
+			assert.equal(pruned.length > 0, summaryInputSource === 'pruned', summaryInputSource);
+			const parsed = parsePlan(text);
+			assert.ok(parsed.ok);
+			assert.deepStrictEqual(
+				JSON.parse(JSON.stringify(parsed.plan.summaryInput)),
+				JSON.parse(JSON.stringify(input)),
+			);
+			assert.deepStrictEqual(Object.keys(JSON.parse(text)), Object.keys(plan));
+		}
 	});
 
 	it('R16 every strategy says why when there is nothing to do, before any model call', () => {
