@@ -75,6 +75,7 @@ export interface IncrementalStep {
 /**
  * Planner timings at one size. A cold repetition counts every message with a fresh cache (`countMs`, what the
  * budget report does first) and then plans (`firstPlanMs`, building the window index); `coldMs` is their sum.
+ * `summaryInputMs` then reads that plan's summariser input, which is made on first read.
  * `warmMs` plans again with the counts and the index in place, by strategy.
  */
 export interface PlanResult {
@@ -85,6 +86,8 @@ export interface PlanResult {
 	readonly coldMs: readonly number[];
 	readonly countMs: readonly number[];
 	readonly firstPlanMs: readonly number[];
+	/** Reading the first plan's `summaryInput`, which makes the summariser's copies of the middle then. */
+	readonly summaryInputMs: readonly number[];
 	readonly warmMs: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -226,6 +229,7 @@ function planCase(spec: Extract<CaseSpec, { kind: 'plan' }>): PlanResult {
 	const coldMs: number[] = [];
 	const countMs: number[] = [];
 	const firstPlanMs: number[] = [];
+	const summaryInputMs: number[] = [];
 	const warmMs: Record<string, number[]> = Object.fromEntries(spec.strategies.map((s) => [s, []]));
 	for (let rep = 0; rep < spec.reps; rep++) {
 		// Caches keyed by message and part objects (the window index, tool descriptions) outlive a repetition, so
@@ -237,11 +241,15 @@ function planCase(spec: Extract<CaseSpec, { kind: 'plan' }>): PlanResult {
 		const started = performance.now();
 		for (const message of input.messages) cache.countMessage(message);
 		const counted = performance.now();
-		planCompaction(input, { counter: cache, contextWindow });
+		const plan = planCompaction(input, { counter: cache, contextWindow });
 		const planned = performance.now();
 		countMs.push(counted - started);
 		firstPlanMs.push(planned - counted);
 		coldMs.push(planned - started);
+		const read = performance.now();
+		if (plan.summaryInput.length !== plan.counts.summarized - (plan.foldedSummary !== undefined ? 1 : 0))
+			throw new Error('the summary input does not hold the summarised messages');
+		summaryInputMs.push(performance.now() - read);
 		for (const strategy of spec.strategies) {
 			collect();
 			const warmStarted = performance.now();
@@ -249,7 +257,16 @@ function planCase(spec: Extract<CaseSpec, { kind: 'plan' }>): PlanResult {
 			warmMs[strategy]?.push(performance.now() - warmStarted);
 		}
 	}
-	return { messages: transcript.messages.length, sourceBytes, buildMs, coldMs, countMs, firstPlanMs, warmMs };
+	return {
+		messages: transcript.messages.length,
+		sourceBytes,
+		buildMs,
+		coldMs,
+		countMs,
+		firstPlanMs,
+		summaryInputMs,
+		warmMs,
+	};
 }
 
 async function main(): Promise<void> {
