@@ -638,7 +638,8 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 	};
 	const inputCount = inputMessages.length;
 
-	const changed = removed.length + edits.filter((e) => e.kind !== 'orphanResult').length;
+	let changed = removed.length;
+	for (const e of edits) if (e.kind !== 'orphanResult') changed++;
 	const isSummaryStyle = resolved.strategy === 'summarize' || resolved.strategy === 'rotate';
 	let preflight: Preflight = { ok: true };
 	if (changed === 0 || (isSummaryStyle && inputCount === 0)) {
@@ -660,7 +661,14 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		};
 	}
 
-	const editedMessages = new Set(edits.filter((e) => fates[e.message] === 'kept').map((e) => e.message));
+	// `edits` is in window order, so each edited kept message is counted at its first edit.
+	let editedMessages = 0;
+	for (let k = 0; k < edits.length; k++) {
+		const e = edits[k] as PartEdit;
+		if (fates[e.message] === 'kept' && edits[k - 1]?.message !== e.message) editedMessages++;
+	}
+	const fateCounts = { kept: 0, summarized: 0, dropped: 0 };
+	for (const fate of fates) fateCounts[fate]++;
 	const percentOfWindow = resolved.contextWindow > 0 ? (tokensBefore / resolved.contextWindow) * 100 : 0;
 	return {
 		version: 1,
@@ -677,12 +685,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		triggerTokens,
 		regions: outcome.regions,
 		fates,
-		counts: {
-			kept: fates.filter((f) => f === 'kept').length,
-			summarized: fates.filter((f) => f === 'summarized').length,
-			dropped: fates.filter((f) => f === 'dropped').length,
-			edited: editedMessages.size,
-		},
+		counts: { ...fateCounts, edited: editedMessages },
 		pruneCandidates: outcome.cheap.candidates,
 		edits,
 		interruptedCalls,
