@@ -23,14 +23,33 @@ interface CallIdState {
 	readonly pairedName: string | undefined;
 }
 
+/** Units of a text's start and of its end that go into its sample hash. */
+const sampledUnits = 64;
+
+/**
+ * A 32-bit hash of a text's length and of its first and last {@link sampledUnits} UTF-16 units: cheap on long
+ * texts, whose full hash (which a `Map` keyed by the text computes) costs a pass over every character. Texts
+ * that share it are told apart by comparing them.
+ */
+function sampleHash(text: string): number {
+	let hash = Math.imul(0x811c9dc5 ^ text.length, 0x01000193);
+	const head = Math.min(text.length, sampledUnits);
+	for (let i = 0; i < head; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+	for (let i = Math.max(head, text.length - sampledUnits); i < text.length; i++)
+		hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+	return hash;
+}
+
 /** What adding one message changed, so it can be undone: sizes before, and each changed call id's state before. */
 interface AddedMessage {
 	readonly toolParts: number;
 	readonly callIds: number;
+	readonly groups: number;
 	readonly pairedCount: number;
 	readonly orphanResultCount: number;
 	readonly openCount: number;
-	readonly newTexts: string[];
+	/** Sample hashes of the groups this message added, in order. */
+	readonly newGroups: number[];
 	readonly newCallIds: string[];
 	readonly states: CallIdState[];
 	readonly answered: IndexedCallSite[];
@@ -91,7 +110,10 @@ export class WindowIndex {
 	/** By call number: the tool name of the last pair made with that id. */
 	private readonly pairedNameByNumber: (string | undefined)[] = [];
 	private openCount = 0;
-	private readonly groupOfText = new Map<string, number>();
+	/** Result text groups by their text's sample hash: one group, or several whose texts share the hash. */
+	private readonly groupsBySample = new Map<number, number | number[]>();
+	/** The text of each group. */
+	private readonly textOfGroup: string[] = [];
 	/** Undo records of the newest messages (at most `undoableMessages`), oldest first. */
 	private readonly added: AddedMessage[] = [];
 
@@ -107,7 +129,7 @@ export class WindowIndex {
 
 	/** Number of distinct result texts. */
 	get groupCount(): number {
-		return this.groupOfText.size;
+		return this.textOfGroup.length;
 	}
 
 	/** The latest call with this id and the first result after it. */
@@ -162,7 +184,13 @@ export class WindowIndex {
 				this.openNameOf[state.number] = state.openName;
 				this.pairedNameByNumber[state.number] = state.pairedName;
 			}
-			for (const text of undo.newTexts) this.groupOfText.delete(text);
+			for (let k = undo.newGroups.length - 1; k >= 0; k--) {
+				const key = undo.newGroups[k] as number;
+				const groups = this.groupsBySample.get(key);
+				if (Array.isArray(groups) && groups.length > 1) groups.pop();
+				else this.groupsBySample.delete(key);
+			}
+			this.textOfGroup.length = undo.groups;
 			for (const callId of undo.newCallIds) this.numberOfCallId.delete(callId);
 			for (const list of [this.siteOf, this.openMessageOf, this.openNameOf, this.pairedNameByNumber])
 				list.length = undo.callIds;
@@ -189,10 +217,11 @@ export class WindowIndex {
 			? {
 					toolParts: this.toolMessage.length,
 					callIds: this.numberOfCallId.size,
+					groups: this.textOfGroup.length,
 					pairedCount: this.pairedCount,
 					orphanResultCount: this.orphanResultCount,
 					openCount: this.openCount,
-					newTexts: [],
+					newGroups: [],
 					newCallIds: [],
 					states: [],
 					answered: [],
@@ -240,12 +269,7 @@ export class WindowIndex {
 						undo?.deltas.push(openMessage + 1, 1, index + 1, -1);
 					}
 				}
-				let group = this.groupOfText.get(part.text);
-				if (group === undefined) {
-					group = this.groupOfText.size;
-					this.groupOfText.set(part.text, group);
-					undo?.newTexts.push(part.text);
-				}
+				const group = this.groupOf(part.text, undo);
 				const flags =
 					toolPartFlag.isResult |
 					(part.isError ? toolPartFlag.isError : 0) |
@@ -254,6 +278,24 @@ export class WindowIndex {
 			}
 		}
 		this.chars.push(chars);
+	}
+
+	/** The group of a result text: the group of an identical text seen before, else a new one. */
+	private groupOf(text: string, undo: AddedMessage | undefined): number {
+		const key = sampleHash(text);
+		const found = this.groupsBySample.get(key);
+		if (typeof found === 'number') {
+			if (this.textOfGroup[found] === text) return found;
+		} else if (found !== undefined) {
+			for (const group of found) if (this.textOfGroup[group] === text) return group;
+		}
+		const group = this.textOfGroup.length;
+		this.textOfGroup.push(text);
+		if (found === undefined) this.groupsBySample.set(key, group);
+		else if (typeof found === 'number') this.groupsBySample.set(key, [found, group]);
+		else found.push(group);
+		undo?.newGroups.push(key);
+		return group;
 	}
 
 	/** The number of a call id, given on first sight. */

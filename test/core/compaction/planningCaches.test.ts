@@ -20,6 +20,7 @@ import { messagesInWindow, type Message, type Transcript } from '../../../src/co
 import { parseTranscript } from '../../../src/core/transcript/readTranscript';
 import { pairToolCalls } from '../../../src/core/transcript/toolPairs';
 import { arbTranscript } from './arbitraries';
+import { message, resultPart } from './arbitraries';
 
 // The planner remembers per-message facts by object identity (window index, tool-result descriptions, detached
 // summary input, shrunk arguments) and walks the window index instead of every part. These tests hold the fast paths
@@ -233,6 +234,24 @@ describe('planning caches and indexes', () => {
 			}),
 			{ numRuns: 200 },
 		);
+	});
+
+	it('groups identical result texts, and only those, when long texts share their start, end and length', () => {
+		const around = (middle: string) => `${'a'.repeat(70)}${middle}${'z'.repeat(70)}`;
+		const texts = [around('X'), around('Y'), around('X'), 'short', 'short', around('Z'), around('Y')];
+		const messages = texts.map((text, i) => message(`t${i}`, 'tool', [resultPart(`c${i}`, text)]));
+		const index = new WindowIndex();
+		index.extend(messages);
+		assert.deepEqual(index.toolGroup, [0, 1, 0, 2, 2, 3, 1]);
+		assert.equal(index.groupCount, 4);
+		// Taking the newest messages back out leaves what indexing the rest gives, and they index the same again.
+		index.truncate(2);
+		const fresh = new WindowIndex();
+		fresh.extend(messages.slice(0, 2));
+		assert.deepEqual(index.toolGroup, fresh.toolGroup);
+		assert.equal(index.groupCount, 2);
+		index.extend(messages);
+		assert.deepEqual(index.toolGroup, [0, 1, 0, 2, 2, 3, 1]);
 	});
 
 	it('starts a new index when a window no longer extends the remembered one', () => {
