@@ -170,6 +170,10 @@ export function planStructureEdits(
 	// H4: what a pruned result's placeholder gains: the entry holding the full output ('#' and ' ' set the number off).
 	const resultReference = (entry: number): string => ` (full output: spill entry #${entry} in ${fileName})`;
 	const numbersCountByLength = countsNumbersByLength(context.counter);
+	// The reference to the first entry with as many digits, one string per count of digits.
+	const likeByDigits: string[] = [];
+	const referenceLike = (digits: number): string =>
+		(likeByDigits[digits] ??= resultReference(10 ** (digits - 1)));
 	// One message's edits: its free-text edits and its tool-part edits, each in part order, merged when the message
 	// is done so `edits` stays in window order without a sort.
 	const textEdits: PartEdit[] = [];
@@ -324,7 +328,7 @@ export function planStructureEdits(
 				// numbers count by their digits, as the reference to the first entry with as many digits.
 				const suffix = resultReference(entry);
 				const placeholder = { ...cheap.replacement, text: `${cheap.replacement.text}${suffix}` };
-				const like = numbersCountByLength ? resultReference(10 ** (String(entry).length - 1)) : suffix;
+				const like = numbersCountByLength ? referenceLike(String(entry).length) : suffix;
 				const tokens = context.newPartTokensWithSuffix(cheap.replacement, suffix, like);
 				edit(toolEdits, i, p, cheap.kind, placeholder, entry, tokens);
 			}

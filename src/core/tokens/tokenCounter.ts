@@ -53,6 +53,8 @@ export class TokenCounter {
 	private previous = new Map<number, number>();
 	private hits = 0;
 	private misses = 0;
+	private lastSuffix: string | undefined;
+	private lastSuffixRaw = 0;
 
 	constructor(
 		readonly profile: ModelProfile,
@@ -113,7 +115,12 @@ export class TokenCounter {
 	 */
 	countPartWithSuffix(part: TextBearingPart, suffix: string, sameCountAs: string = suffix): number {
 		if (!isCountedApart(part.text, suffix)) return this.countPart({ ...part, text: `${part.text}${suffix}` });
-		const text = this.scale(this.countRaw(part.text) + this.countRaw(sameCountAs));
+		// A planner appends the same few suffixes to many texts: the last one's count is kept at hand.
+		if (sameCountAs !== this.lastSuffix) {
+			this.lastSuffixRaw = this.countRaw(sameCountAs);
+			this.lastSuffix = sameCountAs;
+		}
+		const text = this.scale(this.countRaw(part.text) + this.lastSuffixRaw);
 		if (part.kind !== 'toolResult') return text;
 		return text + this.profile.toolResultOverheadTokens + this.countImages(part.images);
 	}
