@@ -1,7 +1,7 @@
 import type { TokenCounting } from '../compaction/tokenCounting';
 import type { EncodingName } from '../tokens/encoding';
-import type { MessageTokens, TextBearingPart, TokenCounter } from '../tokens/tokenCounter';
-import type { Message, Part } from '../transcript/model';
+import type { MessageTokens, TokenCounter } from '../tokens/tokenCounter';
+import type { Message, Part, TextBearingPart } from '../transcript/model';
 
 /**
  * A TokenCounter that remembers each message's count by identity. Readers hand back the same Message objects

@@ -1,5 +1,5 @@
 import type { EncodingName } from '../tokens/encoding';
-import type { TextPart, ToolResultPart } from '../transcript/model';
+import type { TextPart } from '../transcript/model';
 import type { PlanContext } from './planContext';
 import type { TokenCounting } from './tokenCounting';
 
@@ -25,21 +25,14 @@ function isAsciiNonDigit(code: number): boolean {
 	return code < 0x80 && (code < 0x30 || code > 0x39);
 }
 
-/** A new part whose text ends in a spill entry's number and a fixed tail. */
-export type NumberedPart = TextPart | ToolResultPart;
-
 /**
- * Token figures of new parts whose text is `head + number + tail` (a spill entry's placeholder), remembered by
- * kind, `head` and the number's count of digits, so parts that differ only in the number (and in fields a
- * TokenCounter does not count: a result's call id and error flag) are counted once. Exact only for a counter that
- * {@link countsNumbersByLength}, with the number set off by ASCII non-digits on both sides (its digits then form
- * their own pieces of one token each) and a result without images; anything else is counted every time.
+ * Token figures of new text parts whose text is `head + number + tail` (a spill entry's reference), remembered by
+ * `head` and the number's count of digits, so references that differ only in the number are counted once. Exact
+ * only for a counter that {@link countsNumbersByLength}, with the number set off by ASCII non-digits on both sides
+ * (its digits then form their own pieces of one token each); anything else is counted every time.
  */
 export class NumberedTextCounts {
-	private readonly byHead: Record<NumberedPart['kind'], Map<string, number[]>> = {
-		text: new Map(),
-		toolResult: new Map(),
-	};
+	private readonly byHead = new Map<string, number[]>();
 	private readonly isEnabled: boolean;
 
 	constructor(
@@ -49,23 +42,21 @@ export class NumberedTextCounts {
 		this.isEnabled = countsNumbersByLength(context.counter) && isAsciiNonDigit(tail.charCodeAt(0));
 	}
 
-	/** `like` with the text `head + number + tail`, and that part's figure by `newPartTokens`. */
-	part<P extends NumberedPart>(head: string, number: number, like: P): NumberedFigure<P> {
+	/** The text part `head + number + tail`, and its figure by `newPartTokens`. */
+	part(head: string, number: number): NumberedFigure {
 		const digits = String(number);
-		const part: P = { ...like, text: `${head}${digits}${this.tail}` };
+		const part: TextPart = { kind: 'text', text: `${head}${digits}${this.tail}` };
 		if (
 			!this.isEnabled ||
 			!Number.isSafeInteger(number) ||
 			number < 0 ||
-			!isAsciiNonDigit(head.charCodeAt(head.length - 1)) ||
-			(part.kind === 'toolResult' && part.images.length > 0)
+			!isAsciiNonDigit(head.charCodeAt(head.length - 1))
 		)
 			return { part, tokens: this.context.newPartTokens(part) };
-		const heads = this.byHead[part.kind];
-		let byDigits = heads.get(head);
+		let byDigits = this.byHead.get(head);
 		if (byDigits === undefined) {
 			byDigits = [];
-			heads.set(head, byDigits);
+			this.byHead.set(head, byDigits);
 		}
 		let tokens = byDigits[digits.length];
 		if (tokens === undefined) {
@@ -77,7 +68,7 @@ export class NumberedTextCounts {
 }
 
 /** A part built by {@link NumberedTextCounts.part} and its tokens. */
-export interface NumberedFigure<P extends NumberedPart> {
-	readonly part: P;
+export interface NumberedFigure {
+	readonly part: TextPart;
 	readonly tokens: number;
 }

@@ -1,5 +1,4 @@
-import type { FormatId, Message, Part, ToolCallPart } from '../transcript/model';
-import type { TextBearingPart } from '../tokens/tokenCounter';
+import type { FormatId, Message, Part, TextBearingPart, ToolCallPart } from '../transcript/model';
 import { partChars } from './messageParts';
 import type { ResolvedCompactionOptions } from './options';
 import type { TokenCounting } from './tokenCounting';

@@ -1,5 +1,5 @@
 import { classifyTool, parseToolArguments } from '../facts/extractArtifacts';
-import type { Part, TextPart } from '../transcript/model';
+import type { Part } from '../transcript/model';
 import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
 import { NumberedTextCounts, countsNumbersByLength } from './numberedTextCounts';
@@ -11,7 +11,6 @@ import { lowerBound, toolPartFlag } from './windowIndex';
 
 /** What a kept message's free text becomes: a reference to its spill entry, `#<entry> in <file>]` follows. */
 const textReferenceHead = '[Text moved to spill entry #';
-const textReference: TextPart = { kind: 'text', text: '' };
 
 /** A window range, `to` exclusive. */
 export interface IndexRange {
@@ -282,7 +281,7 @@ export function planStructureEdits(
 		if (freeParts !== undefined) {
 			// The reference names the entry the text would get; text that takes no more tokens than its reference
 			// stays where it is (moving it would grow the window).
-			const reference = textReferences.part(textReferenceHead, entries.length + 1, textReference);
+			const reference = textReferences.part(textReferenceHead, entries.length + 1);
 			let textTokens = 0;
 			for (const p of freeParts) textTokens += context.partTokens(i, p);
 			if (reference.tokens < textTokens) {

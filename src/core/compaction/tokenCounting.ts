@@ -1,5 +1,5 @@
 import type { EncodingName } from '../tokens/encoding';
-import type { Message, Part } from '../transcript/model';
+import type { Message, Part, TextBearingPart } from '../transcript/model';
 
 /** What the compaction engine needs from a token counter; `TokenCounter` (src/core/tokens) satisfies it structurally. */
 export interface TokenCounting {
@@ -17,16 +17,12 @@ export interface TokenCounting {
 	 * may pass `sameCountAs`, a text it knows has as many tokens as `suffix`. Optional: a counter that can count the
 	 * two apart (a text counted before costs a cache lookup) offers it.
 	 */
-	countPartWithSuffix?(
-		part: Extract<Part, { readonly text: string }>,
-		suffix: string,
-		sameCountAs?: string,
-	): number;
+	countPartWithSuffix?(part: TextBearingPart, suffix: string, sameCountAs?: string): number;
 	/**
 	 * `countPart` of `part`, whose text is `segments` joined. Optional: a counter that can count segments apart
 	 * (segments counted before cost a cache lookup) offers it.
 	 */
-	countPartOfSegments?(part: Extract<Part, { readonly text: string }>, segments: readonly string[]): number;
+	countPartOfSegments?(part: TextBearingPart, segments: readonly string[]): number;
 	/**
 	 * Set by a counter whose figures are a function of a text's BPE token count in this encoding (scaled, plus
 	 * per-kind framing), the part's kind and its images, and of nothing else. Planners may then reuse one figure

@@ -1,10 +1,7 @@
-import type { ImagePart, Message, Part, Role } from '../transcript/model';
+import type { ImagePart, Message, Part, Role, TextBearingPart } from '../transcript/model';
 import { countTextTokens, isCountedApart, type EncodingName } from './encoding';
 import { imageTokens } from './imageTokens';
 import type { ModelProfile } from './modelRegistry';
-
-/** A part whose figure comes from its text: text, thinking, opaque or a tool result. */
-export type TextBearingPart = Extract<Part, { readonly text: string }>;
 
 /** Where a token of the window goes in the budget report. */
 export type TokenCategory =

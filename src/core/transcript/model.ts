@@ -60,6 +60,9 @@ export interface OpaquePart extends PartSource {
 /** One ordered piece of a message. */
 export type Part = TextPart | ThinkingPart | ToolCallPart | ToolResultPart | ImagePart | OpaquePart;
 
+/** A part whose token figure comes from its text: text, thinking, opaque or a tool result. */
+export type TextBearingPart = Extract<Part, { readonly text: string }>;
+
 /** Kind tag of a part. */
 export type PartKind = Part['kind'];
 

@@ -9,7 +9,7 @@ import type { TokenCounting } from '../../../src/core/compaction/tokenCounting';
 import { countTextTokens, type EncodingName } from '../../../src/core/tokens/encoding';
 import { resolveModel } from '../../../src/core/tokens/modelRegistry';
 import { TokenCounter } from '../../../src/core/tokens/tokenCounter';
-import type { Part, TextPart, ToolResultPart } from '../../../src/core/transcript/model';
+import type { Part } from '../../../src/core/transcript/model';
 
 // The structure strategy counts the placeholder of every spill entry it writes; they differ only in the entry
 // number, so their counts are shared by entries whose numbers have as many digits. These tests check the token
@@ -124,55 +124,38 @@ describe('numbered text counts', () => {
 			} as unknown as PlanContext;
 			return { context, asked };
 		}
-		const textPart: TextPart = { kind: 'text', text: '' };
-		const resultPart = (images: ToolResultPart['images'] = []): ToolResultPart => ({
-			kind: 'toolResult',
-			callId: 'c',
-			text: '',
-			isError: false,
-			images,
-		});
-
-		it('counts once per kind, head and digit count, and builds the exact text', () => {
+		it('counts once per head and digit count, and builds the exact text', () => {
 			const counter = new TokenCounter(resolveModel('claude-sonnet-4-5'));
 			const { context, asked } = contextFor(counter);
 			const counts = new NumberedTextCounts(context, ' in f.md]');
 			for (let n = 1; n <= 1200; n++) {
-				const got = counts.part('[Text moved #', n, textPart);
-				assert.equal(got.part.text, `[Text moved #${n} in f.md]`);
-				assert.equal(got.tokens, counter.countPart(got.part));
-				const result = counts.part('[Read] x; #', n, resultPart());
-				assert.equal(result.part.text, `[Read] x; #${n} in f.md]`);
-				assert.equal(result.tokens, counter.countPart(result.part));
+				for (const head of ['[Text moved #', '[Read] x; #']) {
+					const got = counts.part(head, n);
+					assert.equal(got.part.text, `${head}${n} in f.md]`);
+					assert.equal(got.tokens, counter.countPart(got.part));
+				}
 			}
-			// Two heads (text and result) times four digit counts.
+			// Two heads times four digit counts.
 			assert.equal(asked.length, 8);
 		});
 
-		it('counts every time for an unrecognised counter, a head ending in a digit, or a result with images', () => {
+		it('counts every time for an unrecognised counter, a head ending in a digit, or a tail starting with one', () => {
 			const counter = new TokenCounter(resolveModel('gpt-4o'));
 			const plain = contextFor(unrecognised(counter));
 			const off = new NumberedTextCounts(plain.context, ' in f');
-			for (let n = 1; n <= 5; n++) off.part('#', n, textPart);
+			for (let n = 1; n <= 5; n++) off.part('#', n);
 			assert.equal(plain.asked.length, 5);
 
 			const known = contextFor(counter);
 			const counts = new NumberedTextCounts(known.context, ' in f');
-			for (let n = 1; n <= 5; n++) counts.part('entry 1', n, textPart);
-			for (let n = 1; n <= 5; n++) counts.part('\u0661#', n, textPart);
-			const image = {
-				kind: 'image',
-				mediaType: 'image/png',
-				byteLength: 100,
-				widthPx: 10,
-				heightPx: 10,
-			} as const;
-			for (let n = 1; n <= 5; n++) counts.part('#', n, resultPart([image]));
-			assert.equal(known.asked.length, 11);
+			for (let n = 1; n <= 5; n++) counts.part('entry 1', n);
+			for (let n = 1; n <= 5; n++) counts.part('\u0661#', n);
+			// 'entry 1' ends in a digit: five counts; '\u0661#' ends in '#': one count for the one-digit numbers.
+			assert.equal(known.asked.length, 6);
 
 			const digitTail = contextFor(counter);
 			const afterDigit = new NumberedTextCounts(digitTail.context, '1 in f');
-			for (let n = 1; n <= 5; n++) afterDigit.part('#', n, textPart);
+			for (let n = 1; n <= 5; n++) afterDigit.part('#', n);
 			assert.equal(digitTail.asked.length, 5);
 		});
 	});

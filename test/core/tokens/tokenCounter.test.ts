@@ -17,6 +17,7 @@ import {
 	type Message,
 	type Part,
 	type Role,
+	type TextBearingPart,
 } from '../../../src/core/transcript/model';
 import { describeCorpus } from '../../support/corpus';
 import { corpusFolders, modelStrings, readRecords } from './corpusStrings';
@@ -61,7 +62,7 @@ describe('TokenCounter', () => {
 				fc.constantFrom(...counters),
 				(segments, hasImage, counter) => {
 					const joined = segments.join('');
-					const parts: Extract<Part, { readonly text: string }>[] = [
+					const parts: TextBearingPart[] = [
 						{ kind: 'text', text: joined },
 						{
 							kind: 'toolResult',
@@ -115,7 +116,7 @@ describe('TokenCounter', () => {
 				fc.boolean(),
 				fc.constantFrom(...counters),
 				(body, suffix, hasImage, counter) => {
-					const parts: Extract<Part, { readonly text: string }>[] = [
+					const parts: TextBearingPart[] = [
 						{ kind: 'text', text: body },
 						{ kind: 'toolResult', callId: 'c', text: body, isError: false, images: hasImage ? [image] : [] },
 					];
