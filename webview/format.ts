@@ -1,47 +1,35 @@
 import type { BudgetCategory } from '../src/core/budget/budgetReport';
+import {
+	describeRecorded,
+	formatShare,
+	formatTokens,
+	formatTokensShort,
+	formatWindowPercent,
+} from '../src/protocol/figures';
 import type { GaugeView, MessageRow, RegionName } from '../src/core/view/viewModel';
 import type { PartKind, Role } from '../src/core/transcript/model';
 
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** A token count with thousands separators: `126,400`. */
-export function formatCount(tokens: number): string {
-	return grouped.format(tokens);
-}
+/** A token count with thousands separators: `126,400` (the same function as every other surface). */
+export const formatCount = formatTokens;
 
 /** A token count in at most four characters: `812`, `4.2k`, `98k`, `1.2M`. */
-export function formatShort(tokens: number): string {
-	const abs = Math.abs(tokens);
-	if (abs < 1000) return String(Math.round(tokens));
-	if (abs < 10_000) return `${(tokens / 1000).toFixed(1).replace(/\.0$/, '')}k`;
-	if (abs < 1_000_000) return `${Math.round(tokens / 1000)}k`;
-	return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
-}
+export const formatShort = formatTokensShort;
 
-/** A percentage rounded to a whole number: `63%`. */
-export function formatPercent(percent: number): string {
-	return `${Math.round(percent)}%`;
-}
+/** A share that is not the window's (a reduction, facts kept), rounded: `63%`. */
+export const formatPercent = formatShare;
 
-/** Share of the window used, cut to a whole number like the status bar's: 79.9% must not read as the 80% mark. */
-export function formatUsagePercent(percent: number): string {
-	return `${Math.floor(percent)}%`;
-}
-
-/** The gauge's headline in words: `126,400 of 200,000 · 63%`. */
+/** The gauge's headline in words: `126,400 of 200,000 · 63%` (the window share cut, like every surface's). */
 export function describeUsage(gauge: Pick<GaugeView, 'tokens' | 'contextWindow' | 'percentUsed'>): string {
-	return `${formatCount(gauge.tokens)} of ${formatCount(gauge.contextWindow)} · ${formatUsagePercent(gauge.percentUsed)}`;
+	return `${formatCount(gauge.tokens)} of ${formatCount(gauge.contextWindow)} · ${formatWindowPercent(gauge.percentUsed)}`;
 }
 
-/** Where the headline number comes from, in words: `exact (o200k_base)` or `calibrated estimate ±8%`. */
+/** Where the headline number comes from, in words, and the agent's recorded figure beside ours. */
 export function describeSource(gauge: GaugeView): string {
 	const ours =
 		gauge.source === 'exact'
 			? `exact count (${gauge.encoding})`
 			: `calibrated estimate ±${Math.round(gauge.sourceErrorPct)}% (${gauge.encoding})`;
-	if (gauge.recorded === undefined) return ours;
-	const sign = gauge.recorded.errorPct >= 0 ? '+' : '−';
-	return `${ours} · recorded usage ${formatCount(gauge.recorded.tokens)} (${sign}${Math.abs(gauge.recorded.errorPct).toFixed(1)}%)`;
+	return gauge.recorded === undefined ? ours : `${ours} · ${describeRecorded(gauge.recorded)}`;
 }
 
 /** Legend label of a budget category. */
@@ -53,6 +41,7 @@ export const categoryLabels: Readonly<Record<BudgetCategory, string>> = {
 	toolCalls: 'tool calls',
 	toolResults: 'tool results',
 	images: 'images',
+	hidden: 'not in the file',
 };
 
 /** Theme colour variable of a budget category (charts palette; system in the muted foreground). */
@@ -64,6 +53,7 @@ export const categoryColors: Readonly<Record<BudgetCategory, string>> = {
 	toolCalls: 'var(--vscode-charts-yellow)',
 	toolResults: 'var(--vscode-charts-orange)',
 	images: 'var(--vscode-charts-red)',
+	hidden: 'var(--vscode-disabledForeground)',
 };
 
 /** Theme colour variable name of a role on the region map (same palette as the gauge's categories). */

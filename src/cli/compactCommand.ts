@@ -16,7 +16,7 @@ import { findFormat } from '../core/transcript/registry';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { parseFormatOption, parseWindowOption, singleFile } from './inspectCommand';
 import { createProgressReporter } from './progress';
-import { formatInteger } from './renderBudget';
+import { formatShare, formatTokens, formatWindowPercent } from '../core/budget/formatFigures';
 import { summarizerFromCli } from './summarizerOption';
 
 /** Parsed `compact` arguments. */
@@ -196,6 +196,7 @@ function toJson(
 		strategy: result.strategy,
 		tokensBefore: result.tokensBefore,
 		tokensAfter: result.tokensAfter,
+		fixedTokens: result.fixedTokens,
 		percentBefore: round(result.percentBefore),
 		percentAfter: round(result.percentAfter),
 		tokensFreed: result.tokensFreed,
@@ -216,6 +217,7 @@ function toJson(
 			preflight: result.plan.preflight,
 		},
 		summary: result.summary ?? null,
+		notes: result.notes,
 		lostFacts: result.lostFacts ?? null,
 		out: out ?? null,
 		spill: spill ?? null,
@@ -231,7 +233,7 @@ function renderResult(
 	isDryRun: boolean,
 ): string {
 	const lines = [
-		`${result.strategy}: messages ${formatInteger(result.tokensBefore)} → ${formatInteger(result.tokensAfter)} tokens (−${result.reductionPercent.toFixed(0)}%) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${result.percentBefore.toFixed(0)}% → ${result.percentAfter.toFixed(0)}% of the window`,
+		`${result.strategy}: ${formatTokens(result.tokensBefore)} → ${formatTokens(result.tokensAfter)} tokens (−${formatShare(result.reductionPercent)}) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${formatWindowPercent(result.percentBefore)} → ${formatWindowPercent(result.percentAfter)} of the window`,
 		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited}`,
 	];
 	const lost = result.lostFacts;
@@ -250,9 +252,12 @@ function renderResult(
 	if (result.summary !== undefined) {
 		lines.push('', '── summary ──', result.summary.trimEnd(), '─────────────');
 	}
-	lines.push(
-		"(token figures count the transcript's messages; the system prompt and tool schemas the agent adds are not stored in it)",
-	);
+	if (result.fixedTokens > 0) {
+		lines.push(
+			`(both figures include ${formatTokens(result.fixedTokens)} tokens no compaction can free: the system prompt and tool definitions the agent adds, estimated from its recorded usage, and any stored system text)`,
+		);
+	}
+	for (const note of result.notes) lines.push(`note: ${note}`);
 	if (isDryRun) lines.push('dry run: nothing was written.');
 	if (out !== undefined) lines.push(`wrote ${out}`);
 	if (spill !== undefined) lines.push(`wrote ${spill} (the text moved out of the context)`);

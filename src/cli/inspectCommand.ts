@@ -93,8 +93,12 @@ export function toJson(report: BudgetReport): Record<string, unknown> {
 		contextWindow: report.contextWindow,
 		contextWindowSource: report.contextWindowSource,
 		percentUsed: round(report.percentUsed, 2),
+		fixedTokens: report.tokens.fixed,
 		tokens: {
 			total: report.tokens.total,
+			visible: report.tokens.visible,
+			hidden: report.tokens.hidden,
+			fixed: report.tokens.fixed,
 			recorded: report.tokens.recorded?.tokens ?? null,
 			recordedComparison: report.tokens.recorded ?? null,
 			byRole: report.tokens.byRole,

@@ -1,4 +1,12 @@
 import type { BudgetCategory, BudgetReport } from '../core/budget/budgetReport';
+import {
+	describeRecorded,
+	formatMessageNumber,
+	formatTokens,
+	formatTokensShort,
+	formatWindowPercent,
+} from '../core/budget/formatFigures';
+import { budgetCategories } from '../core/tokens/measureWindow';
 
 const categoryLabels: Readonly<Record<BudgetCategory, string>> = {
 	system: 'system',
@@ -8,24 +16,13 @@ const categoryLabels: Readonly<Record<BudgetCategory, string>> = {
 	toolCalls: 'tool calls',
 	toolResults: 'tool results',
 	images: 'images',
+	hidden: 'not in the file',
 };
 
 /** Thresholds drawn on the bar, as shares of the window. */
 export interface BarMarks {
 	readonly compactionRatio: number;
 	readonly rotationRatio: number;
-}
-
-/** Formats a token count compactly: 950, 12.4k, 1.2M. */
-export function formatTokensShort(tokens: number): string {
-	if (tokens < 1000) return String(tokens);
-	if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 1 : 0)}k`;
-	return `${(tokens / 1_000_000).toFixed(1)}M`;
-}
-
-/** Formats an integer with thousands separators (en-US, stable across machines). */
-export function formatInteger(value: number): string {
-	return Math.round(value).toLocaleString('en-US');
 }
 
 /** Draws the usage bar: filled share, a `|` at each threshold, the percent after it. */
@@ -36,7 +33,7 @@ export function renderBar(percentUsed: number, marks: BarMarks, width = 40): str
 		const at = Math.min(width - 1, Math.round(ratio * width));
 		cells[at] = '|';
 	}
-	return `[${cells.join('')}] ${percentUsed.toFixed(percentUsed < 10 ? 1 : 0)}%`;
+	return `[${cells.join('')}] ${formatWindowPercent(percentUsed)}`;
 }
 
 /** The readable `inspect` report. */
@@ -56,21 +53,29 @@ export function renderBudget(report: BudgetReport, marks: BarMarks): string {
 		report.source === 'exact'
 			? `exact (${report.encoding})`
 			: `estimated ±${report.sourceErrorPct}% (${report.encoding}, calibrated)`;
-	let headline = `${formatInteger(report.tokens.total)} of ${formatInteger(report.contextWindow)} tokens · ${source}`;
-	const recorded = report.tokens.recorded;
-	if (recorded !== undefined) {
-		const sign = recorded.errorPct >= 0 ? '+' : '';
-		headline += ` · file records ${formatInteger(recorded.tokens)} (ours ${sign}${recorded.errorPct.toFixed(1)}%)`;
-	}
-	lines.push(headline);
+	const { tokens } = report;
 	lines.push(
-		`window ${formatInteger(report.contextWindow)} tokens (${windowSourceText(report.contextWindowSource)})`,
+		`${formatTokens(tokens.total)} of ${formatTokens(report.contextWindow)} tokens (${formatWindowPercent(report.percentUsed)}) · ${source}`,
+	);
+	lines.push(
+		tokens.hidden > 0
+			? `            = ${formatTokens(tokens.visible)} in the file + ${formatTokens(tokens.hidden)} not in it (system prompt, tool definitions: estimated from recorded usage)`
+			: `            = ${formatTokens(tokens.visible)} in the file (no recorded usage to estimate what the agent adds)`,
+	);
+	if (tokens.recorded !== undefined) lines.push(`            ${describeRecorded(tokens.recorded)}`);
+	lines.push(
+		`window ${formatTokens(report.contextWindow)} tokens (${windowSourceText(report.contextWindowSource)})`,
 	);
 	lines.push('');
-	const kinds = (Object.keys(categoryLabels) as BudgetCategory[])
-		.filter((k) => report.tokens.byKind[k] > 0)
-		.map((k) => `${categoryLabels[k]} ${formatTokensShort(report.tokens.byKind[k])}`);
+	const kinds = budgetCategories
+		.filter((k) => tokens.byKind[k] > 0)
+		.map((k) => `${categoryLabels[k]} ${formatTokensShort(tokens.byKind[k])}`);
 	lines.push(`by kind     ${kinds.join(' · ') || 'nothing counted'}`);
+	if (tokens.fixed > 0) {
+		lines.push(
+			`            ${formatTokensShort(tokens.fixed)} of it no compaction can free (what the file does not show, and its stored system text)`,
+		);
+	}
 	if (report.tokens.earlierThinking > 0) {
 		lines.push(
 			`            not counted: ${formatTokensShort(report.tokens.earlierThinking)} of thinking from earlier turns (not sent again)`,
@@ -100,7 +105,9 @@ export function renderBudget(report: BudgetReport, marks: BarMarks): string {
 	if (report.largest.length > 0) {
 		lines.push('largest');
 		for (const m of report.largest) {
-			lines.push(`  ${formatTokensShort(m.tokens).padStart(6)}  #${m.index} line ${m.line} · ${m.label}`);
+			lines.push(
+				`  ${formatTokensShort(m.tokens).padStart(6)}  ${formatMessageNumber(m.index)} line ${m.line} · ${m.label}`,
+			);
 		}
 	}
 	if (report.diagnostics.length > 0) {

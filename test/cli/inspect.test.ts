@@ -34,7 +34,12 @@ describe('context-lens inspect', () => {
 			assert.ok(key in json, key);
 		}
 		const tokens = json['tokens'] as Record<string, unknown>;
-		for (const key of ['total', 'recorded', 'byRole', 'byKind']) assert.ok(key in tokens, key);
+		for (const key of ['total', 'visible', 'hidden', 'fixed', 'recorded', 'byRole', 'byKind'])
+			assert.ok(key in tokens, key);
+		assert.equal(tokens['total'], Number(tokens['visible']) + Number(tokens['hidden']));
+		const rows = Object.values(tokens['byKind'] as Record<string, number>).reduce((a, b) => a + b, 0);
+		assert.equal(rows, tokens['total'], 'the by-kind rows add up to the headline');
+		assert.equal(json['fixedTokens'], tokens['fixed']);
 		const regions = json['regions'] as Record<string, { from: number; to: number; tokens: number }>;
 		for (const name of ['head', 'middle', 'tail']) {
 			assert.deepEqual(Object.keys(regions[name] ?? {}).sort(), ['from', 'to', 'tokens']);
@@ -48,9 +53,13 @@ describe('context-lens inspect', () => {
 		assert.equal(await runCli(['inspect', sample], io), 0);
 		const text = io.stdout.join('\n');
 		assert.match(text, /^claude-code · sample-claude-session\.jsonl · claude-/);
-		assert.match(text, /\[[█░|]{40}\] \d+(\.\d)?%/);
-		assert.match(text, /[\d,]+ of 200,000 tokens · estimated ±\d+%/);
-		assert.match(text, /file records [\d,]+ \(ours [+-]\d+\.\d%\)/);
+		assert.match(text, /\[[█░|]{40}\] \d+%/);
+		assert.match(text, /[\d,]+ of 200,000 tokens \(\d+%\) · estimated ±\d+%/);
+		assert.match(text, /= [\d,]+ in the file \+ [\d,]+ not in it/);
+		assert.match(
+			text,
+			/the agent recorded [\d,]+ for the request at #\d+; we count [\d,]+ for it \([+−]\d+\.\d%\)/,
+		);
 		assert.match(text, /regions {5}head 3 msgs/);
 		assert.match(text, /largest\n +[\d.k]+ {2}#\d+ line \d+ · tool result/);
 	});

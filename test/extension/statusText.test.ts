@@ -10,7 +10,7 @@ import {
 describe('status bar text', () => {
 	it('matches the UI sketch', () => {
 		assert.equal(formatStatusText(126_400, 200_000), '$(pulse) 63% · 126k/200k');
-		assert.equal(formatStatusText(950, 128_000), '$(pulse) 0% · 950/128k');
+		assert.equal(formatStatusText(950, 128_000), '$(pulse) <1% · 950/128k');
 		assert.equal(formatStatusText(1_234_567, 2_000_000), '$(pulse) 61% · 1.2M/2M');
 	});
 

@@ -38,7 +38,9 @@ function isType<K extends ViewToHost['type']>(
 
 function usageText(session: ViewSession): string {
 	const g = session.view.gauge;
-	return `${grouped(g.tokens)} of ${grouped(g.contextWindow)} · ${Math.floor(g.percentUsed)}%`;
+	// The window share is cut to a whole percent; a share under 1% reads '<1%' (the same rule on every surface).
+	const percent = g.percentUsed > 0 && g.percentUsed < 1 ? '<1' : String(Math.floor(g.percentUsed));
+	return `${grouped(g.tokens)} of ${grouped(g.contextWindow)} · ${percent}%`;
 }
 
 describe('webview: gauge, region map and message list in chromium', function () {
@@ -96,8 +98,9 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		assert.deepEqual(view.posted[0], { type: 'ready', view: 'transcript' });
 		assert.equal(await view.page.locator('[data-testid=usage]').textContent(), usageText(session));
 		const legend = await view.page.locator('cl-token-gauge .legend li').allTextContents();
-		assert.equal(legend.length, 7);
-		assert.ok(legend[5]?.includes('tool results'));
+		assert.equal(legend.length, 8);
+		assert.ok(legend[0]?.includes('not in the file'), 'what the file does not show is a row of its own');
+		assert.ok(legend[6]?.includes('tool results'));
 		const meter = view.page.locator('cl-token-gauge [role=meter]');
 		assert.equal(await meter.getAttribute('aria-valuemax'), String(session.view.gauge.contextWindow));
 		assert.match((await meter.getAttribute('aria-valuetext')) ?? '', /compaction at .* rotation at/);

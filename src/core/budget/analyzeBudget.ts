@@ -2,11 +2,11 @@ import { planRegionsAndCandidates } from '../compaction/planCompaction';
 import { flatPrefix } from '../compaction/textCuts';
 import { toolPairCounts } from '../compaction/windowIndex';
 import type { NameLookup } from '../compaction/windowIndex';
-import { calibrateFromUsage, startsUserTurn } from '../tokens/calibration';
 import { resolveModel, type ModelOverrides, type ModelProfile } from '../tokens/modelRegistry';
-import { TokenCounter, tokenCategories } from '../tokens/tokenCounter';
-import { messagesInWindow, type Message, type Role, type Transcript } from '../transcript/model';
-import type { BudgetCategory, BudgetReport, LargestMessage, RecordedComparison } from './budgetReport';
+import { TokenCounter } from '../tokens/tokenCounter';
+import { messagesInWindow, type Message, type Transcript } from '../transcript/model';
+import type { BudgetReport, LargestMessage } from './budgetReport';
+import { measureWindow, percentOfWindow } from '../tokens/measureWindow';
 import { MessageTokenCache } from './messageTokenCache';
 
 /** Options for a budget analysis. */
@@ -26,12 +26,10 @@ export interface BudgetOptions {
 /** How many of the largest messages a report lists. */
 export const largestMessageCount = 5;
 
-const roles: readonly Role[] = ['system', 'developer', 'user', 'assistant', 'tool'];
-
 /**
- * How full a transcript's context window is and where the tokens go. Counts every message in the window
- * with the model's encoding; when the agent recorded its own usage, the headline is the newest recorded
- * context plus our count of what came after it, and our independent count is reported beside it.
+ * How full a transcript's context window is and where the tokens go: the window's measure (see measureWindow:
+ * every message counted with the model's encoding, plus what the file does not show, estimated from recorded
+ * usage), the default plan's regions and prune candidates, and the largest messages.
  */
 export function analyzeBudget(transcript: Transcript, options: BudgetOptions): BudgetReport {
 	const { modelId, profile, contextWindow, contextWindowSource } = resolveCounting(transcript, options);
@@ -40,57 +38,8 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 			? options.cache
 			: new MessageTokenCache(new TokenCounter(profile));
 	const window = messagesInWindow(transcript);
-	const counted = window.map((m) => cache.countMessage(m));
-	const messageTokens = counted.map((c) => c.total);
-	const systemTextTokens =
-		transcript.meta.systemText !== undefined ? cache.countText(transcript.meta.systemText) : 0;
-
-	const byKind = Object.fromEntries(tokenCategories.map((k) => [k, 0])) as Record<BudgetCategory, number>;
-	const byRole = Object.fromEntries(roles.map((r) => [r, 0])) as Record<Role, number>;
-	for (let i = 0; i < counted.length; i++) {
-		const c = counted[i];
-		if (c === undefined) continue;
-		const categories = c.byCategory;
-		byKind.system += categories.system;
-		byKind.user += categories.user;
-		byKind.assistant += categories.assistant;
-		byKind.thinking += categories.thinking;
-		byKind.toolCalls += categories.toolCalls;
-		byKind.toolResults += categories.toolResults;
-		byKind.images += categories.images;
-		const role = window[i]?.role;
-		if (role !== undefined) byRole[role] += c.total;
-	}
-	byKind.system += systemTextTokens;
-	byRole.system += systemTextTokens;
-	const ourTotal = messageTokens.reduce((a, b) => a + b, 0) + systemTextTokens;
-
-	// The next request reads the reasoning of the current turn only (see startsUserTurn).
-	const currentTurn = window.findLastIndex((m) => startsUserTurn(m));
-	const thinkingOf = (from: number, to: number): number => {
-		let sum = 0;
-		for (let i = Math.max(0, from); i < to; i++) sum += counted[i]?.byCategory.thinking ?? 0;
-		return sum;
-	};
-	const earlierThinking = thinkingOf(0, currentTurn);
-	byKind.thinking -= earlierThinking;
-	byRole.assistant -= earlierThinking;
-
-	const recorded = compareWithRecorded(window, counted, systemTextTokens);
-	let total = ourTotal - earlierThinking;
-	if (recorded !== undefined) {
-		byKind.system += recorded.comparison.hiddenPrefixTokens;
-		byRole.system += recorded.comparison.hiddenPrefixTokens;
-		// The latest recorded request read the reasoning of its own turn; a turn started since drops that too,
-		// along with the reasoning of the messages after it, which the projection counts.
-		const latest = recorded.comparison.atMessage;
-		let dropped = 0;
-		if (currentTurn > latest) {
-			const turnOfLatest = window.slice(0, latest + 1).findLastIndex((m) => startsUserTurn(m));
-			dropped = thinkingOf(turnOfLatest, currentTurn);
-		}
-		total = recorded.projectedTokens - Math.round(dropped * recorded.factor);
-	}
+	const measure = measureWindow(transcript, cache);
+	const { messageTokens } = measure;
 
 	// Only the regions and prune candidates of the default plan are shown: the same figures planCompaction gives.
 	const plan = planRegionsAndCandidates(transcript, { counter: cache, contextWindow }, messageTokens);
@@ -110,8 +59,17 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		contextWindowSource,
 		messages: window.length,
 		messagesInFile: transcript.messages.length,
-		tokens: { total, byRole, byKind, recorded: recorded?.comparison, earlierThinking },
-		percentUsed: contextWindow > 0 ? (total / contextWindow) * 100 : 0,
+		tokens: {
+			total: measure.total,
+			visible: measure.visible,
+			hidden: measure.hidden,
+			fixed: measure.fixed,
+			byRole: measure.byRole,
+			byKind: measure.byKind,
+			recorded: measure.recorded,
+			earlierThinking: measure.earlierThinking,
+		},
+		percentUsed: percentOfWindow(measure.total, contextWindow),
 		regions: plan.regions,
 		pruneCandidates: { messages: plan.pruneCandidates.messages, tokens: plan.pruneCandidates.tokens },
 		toolPairs: {
@@ -149,41 +107,6 @@ export function resolveCounting(
 	const contextWindowSource =
 		options.contextWindow !== undefined ? 'override' : recordedWindow !== undefined ? 'file' : 'registry';
 	return { modelId, profile: { ...profile, contextWindow }, contextWindow, contextWindowSource };
-}
-
-function compareWithRecorded(
-	window: readonly Message[],
-	counted: readonly { readonly total: number; readonly byCategory: { readonly thinking: number } }[],
-	systemTextTokens: number,
-): { comparison: RecordedComparison; projectedTokens: number; factor: number } | undefined {
-	// The stored system text is sent before the first message, so it belongs to the first message's count here.
-	const inputs = window.map((m, i) => ({
-		ourTokens: (counted[i]?.total ?? 0) + (i === 0 ? systemTextTokens : 0),
-		// Reasoning of earlier turns is not sent again once a new user turn starts.
-		thinkingTokens: counted[i]?.byCategory.thinking ?? 0,
-		startsTurn: startsUserTurn(m),
-		// Zero usage marks counts that no longer apply (written by a compaction), not an empty request.
-		...(m.usage !== undefined && m.usage.inputTokens > 0 ? { usage: m.usage } : {}),
-	}));
-	const calibration = calibrateFromUsage(inputs);
-	if (calibration === undefined) return undefined;
-	// Compare the input of the latest recorded request: agents store placeholder output counts on streamed
-	// records (Claude Code writes output_tokens 1 on a final report thousands of tokens long).
-	const latestInput = window[calibration.latestIndex]?.usage?.inputTokens ?? 0;
-	const oursBeforeLatest = calibration.ourTokensAtLatest;
-	let oursFromLatest = 0;
-	for (let i = calibration.latestIndex; i < inputs.length; i++) oursFromLatest += inputs[i]?.ourTokens ?? 0;
-	return {
-		comparison: {
-			tokens: latestInput,
-			ourTokens: oursBeforeLatest,
-			errorPct: latestInput > 0 ? ((oursBeforeLatest - latestInput) / latestInput) * 100 : 0,
-			hiddenPrefixTokens: calibration.hiddenPrefixTokens,
-			atMessage: calibration.latestIndex,
-		},
-		projectedTokens: latestInput + Math.round(oursFromLatest * calibration.factor),
-		factor: calibration.factor,
-	};
 }
 
 function latestRecordedWindow(window: readonly Message[]): number | undefined {

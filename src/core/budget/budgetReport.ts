@@ -1,8 +1,8 @@
 import type { Detection, Diagnostic, FormatId, Role } from '../transcript/model';
 
-/** Categories tokens are reported in; the same as the tokens module's categories. */
-export type BudgetCategory =
-	'system' | 'user' | 'assistant' | 'thinking' | 'toolCalls' | 'toolResults' | 'images';
+import type { BudgetCategory, RecordedComparison } from '../tokens/measureWindow';
+
+export type { BudgetCategory, RecordedComparison } from '../tokens/measureWindow';
 
 /** Where the headline number comes from. */
 export type CountSource =
@@ -29,20 +29,6 @@ export interface LargestMessage {
 	readonly line: number;
 }
 
-/** Token usage the agent recorded, beside our count. */
-export interface RecordedComparison {
-	/** Input tokens the agent recorded for its latest request (everything before that response). */
-	readonly tokens: number;
-	/** Our count of the same messages plus the hidden prefix measured at the first recorded request. */
-	readonly ourTokens: number;
-	/** (ours - recorded) / recorded, in percent. */
-	readonly errorPct: number;
-	/** Tokens the agent sends but the file does not store (system prompt, tool schemas), measured from the first recorded request. */
-	readonly hiddenPrefixTokens: number;
-	/** Index of the window message whose usage was used. */
-	readonly atMessage: number;
-}
-
 /** How full a transcript's context window is and where the tokens go. */
 export interface BudgetReport {
 	readonly file: string;
@@ -61,8 +47,15 @@ export interface BudgetReport {
 	/** Messages in the file, including compacted history and other branches. */
 	readonly messagesInFile: number;
 	readonly tokens: {
-		/** Tokens of the messages in the window (plus the stored system text), by our count. */
+		/** The headline: `visible` + `hidden`; the `byKind` rows add up to it. */
 		readonly total: number;
+		/** Our count of the window's messages and the stored system text, less earlier turns' reasoning. */
+		readonly visible: number;
+		/** What the file does not show (system prompt, tool definitions), estimated from recorded usage; 0 without it. */
+		readonly hidden: number;
+		/** The part of `total` no compaction can change: `hidden` plus the stored system text. */
+		readonly fixed: number;
+		/** The visible part by role. */
 		readonly byRole: Readonly<Record<Role, number>>;
 		readonly byKind: Readonly<Record<BudgetCategory, number>>;
 		/** The agent's own record of its latest request, when the file has one. */

@@ -2,7 +2,16 @@ import { extractArtifacts } from '../facts/extractArtifacts';
 import type { LostFactsReport } from '../facts/reportLostFacts';
 import { reportLostFacts } from '../facts/reportLostFacts';
 import type { Summarizer } from '../summarize/summarizer';
+import {
+	measureWindow,
+	percentOfWindow,
+	restateUsage,
+	type CountedMessage,
+	type WindowMeasure,
+} from '../tokens/measureWindow';
+import type { ShapedForWrite } from '../transcript/format';
 import type { Message, Part, Transcript } from '../transcript/model';
+import { findFormat } from '../transcript/registry';
 import { messagesInWindow } from '../transcript/model';
 import { applyPlan, checkPlanFits } from './applyPlan';
 import { renderPart } from './messageParts';
@@ -10,6 +19,7 @@ import type { CompactionOptions } from './options';
 import type { CompactionPlan } from './plan';
 import { planCompaction } from './planCompaction';
 import type { StrategyName } from './strategies';
+import type { TokenCounting } from './tokenCounting';
 import { summarizePlan } from './summarizePlan';
 
 /** G5/R15: what one compaction did, for logs, metrics and the anti-thrashing policy. */
@@ -31,9 +41,14 @@ export interface CompactionResult {
 	/** Why it failed, naming what to do; absent on success. */
 	readonly error?: string;
 	readonly strategy: StrategyName;
-	/** Tokens of the window before and after, counted with the same counter. */
+	/**
+	 * The window's budget before and after (see measureWindow): before is what `inspect` says of the input, after
+	 * what it says of the written output; both include `fixedTokens`.
+	 */
 	readonly tokensBefore: number;
 	readonly tokensAfter: number;
+	/** The part of both figures no compaction can change: what the file does not show and its stored system text. */
+	readonly fixedTokens: number;
 	/** Share of the model's window, in percent (0 when the window is unknown). */
 	readonly percentBefore: number;
 	readonly percentAfter: number;
@@ -46,31 +61,35 @@ export interface CompactionResult {
 	readonly plan: CompactionPlan;
 	readonly summary?: string;
 	readonly transcript: Transcript;
+	/** What the written file will differ in from the plan, in words for the person (e.g. reasoning a format drops). */
+	readonly notes: readonly string[];
 	/** Facts of the changed messages that the compacted window no longer carries; undefined when nothing was applied. */
 	readonly lostFacts: LostFactsReport | undefined;
 	readonly events: readonly CompactionEvent[];
 }
 
-/** Exact tokens of a compacted window; messages the plan left untouched (same objects) reuse their planned count. */
-function windowTokens(
-	compacted: Transcript,
-	original: Transcript,
-	plan: CompactionPlan,
-	options: CompactionOptions,
-): { tokens: number; messages: number } {
-	const known = new Map<Message, number>();
-	messagesInWindow(original).forEach((m, i) => {
-		const tokens = plan.messageTokens[i];
-		if (tokens !== undefined) known.set(m, tokens);
-	});
-	const window = messagesInWindow(compacted);
-	let tokens = 0;
-	for (const m of window) tokens += known.get(m) ?? options.counter.countMessage(m).total;
-	return { tokens, messages: window.length };
+/** The compacted transcript as its format's writer lays it out, so what is measured is what will be written. */
+function shapeForWrite(transcript: Transcript): ShapedForWrite {
+	return findFormat(transcript.format).shapeForWrite?.(transcript) ?? { transcript, notes: [] };
 }
 
-function percentOf(tokens: number, window: number): number {
-	return window > 0 ? (tokens / window) * 100 : 0;
+/** Counts every window message once: a counter that remembers messages (MessageTokenCache) serves kept ones. */
+function countWindow(transcript: Transcript, counter: TokenCounting): CountedMessage[] {
+	return messagesInWindow(transcript).map((m) => counter.countMessage(m));
+}
+
+/**
+ * The compacted transcript with its recorded usage restated for its own window (see restateUsage), and its
+ * measure: the same budget `inspect` gives the written file, with the hidden part the original had.
+ */
+function measureCompacted(
+	compacted: Transcript,
+	counter: TokenCounting,
+	hidden: number,
+): { transcript: Transcript; measure: WindowMeasure } {
+	const counts = countWindow(compacted, counter);
+	const restated = restateUsage(compacted, measureWindow(compacted, counter, counts), hidden);
+	return { transcript: restated, measure: measureWindow(restated, counter, counts) };
 }
 
 function stringLeaves(value: unknown, out: string[]): void {
@@ -121,15 +140,17 @@ export async function compactTranscript(
 	const plan = planCompaction(transcript, options);
 	const planned = performance.now();
 	const contextWindow = plan.options.contextWindow;
-	const before = { tokens: plan.tokensBefore, messages: plan.messageIds.length };
+	const measured = measureWindow(transcript, options.counter, countWindow(transcript, options.counter));
+	const before = { tokens: measured.total, messages: plan.messageIds.length };
 	const failure = (error: string, summarizeMs = 0): CompactionResult => ({
 		success: false,
 		error,
 		strategy: plan.strategy,
 		tokensBefore: before.tokens,
 		tokensAfter: before.tokens,
-		percentBefore: percentOf(before.tokens, contextWindow),
-		percentAfter: percentOf(before.tokens, contextWindow),
+		fixedTokens: measured.fixed,
+		percentBefore: percentOfWindow(before.tokens, contextWindow),
+		percentAfter: percentOfWindow(before.tokens, contextWindow),
 		tokensFreed: 0,
 		reductionPercent: 0,
 		messagesBefore: before.messages,
@@ -137,6 +158,7 @@ export async function compactTranscript(
 		timingsMs: { plan: planned - started, summarize: summarizeMs, apply: 0 },
 		plan,
 		transcript,
+		notes: [],
 		lostFacts: undefined,
 		events: [],
 	});
@@ -162,8 +184,13 @@ export async function compactTranscript(
 	if (!fit.ok) return failure(`The transcript changed while compacting: ${fit.message}.`, summarizeMs);
 
 	const applyStarted = performance.now();
-	const compacted = applyPlan(transcript, plan, summary);
-	const after = windowTokens(compacted, transcript, plan, options);
+	const shaped = shapeForWrite(applyPlan(transcript, plan, summary));
+	const { transcript: compacted, measure: afterMeasure } = measureCompacted(
+		shaped.transcript,
+		options.counter,
+		measured.hidden,
+	);
+	const after = { tokens: afterMeasure.total, messages: afterMeasure.messageTokens.length };
 	const applyMs = performance.now() - applyStarted;
 	if (after.tokens >= before.tokens) {
 		return failure(
@@ -179,8 +206,9 @@ export async function compactTranscript(
 		strategy: plan.strategy,
 		tokensBefore: before.tokens,
 		tokensAfter: after.tokens,
-		percentBefore: percentOf(before.tokens, contextWindow),
-		percentAfter: percentOf(after.tokens, contextWindow),
+		fixedTokens: measured.fixed,
+		percentBefore: percentOfWindow(before.tokens, contextWindow),
+		percentAfter: percentOfWindow(after.tokens, contextWindow),
 		tokensFreed,
 		reductionPercent,
 		messagesBefore: before.messages,
@@ -189,6 +217,7 @@ export async function compactTranscript(
 		plan,
 		...(summary !== undefined ? { summary } : {}),
 		transcript: compacted,
+		notes: shaped.notes,
 		lostFacts: lostFactsOf(plan, transcript, compacted),
 		events: [
 			{

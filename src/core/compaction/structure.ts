@@ -272,11 +272,12 @@ export function planStructureEdits(
 		}
 		if (fates[i] !== 'kept' || isVerbatim(i)) continue;
 
-		// H6: free text of a kept message goes to one entry; the first text part becomes the reference.
+		// H6: free text of a kept message goes to one entry; the first text part becomes the reference. Reasoning
+		// stays: providers bind it to a signature or encrypted content, so an edited copy is refused or dropped.
 		let freeParts: number[] | undefined;
 		for (let p = 0; p < parts.length; p++) {
 			const kind = parts[p]?.kind;
-			if (kind !== 'toolCall' && kind !== 'toolResult') (freeParts ??= []).push(p);
+			if (kind !== 'toolCall' && kind !== 'toolResult' && kind !== 'thinking') (freeParts ??= []).push(p);
 		}
 		if (freeParts !== undefined) {
 			// The reference names the entry the text would get; text that takes no more tokens than its reference

@@ -52,6 +52,12 @@ export interface WrittenTranscript {
 	readonly resumeHint?: string;
 }
 
+/** A transcript as a writer will lay it out, and what it leaves out, in words for the person (empty when nothing). */
+export interface ShapedForWrite {
+	readonly transcript: Transcript;
+	readonly notes: readonly string[];
+}
+
 /** One format: detection, reading, and writing where supported. One module per format implements it. */
 export interface TranscriptFormat {
 	readonly id: FormatId;
@@ -66,6 +72,11 @@ export interface TranscriptFormat {
 	readDocument?(document: unknown, context: DocumentContext): AccumulatedTranscript;
 	/** Writes a transcript in this format, or is absent when the format is read-only. */
 	write?(transcript: Transcript, options: WriteOptions): WrittenTranscript;
+	/**
+	 * The transcript as `write` will lay it out, for measuring before anything is written: the messages a reader
+	 * finds in the written file, and why they differ from the model's. Absent when the writer writes every message.
+	 */
+	shapeForWrite?(transcript: Transcript): ShapedForWrite;
 }
 
 /** Helpers a document reader gets. */

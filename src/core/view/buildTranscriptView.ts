@@ -14,8 +14,9 @@ import type {
 } from './viewModel';
 import { maxDetailChars, maxPreviewChars } from './viewModel';
 
-/** Gauge categories in legend order. */
+/** Gauge categories in legend order: what the file does not show first, as the request sends it first. */
 export const gaugeCategoryOrder: readonly BudgetCategory[] = Object.freeze([
+	'hidden',
 	'system',
 	'user',
 	'assistant',
@@ -146,7 +147,10 @@ export function buildGaugeView(report: BudgetReport, plan: CompactionPlan): Gaug
 		source: report.source,
 		sourceErrorPct: report.sourceErrorPct,
 		encoding: report.encoding,
-		...(recorded !== undefined ? { recorded: { tokens: recorded.tokens, errorPct: recorded.errorPct } } : {}),
+		visibleTokens: report.tokens.visible,
+		hiddenTokens: report.tokens.hidden,
+		fixedTokens: report.tokens.fixed,
+		...(recorded !== undefined ? { recorded } : {}),
 		compactionTokens: plan.triggerTokens,
 		rotationTokens: Math.round(plan.options.rotationRatio * report.contextWindow),
 		summaryBudgetTokens: plan.summaryBudgetTokens,

@@ -1,4 +1,4 @@
-import type { BudgetCategory, CountSource } from '../budget/budgetReport';
+import type { BudgetCategory, CountSource, RecordedComparison } from '../budget/budgetReport';
 import type { MessageFate } from '../compaction/plan';
 import type { StrategyName } from '../compaction/strategies';
 import type { ArtifactKind } from '../facts/extractArtifacts';
@@ -53,8 +53,14 @@ export interface GaugeView {
 	/** ± error of a calibrated count, in percent (0 when exact). */
 	readonly sourceErrorPct: number;
 	readonly encoding: string;
-	/** The agent's own record of its latest request and how far our count is from it, in percent. */
-	readonly recorded?: { readonly tokens: number; readonly errorPct: number };
+	/** Our count of what the file shows; `tokens` is this plus `hiddenTokens`. */
+	readonly visibleTokens: number;
+	/** What the agent sends that the file does not store, estimated from recorded usage (0 without it). */
+	readonly hiddenTokens: number;
+	/** The part of `tokens` no compaction can change. */
+	readonly fixedTokens: number;
+	/** The agent's own record of its latest request beside our figure for the same request. */
+	readonly recorded?: RecordedComparison;
 	/** R1: automatic compaction starts at this many tokens. */
 	readonly compactionTokens: number;
 	/** C4: the session is rotated at this many tokens. */

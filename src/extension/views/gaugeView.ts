@@ -1,3 +1,4 @@
+import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { renderEmptyGaugeHtml, renderGaugeHtml, type GaugeContext } from './gaugeHtml';
@@ -79,7 +80,7 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 			active !== undefined && state?.ok === true
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
-		view.description = state?.ok === true ? vscode.l10n.t('{0}%', Math.floor(state.report.percentUsed)) : '';
+		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
 		if (this.page !== undefined) {
 			this.page.post(transcriptMessage(this.services, active));
 			return;

@@ -1,3 +1,6 @@
+import { formatTokensShort, formatWindowPercent, wholeWindowPercent } from '../../core/budget/formatFigures';
+import { percentOfWindow as exactPercentOfWindow } from '../../core/tokens/measureWindow';
+
 /** Severity of a window's fill: past the compaction threshold it is `warning`, past rotation `error`. */
 export type FillLevel = 'normal' | 'warning' | 'error';
 
@@ -7,16 +10,9 @@ export interface FillThresholds {
 	readonly rotation: number;
 }
 
-/** Compact count for the status bar: `950`, `12k`, `126k`, `1.2M` (tokens). */
+/** Compact count for the status bar: `950`, `1.2k`, `126k`, `1.2M` (tokens), as every surface prints it. */
 export function formatCompactCount(tokens: number): string {
-	const value = Math.max(0, Math.round(tokens));
-	if (value < 1000) return String(value);
-	if (value < 1_000_000) {
-		const k = value / 1000;
-		return `${k < 10 ? Math.round(k * 10) / 10 : Math.round(k)}k`;
-	}
-	const m = value / 1_000_000;
-	return `${m < 10 ? Math.round(m * 10) / 10 : Math.round(m)}M`;
+	return formatTokensShort(Math.max(0, tokens));
 }
 
 /** The fill level of `tokens` out of `contextWindow` tokens under the given thresholds. */
@@ -30,10 +26,10 @@ export function fillLevel(tokens: number, contextWindow: number, thresholds: Fil
 
 /** Whole percent of the window used, floored so that 79.9% never reads as the 80% threshold. */
 export function percentOfWindow(tokens: number, contextWindow: number): number {
-	return contextWindow > 0 ? Math.floor((tokens / contextWindow) * 100) : 0;
+	return wholeWindowPercent(exactPercentOfWindow(tokens, contextWindow));
 }
 
 /** The status bar text `$(pulse) 63% · 126k/200k` for a window holding `tokens` of `contextWindow` tokens. */
 export function formatStatusText(tokens: number, contextWindow: number): string {
-	return `$(pulse) ${percentOfWindow(tokens, contextWindow)}% · ${formatCompactCount(tokens)}/${formatCompactCount(contextWindow)}`;
+	return `$(pulse) ${formatWindowPercent(exactPercentOfWindow(tokens, contextWindow))} · ${formatCompactCount(tokens)}/${formatCompactCount(contextWindow)}`;
 }

@@ -36,7 +36,7 @@ describe('analyzeBudget', () => {
 		assert.ok(middle.to > middle.from, 'a 40-message session has a middle');
 	});
 
-	it('reports the recorded usage beside our count and uses it for the headline', () => {
+	it('makes the headline our count of the file plus the hidden part, and compares the recorded figure on the same base', () => {
 		const transcript = read(samplePath);
 		const report = analyzeBudget(transcript, { file: samplePath });
 		const recorded = report.tokens.recorded;
@@ -46,15 +46,45 @@ describe('analyzeBudget', () => {
 		assert.equal(recorded.tokens, last?.usage?.inputTokens, 'the input of the latest recorded request');
 		assert.equal(recorded.atMessage, window.length - 1);
 		assert.ok(Math.abs(recorded.errorPct) < 10, `our count is within 10% (${recorded.errorPct})`);
+		const { tokens } = report;
+		assert.equal(tokens.total, tokens.visible + tokens.hidden);
 		const lastTokens = report.messageTokens.at(-1) ?? 0;
-		assert.ok(
-			report.tokens.total > recorded.tokens,
-			'the headline adds the latest response to the recorded input',
-		);
-		assert.ok(report.tokens.total <= recorded.tokens + 2 * lastTokens);
-		assert.equal(report.percentUsed, (report.tokens.total / report.contextWindow) * 100);
+		// The recorded request read everything before the last message: ours for it is the headline less that message.
+		assert.equal(recorded.ourTokens, tokens.total - lastTokens);
+		assert.ok(tokens.hidden > 0, 'the first recorded input is larger than the messages before it');
+		assert.equal(recorded.hiddenPrefixTokens, tokens.hidden);
+		assert.equal(tokens.byKind.hidden, tokens.hidden);
+		assert.equal(tokens.fixed, tokens.hidden, 'the sample stores no system text');
+		const byKindSum = Object.values(tokens.byKind).reduce((a, b) => a + b, 0);
+		assert.equal(byKindSum, tokens.total, 'the rows add up to the headline');
+		assert.equal(report.percentUsed, (tokens.total / report.contextWindow) * 100);
 		assert.equal(report.source, 'calibrated');
 		assert.equal(report.contextWindow, 200_000);
+	});
+
+	it('ignores usage recorded before the newest compaction summary', () => {
+		const transcript = read(samplePath);
+		const window = messagesInWindow(transcript);
+		const summary: Message = {
+			...message('user', [
+				{ kind: 'text', text: 'Summary of the conversation so far: the totals round once.' },
+			]),
+			flags: { ...message('user', []).flags, isSummary: true },
+		};
+		const tail = window.slice(-2).map((m) => ({ ...m }));
+		const compacted: Transcript = { ...transcript, messages: [summary, ...tail] };
+		const report = analyzeBudget(compacted, { file: 'compacted.jsonl' });
+		// Every usage in the tail is the original's, recorded after the summary: it still counts.
+		assert.ok(report.tokens.recorded !== undefined);
+		const stale: Transcript = { ...transcript, messages: [...tail, summary] };
+		const staleReport = analyzeBudget(stale, { file: 'stale.jsonl' });
+		assert.equal(
+			staleReport.tokens.recorded,
+			undefined,
+			'usage before the summary never drives the headline',
+		);
+		assert.equal(staleReport.tokens.hidden, 0);
+		assert.equal(staleReport.tokens.total, staleReport.tokens.visible);
 	});
 
 	it('leaves out the thinking of earlier turns, which providers do not send again', () => {

@@ -108,10 +108,12 @@ describe('analyzeBudget on a growing transcript', () => {
 				for (const message of window) sum += cache.countMessage(message).byCategory[category];
 				if (category === 'system') {
 					sum += transcript.meta.systemText !== undefined ? cache.countText(transcript.meta.systemText) : 0;
-					sum += report.tokens.recorded?.hiddenPrefixTokens ?? 0;
 				}
 				assert.equal(report.tokens.byKind[category], sum, category);
 			}
+			assert.equal(report.tokens.byKind.hidden, report.tokens.recorded?.hiddenPrefixTokens ?? 0);
+			const rows = Object.values(report.tokens.byKind).reduce((a, b) => a + b, 0);
+			assert.equal(rows, report.tokens.total, 'the rows add up to the headline');
 			const pairing = pairToolCalls(window);
 			assert.deepStrictEqual(report.toolPairs, {
 				matched: pairing.pairs.length,

@@ -1,7 +1,7 @@
 import type { DetectionSample, DetectionVerdict, TranscriptFormat } from '../format';
 import { CodexAccumulator, envelopeKinds } from './codex/accumulator';
 import { isObject, knownItemTypes } from './codex/items';
-import { writeCodexRollout } from './codex/writer';
+import { shapeCodexRollout, writeCodexRollout } from './codex/writer';
 
 /** Detection scores (higher wins): an envelope line is near-certain, a legacy header likely, the path alone a hint. */
 const scores = {
@@ -22,6 +22,7 @@ export const codexFormat: TranscriptFormat = {
 	detect: detectCodexRollout,
 	createAccumulator: () => new CodexAccumulator(),
 	write: writeCodexRollout,
+	shapeForWrite: shapeCodexRollout,
 };
 
 /** Rates a sample as a Codex rollout (FORMATS.md §7); undefined when nothing in it looks like one. */

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WriteOptions, WrittenTranscript } from '../../format';
-import type { Message, Part, Transcript } from '../../model';
+import type { Message, Part, RecordedUsage, Transcript } from '../../model';
 import { messagesInWindow } from '../../model';
+import { usageOf } from './accumulator';
 import { isJsonObject, partMatchesRaw, type JsonObject } from './blocks';
 
 /** Opening Claude Code puts before a compaction summary (FORMATS.md section 1, real v2.0.76 files). */
@@ -58,9 +59,9 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 	});
 	// Usage copied from before a compaction describes the old, larger context: zeroed so no reader trusts it.
 	const isCompaction = messagesInWindow(transcript).some((m) => m.flags.isSummary);
-	const copyEnvelope = (raw: JsonObject): JsonObject => {
+	const copyEnvelope = (raw: JsonObject, usage: RecordedUsage | undefined): JsonObject => {
 		const record: JsonObject = {
-			...(isCompaction ? withoutStaleUsage(raw) : raw),
+			...(usage !== undefined ? withUsage(raw, usage) : isCompaction ? withoutStaleUsage(raw) : raw),
 			parentUuid: parent,
 			isSidechain: false,
 			userType: 'external',
@@ -112,7 +113,8 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 			return;
 		}
 		if (isVerbatim(message)) {
-			for (const raw of message.raw) emit(copyEnvelope(raw as JsonObject));
+			const restated = restatedUsage(message);
+			for (const raw of message.raw) emit(copyEnvelope(raw as JsonObject, restated));
 			return;
 		}
 		const content = contentFromParts(message.parts);
@@ -122,9 +124,9 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 			const baseMessage = base !== undefined && isJsonObject(base['message']) ? base['message'] : undefined;
 			const apiMessage: JsonObject =
 				baseMessage !== undefined
-					? { ...baseMessage, content }
+					? { ...baseMessage, content, ...(message.usage !== undefined ? usageField(message.usage) : {}) }
 					: synthesizedAssistant(message, transcript.meta.model, content);
-			const record = base !== undefined ? copyEnvelope(base) : envelope();
+			const record = base !== undefined ? copyEnvelope(base, undefined) : envelope();
 			delete record['toolUseResult'];
 			emit({
 				...record,
@@ -136,7 +138,7 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 			return;
 		}
 		const userContent = content.length === 1 && isPlainText(message.parts) ? message.parts[0]!.text : content;
-		const record = base !== undefined ? copyEnvelope(base) : envelope();
+		const record = base !== undefined ? copyEnvelope(base, restatedUsage(message)) : envelope();
 		// The structured tool result shadows the model-visible one and would undo a compaction: not on rebuilt records.
 		delete record['toolUseResult'];
 		emit({
@@ -297,17 +299,49 @@ function synthesizedAssistant(
 		content,
 		stop_reason: null,
 		stop_sequence: null,
-		...(message.usage !== undefined
-			? {
-					usage: {
-						input_tokens: message.usage.inputTokens,
-						cache_creation_input_tokens: 0,
-						cache_read_input_tokens: 0,
-						output_tokens: message.usage.outputTokens,
-					},
-				}
-			: {}),
+		...(message.usage !== undefined ? usageField(message.usage) : {}),
 	};
+}
+
+/** An API message's `usage` for recorded usage: the whole input as uncached input, so readers add up the same. */
+function usageField(usage: RecordedUsage): { usage: JsonObject } {
+	return {
+		usage: {
+			input_tokens: usage.inputTokens,
+			cache_creation_input_tokens: 0,
+			cache_read_input_tokens: 0,
+			output_tokens: usage.outputTokens,
+		},
+	};
+}
+
+/**
+ * The message's usage when it is not what its records say (a compaction restated it); undefined when the records
+ * already say it, so they are copied as they are (a split response's records carry their own partial counts).
+ */
+function restatedUsage(message: Message): RecordedUsage | undefined {
+	const usage = message.usage;
+	if (usage === undefined) return undefined;
+	let recorded: RecordedUsage | undefined;
+	for (const raw of message.raw) {
+		const api = isJsonObject(raw) ? raw['message'] : undefined;
+		recorded = (isJsonObject(api) ? usageOf(api['usage']) : undefined) ?? recorded;
+	}
+	return recorded?.inputTokens === usage.inputTokens && recorded.outputTokens === usage.outputTokens
+		? undefined
+		: usage;
+}
+
+/**
+ * The record with its API message's usage replaced by `usage` (a compaction restates usage for the new window),
+ * the other fields of its usage kept.
+ */
+function withUsage(raw: JsonObject, usage: RecordedUsage): JsonObject {
+	const message = raw['message'];
+	if (!isJsonObject(message) || !isJsonObject(message['usage'])) return raw;
+	// The cache breakdown described the old request's input: it goes with the counts it broke down.
+	const { cache_creation: _breakdown, ...kept } = message['usage'];
+	return { ...raw, message: { ...message, usage: { ...kept, ...usageField(usage).usage } } };
 }
 
 /** cwd, version and git branch from the newest record that has them, falling back to the transcript's cwd. */

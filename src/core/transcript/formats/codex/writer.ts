@@ -1,8 +1,9 @@
-import type { WriteOptions, WrittenTranscript } from '../../format';
+import type { ShapedForWrite, WriteOptions, WrittenTranscript } from '../../format';
 import {
 	messagesInWindow,
 	type Message,
 	type Part,
+	type RecordedUsage,
 	type ToolCallPart,
 	type ToolResultPart,
 	type Transcript,
@@ -51,19 +52,59 @@ export function writeCodexRollout(transcript: Transcript, options: WriteOptions)
 	}
 	const turnContext = lastTurnContext(transcript);
 	const summaryAt = findLastIndex(window, (m) => m.flags.isSummary);
+	const contextWindow = transcript.meta.contextWindow;
 	if (summaryAt === -1) {
 		if (turnContext !== undefined) records.push(restamp(turnContext, now));
-		for (const message of window) records.push(...plainRecords(message, now));
+		for (const message of window) {
+			records.push(...plainRecords(message, now));
+			if (message.usage !== undefined)
+				records.push(tokenCountRecord(message.timestamp ?? now, message.usage, contextWindow));
+		}
 	} else {
 		records.push(compactedRecord(window, summaryAt, now));
 		if (turnContext !== undefined) records.push(restamp(turnContext, now));
 		records.push(eventRecord(now, { type: 'context_compacted' }));
+		// The reader gives a token_count to the message before it: after the compacted line, the window's last.
+		const usage = window[window.length - 1]?.usage;
+		if (usage !== undefined) records.push(tokenCountRecord(now, usage, contextWindow));
 	}
+	// The window is recorded on token counts: a file with none still names it, with a count no reader takes as usage.
+	if (contextWindow !== undefined && !window.some((m) => m.usage !== undefined))
+		records.push(tokenCountRecord(now, { inputTokens: 0, outputTokens: 0, contextTokens: 0 }, contextWindow));
 	return {
 		text: records.map((r) => JSON.stringify(r)).join('\n') + '\n',
 		fileName: `rollout-${fileStamp(options.now, date)}-${sessionId}.jsonl`,
 		sessionId,
 		resumeHint: `codex resume ${sessionId}`,
+	};
+}
+
+/**
+ * The window as writeCodexRollout lays it out: with a summary, Codex's compacted history carries no reasoning
+ * (as in Codex's own compactions), so reasoning parts go, and messages left empty with them.
+ */
+export function shapeCodexRollout(transcript: Transcript): ShapedForWrite {
+	const window = messagesInWindow(transcript);
+	if (!window.some((m) => m.flags.isSummary)) return { transcript, notes: [] };
+	let dropped = 0;
+	const shaped = new Map<Message, Message | undefined>();
+	for (const message of window) {
+		if (!message.parts.some((p) => p.kind === 'thinking')) continue;
+		const parts = message.parts.filter((p) => p.kind !== 'thinking');
+		dropped += message.parts.length - parts.length;
+		shaped.set(message, parts.length > 0 ? { ...message, parts } : undefined);
+	}
+	if (dropped === 0) return { transcript, notes: [] };
+	const messages = transcript.messages.flatMap((m) => {
+		if (!shaped.has(m)) return [m];
+		const kept = shaped.get(m);
+		return kept !== undefined ? [kept] : [];
+	});
+	return {
+		transcript: { ...transcript, messages },
+		notes: [
+			`${dropped} reasoning item${dropped === 1 ? ' is' : 's are'} left out: a compacted Codex history never carries reasoning.`,
+		],
 	};
 }
 
@@ -153,6 +194,34 @@ function withoutOrdinal(record: JsonObject): JsonObject {
 
 function restamp(record: JsonObject, now: string): JsonObject {
 	return { ...withoutOrdinal(record), timestamp: now };
+}
+
+/**
+ * A token_count event for recorded usage (a compaction restates it for the new window), with the model's window,
+ * so the rollout reads back with the same figures and window and Codex resumes with counts of the window it holds.
+ */
+function tokenCountRecord(
+	timestamp: string,
+	usage: RecordedUsage,
+	fallbackWindow: number | undefined,
+): JsonObject {
+	const counts: JsonObject = {
+		input_tokens: usage.inputTokens,
+		cached_input_tokens: 0,
+		output_tokens: usage.outputTokens,
+		reasoning_output_tokens: 0,
+		total_tokens: usage.inputTokens + usage.outputTokens,
+	};
+	const window = usage.contextWindow ?? fallbackWindow;
+	return eventRecord(timestamp, {
+		type: 'token_count',
+		info: {
+			total_token_usage: counts,
+			last_token_usage: counts,
+			...(window !== undefined ? { model_context_window: window } : {}),
+		},
+		rate_limits: null,
+	});
 }
 
 function eventRecord(now: string, payload: JsonObject): JsonObject {

@@ -1,0 +1,10 @@
+// The webview prints figures with the same functions as the CLI and the extension (one formatting for every surface).
+export {
+	describeRecorded,
+	formatMessageNumber,
+	formatShare,
+	formatSignedPercent,
+	formatTokens,
+	formatTokensShort,
+	formatWindowPercent,
+} from '../core/budget/formatFigures';
