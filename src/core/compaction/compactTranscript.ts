@@ -9,7 +9,6 @@ import {
 	type CountedMessage,
 	type WindowMeasure,
 } from '../tokens/measureWindow';
-import type { ShapedForWrite } from '../transcript/format';
 import type { Message, Part, Transcript } from '../transcript/model';
 import { findFormat } from '../transcript/registry';
 import { messagesInWindow } from '../transcript/model';
@@ -68,28 +67,29 @@ export interface CompactionResult {
 	readonly events: readonly CompactionEvent[];
 }
 
-/** The compacted transcript as its format's writer lays it out, so what is measured is what will be written. */
-function shapeForWrite(transcript: Transcript): ShapedForWrite {
-	return findFormat(transcript.format).shapeForWrite?.(transcript) ?? { transcript, notes: [] };
+/**
+ * A compacted transcript made ready to write, and its budget: laid out as its format's writer will write it (what
+ * is measured is what will be read back), with its recorded usage restated for its own window and the hidden part
+ * `original` had (see restateUsage). Apply this to whatever `applyPlan` returned before writing it.
+ */
+export function prepareCompactedForWrite(
+	original: Transcript,
+	compacted: Transcript,
+	counter: TokenCounting,
+): { transcript: Transcript; measure: WindowMeasure; notes: readonly string[] } {
+	const hidden = measureWindow(original, counter, countWindow(original, counter)).hidden;
+	const shaped = findFormat(compacted.format).shapeForWrite?.(compacted) ?? {
+		transcript: compacted,
+		notes: [],
+	};
+	const counts = countWindow(shaped.transcript, counter);
+	const restated = restateUsage(shaped.transcript, measureWindow(shaped.transcript, counter, counts), hidden);
+	return { transcript: restated, measure: measureWindow(restated, counter, counts), notes: shaped.notes };
 }
 
 /** Counts every window message once: a counter that remembers messages (MessageTokenCache) serves kept ones. */
 function countWindow(transcript: Transcript, counter: TokenCounting): CountedMessage[] {
 	return messagesInWindow(transcript).map((m) => counter.countMessage(m));
-}
-
-/**
- * The compacted transcript with its recorded usage restated for its own window (see restateUsage), and its
- * measure: the same budget `inspect` gives the written file, with the hidden part the original had.
- */
-function measureCompacted(
-	compacted: Transcript,
-	counter: TokenCounting,
-	hidden: number,
-): { transcript: Transcript; measure: WindowMeasure } {
-	const counts = countWindow(compacted, counter);
-	const restated = restateUsage(compacted, measureWindow(compacted, counter, counts), hidden);
-	return { transcript: restated, measure: measureWindow(restated, counter, counts) };
 }
 
 function stringLeaves(value: unknown, out: string[]): void {
@@ -184,12 +184,12 @@ export async function compactTranscript(
 	if (!fit.ok) return failure(`The transcript changed while compacting: ${fit.message}.`, summarizeMs);
 
 	const applyStarted = performance.now();
-	const shaped = shapeForWrite(applyPlan(transcript, plan, summary));
-	const { transcript: compacted, measure: afterMeasure } = measureCompacted(
-		shaped.transcript,
+	const prepared = prepareCompactedForWrite(
+		transcript,
+		applyPlan(transcript, plan, summary),
 		options.counter,
-		measured.hidden,
 	);
+	const { transcript: compacted, measure: afterMeasure } = prepared;
 	const after = { tokens: afterMeasure.total, messages: afterMeasure.messageTokens.length };
 	const applyMs = performance.now() - applyStarted;
 	if (after.tokens >= before.tokens) {
@@ -217,7 +217,7 @@ export async function compactTranscript(
 		plan,
 		...(summary !== undefined ? { summary } : {}),
 		transcript: compacted,
-		notes: shaped.notes,
+		notes: prepared.notes,
 		lostFacts: lostFactsOf(plan, transcript, compacted),
 		events: [
 			{

@@ -1,3 +1,9 @@
+import {
+	describeRecorded,
+	formatTokens,
+	formatTokensShort,
+	formatWindowPercent,
+} from '../../core/budget/formatFigures';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeBudget } from '../../core/budget/analyzeBudget';
@@ -10,7 +16,7 @@ import { abortSignalFromToken } from '../adapters/lmSummarizer';
 import { resolveSummarizer } from '../adapters/summarizers';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { parseCompressInput } from '../commands/compressInput';
-import { formatCompactCount, percentOfWindow } from '../views/statusText';
+import { percentOfWindow } from '../../core/tokens/measureWindow';
 import { historyToMessages } from './chatHistory';
 
 /** Id of the `@context` chat participant (package.json chatParticipants). */
@@ -56,11 +62,11 @@ async function handleGauge(
 	const window = model.maxInputTokens;
 	stream.markdown(
 		vscode.l10n.t(
-			'This conversation with @context holds **{0}** of **{1}** input tokens of {2} (**{3}%**, counted by the model over {4} turns).',
-			tokens.toLocaleString('en-US'),
-			window.toLocaleString('en-US'),
+			'This conversation with @context holds **{0}** of **{1}** input tokens of {2} (**{3}**, counted by the model over {4} turns).',
+			formatTokens(tokens),
+			formatTokens(window),
 			model.name,
-			percentOfWindow(tokens, window),
+			formatWindowPercent(percentOfWindow(tokens, window)),
 			messages.length,
 		),
 	);
@@ -115,8 +121,8 @@ async function handleCompress(
 			vscode.l10n.t(
 				'Compressed {0} messages from about {1} to {2} tokens{3}:\n\n',
 				messages.length,
-				formatCompactCount(before),
-				formatCompactCount(after),
+				formatTokensShort(before),
+				formatTokensShort(after),
 				focus !== undefined ? vscode.l10n.t(' with the focus "{0}"', focus) : '',
 			),
 		);
@@ -161,17 +167,28 @@ async function handleInspect(
 			`**${basename(path)}** · ${report.format}${report.model !== undefined ? ` · ${report.model}` : ''}`,
 			'',
 			vscode.l10n.t(
-				'{0} of {1} tokens (**{2}%**) · {3} · {4} messages in the window',
-				report.tokens.total.toLocaleString('en-US'),
-				report.contextWindow.toLocaleString('en-US'),
-				percentOfWindow(report.tokens.total, report.contextWindow),
+				'{0} of {1} tokens (**{2}**) · {3} · {4} messages in the window',
+				formatTokens(report.tokens.total),
+				formatTokens(report.contextWindow),
+				formatWindowPercent(report.percentUsed),
 				report.source === 'exact' ? `exact (${report.encoding})` : `estimated ±${report.sourceErrorPct}%`,
 				report.messages,
 			),
+			...(report.tokens.hidden > 0
+				? [
+						'',
+						vscode.l10n.t(
+							'{0} in the file + {1} the file does not show (system prompt, tool definitions, estimated from recorded usage)',
+							formatTokens(report.tokens.visible),
+							formatTokens(report.tokens.hidden),
+						),
+					]
+				: []),
+			...(report.tokens.recorded !== undefined ? ['', describeRecorded(report.tokens.recorded)] : []),
 			'',
 			...report.largest
 				.slice(0, 3)
-				.map((m) => `- ${m.label} · ${formatCompactCount(m.tokens)} (line ${m.line})`),
+				.map((m) => `- ${m.label} · ${formatTokensShort(m.tokens)} (line ${m.line})`),
 		];
 		stream.markdown(lines.join('\n'));
 		stream.button({

@@ -78,6 +78,9 @@ export async function applyCompactionCommand(
 	);
 	await services.panels.close(review.id);
 	await services.reviewsChanged();
+	// The gauge and status bar follow the new session, so the person sees the compacted figure at once.
+	const { state } = await services.tracker.open(applied.writtenFile);
+	if (state.ok) services.tracker.setActive(applied.writtenFile);
 	const resume =
 		applied.resumeHint !== undefined ? vscode.l10n.t(' Resume it with: {0}', applied.resumeHint) : '';
 	const open = vscode.l10n.t('Open');

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import { MessageTokenCache } from '../../core/budget/messageTokenCache';
 import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../../core/compaction/applyPlan';
+import { prepareCompactedForWrite } from '../../core/compaction/compactTranscript';
 import { compactTranscript } from '../../core/compaction/compactTranscript';
 import type { CompactionPlan } from '../../core/compaction/plan';
 import { parsePlan, serializePlan } from '../../core/compaction/serializePlan';
@@ -223,9 +224,13 @@ export class ReviewService {
 		return loaded;
 	}
 
-	/** The compacted transcript a review would write, with its current (possibly edited) summary. */
+	/**
+	 * The compacted transcript a review would write, with its current (possibly edited) summary, prepared as compact
+	 * prepares it: laid out as the writer writes it, with usage restated for the new window.
+	 */
 	compacted(loaded: LoadedReview): Transcript {
-		return applyPlan(loaded.transcript, loaded.plan, loaded.review.summary);
+		const compacted = applyPlan(loaded.transcript, loaded.plan, loaded.review.summary);
+		return prepareCompactedForWrite(loaded.transcript, compacted, loaded.counter).transcript;
 	}
 
 	/** Stores an edited summary and returns the re-counted window: tokens after and the summary message's tokens. */

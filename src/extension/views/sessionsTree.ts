@@ -1,3 +1,4 @@
+import { formatWindowPercent } from '../../core/budget/formatFigures';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeBudget } from '../../core/budget/analyzeBudget';
@@ -10,7 +11,6 @@ import {
 	type SessionEntry,
 	type SessionTool,
 } from '../sessions/sessionLocations';
-import { percentOfWindow } from './statusText';
 
 /** Largest session file the tree measures in the background, in bytes; larger ones are measured when opened. */
 export const maxBackgroundMeasureBytes = 16 * 1024 * 1024;
@@ -155,11 +155,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 				const item = new vscode.TreeItem(basename(node.path), vscode.TreeItemCollapsibleState.None);
 				const state = this.services.tracker.get(node.path)?.state;
 				const parts: string[] = [];
-				const percent =
-					state?.ok === true
-						? percentOfWindow(state.report.tokens.total, state.report.contextWindow)
-						: this.measured.get(node.path)?.percent;
-				if (percent !== undefined) parts.push(`${percent}%`);
+				const percent = state?.ok === true ? state.report.percentUsed : this.measured.get(node.path)?.percent;
+				if (percent !== undefined) parts.push(formatWindowPercent(percent));
 				if (node.mtimeMs > 0) parts.push(formatAge(node.mtimeMs, Date.now()));
 				item.description = parts.join(' · ');
 				item.tooltip = node.path;
@@ -199,7 +196,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 				let percent: number | undefined;
 				if (read.ok) {
 					const report = analyzeBudget(read.transcript, { file: s.path, windows });
-					percent = percentOfWindow(report.tokens.total, report.contextWindow);
+					percent = report.percentUsed;
 				}
 				this.measured.set(s.path, { size: s.size, mtimeMs: s.mtimeMs, percent });
 				this.changed.fire(undefined);

@@ -3,7 +3,8 @@ import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { contextLensApi } from './contextLensApi';
-import { ClaudeSessionWriter, workspaceDir } from './transcriptFixtures';
+import { waitFor } from './waitFor';
+import { ClaudeSessionWriter, corpusFile, workspaceDir } from './transcriptFixtures';
 
 describe('review before apply', () => {
 	afterEach(async () => {
@@ -60,5 +61,46 @@ describe('review before apply', () => {
 		assert.equal(await vscode.commands.executeCommand('contextLens.undoCompaction', written), undefined);
 		assert.ok(existsSync(written), 'a changed file is never removed');
 		rmSync(written);
+	});
+
+	it('after apply, the gauge and status bar show the new session at the size the review promised', async function () {
+		const source = corpusFile('claude-code/codemie-session-3fe1b6bc.jsonl');
+		if (source === undefined) this.skip();
+		const { copyFileSync, mkdirSync, rmSync } = await import('node:fs');
+		const dir = join(workspaceDir(), 'apply-gauge');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, 'session.jsonl');
+		copyFileSync(source, file);
+		const api = await contextLensApi();
+		const original = await api.probe(file);
+		const review = (await vscode.commands.executeCommand('contextLens.compress', {
+			file,
+			focus: '',
+			strategy: 'summarize',
+		})) as { id: string; numbers: { tokensBefore: number; tokensAfter: number } };
+		assert.equal(review.numbers.tokensBefore, original.tokens, "the review's before is the gauge's figure");
+		const written = (await vscode.commands.executeCommand(
+			'contextLens.applyCompaction',
+			review.id,
+		)) as string;
+		const probe = await api.probe(written);
+		assert.ok(probe.ok && probe.tokens !== undefined && original.tokens !== undefined);
+		assert.ok(probe.tokens < original.tokens * 0.8, `${probe.tokens} read back, ${original.tokens} before`);
+		assert.ok(
+			Math.abs(probe.tokens - review.numbers.tokensAfter) <= Math.max(200, review.numbers.tokensAfter * 0.03),
+			`the written session reads ${probe.tokens}; the review promised ${review.numbers.tokensAfter}`,
+		);
+		const when = (ok: boolean): true | undefined => (ok ? true : undefined);
+		await waitFor('the new session to become the active transcript', () =>
+			when(api.activeTranscript() === written),
+		);
+		await waitFor(`the status bar to show ${probe.statusText}`, () =>
+			when(api.statusBarText() === probe.statusText),
+		);
+		await waitFor('the gauge to show the compacted figure', () =>
+			when(api.gaugeShown()?.tokens === probe.tokens),
+		);
+		await vscode.commands.executeCommand('contextLens.undoCompaction', written);
+		rmSync(dir, { recursive: true, force: true });
 	});
 });
