@@ -7,7 +7,7 @@ import {
 	type TranscriptFormat,
 } from '../format';
 import { isChatSession, readChatSession } from './copilot/chatSession';
-import { writeCopilotExport } from './copilot/exportWriter';
+import { shapeCopilotExport, writeCopilotExport } from './copilot/exportWriter';
 import { arrayItemLines } from './copilot/jsonArrayLines';
 import { isRecord } from './copilot/jsonValues';
 import { ChatMutationLog, MutationKind } from './copilot/mutationLog';
@@ -30,6 +30,7 @@ export const copilotChatFormat: TranscriptFormat = {
 	createAccumulator: () => new ChatMutationLog(),
 	readDocument: readCopilotDocument,
 	write: writeCopilotExport,
+	shapeForWrite: shapeCopilotExport,
 };
 
 function detectCopilotChat(sample: DetectionSample): DetectionVerdict | undefined {

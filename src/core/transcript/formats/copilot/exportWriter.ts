@@ -1,5 +1,12 @@
-import type { WriteOptions, WrittenTranscript } from '../../format';
-import type { Message, Part, ToolCallPart, ToolResultPart, Transcript } from '../../model';
+import type { ShapedForWrite, WriteOptions, WrittenTranscript } from '../../format';
+import {
+	messagesInWindow,
+	type Message,
+	type Part,
+	type ToolCallPart,
+	type ToolResultPart,
+	type Transcript,
+} from '../../model';
 import { isRecord, recordField, stringField, type JsonObject } from './jsonValues';
 import {
 	attachmentLabelPrefix,
@@ -60,6 +67,29 @@ export function writeCopilotExport(transcript: Transcript, options: WriteOptions
 	return { text: `${JSON.stringify({ ...header, requests }, null, 2)}\n`, resumeHint: importHint };
 }
 
+/**
+ * The window as writeCopilotExport lays it out: a summary becomes a request of its own whose response is the
+ * acknowledgement, which a reader finds as an assistant message after it.
+ */
+export function shapeCopilotExport(transcript: Transcript): ShapedForWrite {
+	const window = new Set(messagesInWindow(transcript));
+	let added = 0;
+	const messages = transcript.messages.flatMap((m) => {
+		if (!window.has(m) || !m.flags.isSummary) return [m];
+		added++;
+		const reply: Message = {
+			id: `${m.id}:acknowledgement`,
+			role: 'assistant',
+			parts: [{ kind: 'text', text: summaryAcknowledgement }],
+			flags: { ...m.flags, isSummary: false },
+			lines: m.lines,
+			raw: [],
+		};
+		return [m, reply];
+	});
+	return added === 0 ? { transcript, notes: [] } : { transcript: { ...transcript, messages }, notes: [] };
+}
+
 /** The export's own fields, taken from the source session's header when there is one. */
 function exportHeader(transcript: Transcript): JsonObject {
 	const source = transcript.passthrough
@@ -90,6 +120,8 @@ function groupMessages(transcript: Transcript): RequestGroup[] {
 	const groups: RequestGroup[] = [];
 	let current: RequestGroup | undefined;
 	for (const message of transcript.messages) {
+		// The summary request's response is written with it; the message shapeCopilotExport adds for it is that response.
+		if (current?.isSummary === true && isAcknowledgement(message)) continue;
 		const base = requestOf(transcript, message);
 		if (message.flags.isSummary && !isOwnSummary(base)) {
 			current = { base: undefined, isSummary: true, messages: [message] };
@@ -108,6 +140,11 @@ function groupMessages(transcript: Transcript): RequestGroup[] {
 		current.messages.push(message);
 	}
 	return groups;
+}
+
+function isAcknowledgement(message: Message): boolean {
+	const only = message.parts.length === 1 ? message.parts[0] : undefined;
+	return message.role === 'assistant' && only?.kind === 'text' && only.text === summaryAcknowledgement;
 }
 
 /** True when the messages are exactly what the source request reads as (model-visible parts only). */
