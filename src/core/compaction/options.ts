@@ -34,6 +34,17 @@ export const defaultHeadMessages = 3;
 /** R5: the protected tail gets this share of the trigger threshold, in tokens. */
 export const defaultTailRatio = 0.2;
 
+/**
+ * How the R5 tail budget is sized. `session`: the person asked for this compaction (palette, chat, CLI), so the
+ * tail is the smaller of its share of the trigger threshold and the same share of what the window holds now, and a
+ * half-full session still frees a real share. `window`: R5's rule, a share of the trigger threshold, for automatic
+ * compaction at the threshold.
+ */
+export type TailSizing = 'session' | 'window';
+
+/** Plans are for compactions the person asked for unless the caller says otherwise. */
+export const defaultTailSizing: TailSizing = 'session';
+
 /** R5: the tail always holds at least this many messages. */
 export const defaultTailMinMessages = 3;
 
@@ -145,6 +156,8 @@ export interface CompactionOptions {
 	readonly tailRatio?: number;
 	readonly tailMinMessages?: number;
 	readonly tailSoftCeiling?: number;
+	/** How the tail budget is sized: to the session (asked for) or to the window (automatic); see TailSizing. */
+	readonly tailSizing?: TailSizing;
 	/** G2/H5: when set, the tail is this many recent messages instead of R5's token budget. */
 	readonly keepRecentMessages?: number;
 	readonly triggerRatio?: number;
@@ -187,6 +200,7 @@ export interface ResolvedCompactionOptions {
 	readonly tailRatio: number;
 	readonly tailMinMessages: number;
 	readonly tailSoftCeiling: number;
+	readonly tailSizing: TailSizing;
 	readonly keepRecentMessages?: number;
 	readonly triggerRatio: number;
 	readonly triggerFloorTokens: number;
@@ -242,6 +256,7 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 		tailRatio: share(options.tailRatio, defaultTailRatio),
 		tailMinMessages: count(options.tailMinMessages, defaultTailMinMessages),
 		tailSoftCeiling: share(options.tailSoftCeiling, defaultTailSoftCeiling, 10),
+		tailSizing: options.tailSizing === 'window' ? 'window' : defaultTailSizing,
 		...(keepRecent !== undefined && Number.isFinite(keepRecent) && keepRecent >= 0
 			? { keepRecentMessages: Math.floor(keepRecent) }
 			: {}),

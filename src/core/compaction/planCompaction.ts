@@ -144,18 +144,26 @@ function currentPhaseOf(phaseIds: readonly string[]): string | undefined {
 	return phaseIds.length >= 2 ? phaseIds[phaseIds.length - 1] : undefined;
 }
 
-/** Marks the middle for summarising, keeps pinned messages with their tool partners, and repairs alternation. */
+/**
+ * True for a middle message that is never summarised or edited: pinned (skill content, user pins) or the last
+ * request the person typed, which stays verbatim however long the autonomous turn after it ran.
+ */
+function isKeptInMiddle(context: PlanContext, i: number, lastUserPrompt: number | undefined): boolean {
+	return context.messages[i]?.flags.isPinned === true || i === lastUserPrompt;
+}
+
+/** Marks the middle for summarising, keeps pinned messages and the last request with their tool partners, and repairs alternation. */
 function planSummaryStyle(
 	context: PlanContext,
 	fates: MessageFate[],
 	middle: RegionSpan,
 	folded: number | undefined,
 	currentPhaseId: string | undefined,
+	lastUserPrompt: number | undefined,
 ): CheapPassPlan {
 	fill(fates, middle.from, middle.to, 'summarized');
 	for (let i = middle.from; i < middle.to; i++) {
-		// Pinned messages are never summarised (skill content, user pins).
-		if (context.messages[i]?.flags.isPinned === true && i !== folded) keepWithToolPartners(context, fates, i);
+		if (isKeptInMiddle(context, i, lastUserPrompt) && i !== folded) keepWithToolPartners(context, fates, i);
 	}
 	repairAlternation(context, fates, middle.from);
 	return planCheapPass(context, {
@@ -198,7 +206,14 @@ function planStrategy(
 
 	switch (options.strategy) {
 		case 'summarize': {
-			const cheap = planSummaryStyle(context, fates, middle, foldedInMiddle, currentPhaseId);
+			const cheap = planSummaryStyle(
+				context,
+				fates,
+				middle,
+				foldedInMiddle,
+				currentPhaseId,
+				regionPlan.lastUserPrompt,
+			);
 			return {
 				regions,
 				phases,
@@ -220,7 +235,8 @@ function planStrategy(
 				middle: makeSpan(tokens, headEnd, n),
 				tail: makeSpan(tokens, n, n),
 			};
-			const cheap = planSummaryStyle(context, fates, rotated.middle, folded, currentPhaseId);
+			// C4: the fresh session holds only the handoff, which carries the request as its active task.
+			const cheap = planSummaryStyle(context, fates, rotated.middle, folded, currentPhaseId, undefined);
 			return {
 				regions: rotated,
 				phases,
@@ -249,7 +265,7 @@ function planStrategy(
 			const pinned: MessageFate[] = [...fates];
 			fill(pinned, middle.from, middle.to, 'summarized');
 			for (let i = middle.from; i < middle.to; i++) {
-				if (messages[i]?.flags.isPinned === true || i === foldedInMiddle)
+				if (isKeptInMiddle(context, i, regionPlan.lastUserPrompt) || i === foldedInMiddle)
 					keepWithToolPartners(context, pinned, i);
 			}
 			const isPinnedGroup = (i: number): boolean => i >= middle.from && i < middle.to && pinned[i] === 'kept';

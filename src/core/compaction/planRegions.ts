@@ -19,6 +19,7 @@ export type RegionOptions = Pick<
 	| 'tailRatio'
 	| 'tailMinMessages'
 	| 'tailSoftCeiling'
+	| 'tailSizing'
 	| 'keepRecentMessages'
 	| 'triggerRatio'
 	| 'triggerFloorTokens'
@@ -41,7 +42,10 @@ export interface RegionPlan {
 	readonly tail: RegionSpan;
 	/** G4: index of a summary message that opens the window (after system messages); it is folded into the next summary. */
 	readonly foldedSummary: number | undefined;
-	/** R5: index of the last message the person typed, always in the head or the tail. */
+	/**
+	 * Index of the last message the person typed. It never forces the turn after it into the tail: wherever it
+	 * falls, planners keep it verbatim (a long autonomous turn after one request is compacted like any middle).
+	 */
 	readonly lastUserPrompt: number | undefined;
 	readonly phases: PhaseSplit;
 	/** R5: tokens the tail may take before its soft ceiling. */
@@ -98,7 +102,7 @@ export function makeSpan(tokens: readonly number[], from: number, to: number): R
 /**
  * The one region planner (the budget report and every summary-style strategy use it): head of `headMessages`
  * (R4), a tail by token budget (R5) or message count (G2/H5), the rest in the middle. Neither boundary splits a tool
- * call from its result; the last user prompt is never in the middle; with three or more phases the last two stay
+ * call from its result; the last user prompt may fall in the middle (planners keep it); with three or more phases the last two stay
  * whole (H7); a summary opening the window is folded (G4). O(messages + parts).
  */
 export function planRegions(
@@ -116,7 +120,12 @@ export function planRegions(
 		options.triggerRatio,
 		options.triggerFloorTokens,
 	);
-	const tailBudgetTokens = Math.floor(triggerTokens * options.tailRatio);
+	// R5 sizes the tail to the threshold; a compaction the person asked for sizes it to the session as well.
+	const windowBudget = Math.floor(triggerTokens * options.tailRatio);
+	const tailBudgetTokens =
+		options.tailSizing === 'session'
+			? Math.min(windowBudget, Math.floor(spanTokens(messageTokens, 0, n) * options.tailRatio))
+			: windowBudget;
 
 	// G4: after a fold the conversation's real head is inside the summary, so only the system messages before it stay.
 	let headEnd =
@@ -147,10 +156,6 @@ export function planRegions(
 	// H7: the current and previous phase stay whole.
 	if (phases.firstProtected !== undefined) cut = Math.min(cut, Math.max(headEnd, phases.firstProtected));
 	cut = alignCutBackward(unsafe, cut, headEnd); // R5: never split a tool-call group
-	if (lastUserPrompt !== undefined && lastUserPrompt >= headEnd && lastUserPrompt < cut) {
-		// R5: the last user message always stays in the tail, or the task disappears behind the summary.
-		cut = alignCutBackward(unsafe, lastUserPrompt, headEnd);
-	}
 	return {
 		head: makeSpan(messageTokens, 0, headEnd),
 		middle: makeSpan(messageTokens, headEnd, cut),

@@ -73,11 +73,27 @@ describe('planRegions', () => {
 		const regions = planRegions(
 			messages,
 			messages.map(() => 100),
-			regionOptions(),
+			regionOptions({ tailSizing: 'window' }),
 		);
 		assert.equal(regions.tailBudgetTokens, 1600);
 		assert.equal(regions.tail.to - regions.tail.from, 24);
 		assert.equal(regions.tail.tokens, 2400);
+	});
+
+	it('a compaction the person asked for sizes the tail to the session: the smaller of the two budgets', () => {
+		const messages = chat(40);
+		const tokens = messages.map(() => 100);
+		// The session holds 4000 tokens: 20% of it is 800, below the threshold's 1600.
+		const asked = planRegions(messages, tokens, regionOptions());
+		assert.equal(asked.tailBudgetTokens, 800);
+		assert.equal(asked.tail.tokens, 1200, 'the 1.5x soft ceiling of 800');
+		// A session past the threshold keeps R5's budget.
+		const full = planRegions(
+			messages,
+			messages.map(() => 400),
+			regionOptions(),
+		);
+		assert.equal(full.tailBudgetTokens, 1600);
 	});
 
 	it('R5 keeps at least 3 messages in the tail even when one message alone exceeds the budget', () => {
@@ -108,7 +124,7 @@ describe('planRegions', () => {
 		assert.equal(regions.tail.from, 10);
 	});
 
-	it('R5 keeps the last user message in the tail even when it is outside the budget', () => {
+	it('the last user message no longer stretches the tail over the autonomous turn after it', () => {
 		const messages: Message[] = [
 			...chat(6),
 			message('ask', 'user', [textPart('Now refactor the auth module to use JWT.')]),
@@ -117,9 +133,28 @@ describe('planRegions', () => {
 			),
 		];
 		const tokens = messages.map((_, i) => (i > 6 ? 400 : 10));
-		const regions = planRegions(messages, tokens, regionOptions());
+		const regions = planRegions(messages, tokens, regionOptions({ tailSizing: 'window' }));
 		assert.equal(regions.lastUserPrompt, 6);
-		assert.equal(regions.tail.from, 6);
+		// Budget 1600 with a 2400 ceiling: the newest 6 steps of 400 tokens; the request falls in the middle.
+		assert.equal(regions.tail.from, 11);
+		const plan = planCompaction(
+			{
+				format: 'claude-code',
+				detection: { format: 'claude-code', reason: 'test' },
+				messages,
+				passthrough: [],
+				meta: {},
+				diagnostics: [],
+				lineCount: messages.length,
+			},
+			{ counter: testCounter, contextWindow: 10_000, strategy: 'summarize', tailSizing: 'window' },
+		);
+		assert.equal(
+			plan.fates[6],
+			'kept',
+			'the request is kept verbatim while the steps around it are summarised',
+		);
+		assert.equal(plan.fates[7], 'summarized');
 	});
 
 	it('R5 forces a middle when everything fits the budget, so a manual compaction has work (tail = 3 messages)', () => {
@@ -179,7 +214,7 @@ describe('planRegions', () => {
 		assert.equal(
 			planRegions(messages, tokens, regionOptions({ keepRecentMessages: 1, isPhaseGraduated: false })).tail
 				.from,
-			16,
+			17,
 		);
 	});
 
