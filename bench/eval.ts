@@ -161,7 +161,7 @@ function independentRows(label: string, a: IndependentAggregate): string[] {
 	return [
 		label,
 		String(a.runs),
-		`${fixed(a.medianMiddleReductionPct, 1)}%`,
+		a.runs === 0 ? '–' : `${fixed(a.medianMiddleReductionPct, 1)}%`,
 		counted(a.saidOrActed),
 		...factClasses.map((k) => counted(a.byClass[k])),
 	];
