@@ -62,6 +62,34 @@ export default tseslint.config(
 		},
 	},
 	{
+		// The independent evaluation must not grade the summary with the summary's own checklist: it reads the
+		// transcript model and nothing of the product's fact extraction or summarisers.
+		files: ['bench/independent/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: [
+								'**/core/facts/**',
+								'**/core/summarize/**',
+								'**/core/compaction/**',
+								'**/core/tokens/**',
+							],
+							message:
+								'bench/independent reads the transcript model only; it must not import what it grades.',
+						},
+						{
+							group: ['**/evaluate', '**/probes', '../evaluate', '../probes'],
+							message: 'bench/independent must not import the product-backed evaluation.',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
 		files: ['src/cli/**/*.ts', 'test/**/*.ts', 'test/**/*.cjs', 'bench/**/*.ts', 'esbuild.mjs'],
 		rules: { 'no-console': 'off' },
 	},

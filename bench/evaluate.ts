@@ -17,6 +17,14 @@ import { resolveModel } from '../src/core/tokens/modelRegistry';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { messagesInWindow, type Message, type Transcript } from '../src/core/transcript/model';
 import { baselineNames, maskObservations, truncateMiddle, type BaselineName } from './baselines';
+import { aggregateIndependent, type IndependentAggregate } from './independent/aggregate';
+import {
+	activeTaskFact,
+	middleFacts,
+	outputTextOf,
+	scoreOutput,
+	type IndependentScore,
+} from './independent/score';
 import { median } from './stats';
 import { probeNames, readProbeAnswers, scoreProbes, type ProbeName, type ProbeScore } from './probes';
 
@@ -42,6 +50,8 @@ export interface MethodScore {
 	readonly silentLosses?: number;
 	readonly silentExamples?: readonly string[];
 	readonly probes: Readonly<Record<ProbeName, ProbeScore>>;
+	/** The independent evaluation's facts of the reference middle (and the active task) kept in the output. */
+	readonly independent: IndependentScore;
 	readonly ms: number;
 }
 
@@ -113,6 +123,11 @@ export async function evaluateTranscript(
 	const inMiddle = (a: Artifact): boolean => a.messageIndex >= middle.from && a.messageIndex < middle.to;
 	const middleArtifacts = extractArtifacts(window).filter(inMiddle);
 	const answers = readProbeAnswers(window);
+	const task = activeTaskFact(window);
+	const independentFacts = [
+		...middleFacts(window, middle.from, middle.to),
+		...(task !== undefined ? [task] : []),
+	];
 	const signal = new AbortController().signal;
 	const methods: MethodScore[] = [];
 
@@ -149,6 +164,7 @@ export async function evaluateTranscript(
 					}
 				: {}),
 			probes: scoreProbes(answers, text),
+			independent: scoreOutput(independentFacts, outputTextOf(messages, spill)),
 			ms: performance.now() - started,
 		};
 	};
@@ -284,4 +300,46 @@ export function aggregateMethods(evaluations: readonly TranscriptEvaluation[]): 
 			probes,
 		};
 	});
+}
+
+/** The product extractor's kinds that match the independent said-or-acted classes (paths, commands, URLs, names). */
+export const productSaidOrActedKinds: readonly ArtifactKind[] = ['filePath', 'command', 'url', 'identifier'];
+
+/** Whether an evaluation's input is a real transcript of the shared corpus (not a generated session). */
+export function isCorpusInput(evaluation: TranscriptEvaluation): boolean {
+	return evaluation.input.startsWith('corpus/');
+}
+
+/** The headline of the independent evaluation for one method, and the product extractor's figure on the same outputs. */
+export interface IndependentHeadline {
+	readonly corpus: IndependentAggregate;
+	readonly generated: IndependentAggregate;
+	/** The product's own extractor and kept-test over the same corpus outputs, for its said-or-acted kinds. */
+	readonly productCorpus: KindCount;
+}
+
+/** Aggregates the independent scores of `method` over the corpus and the generated sessions apart. */
+export function independentHeadline(
+	evaluations: readonly TranscriptEvaluation[],
+	method = 'summarize',
+): IndependentHeadline {
+	const runs = (corpus: boolean) =>
+		evaluations
+			.filter((e) => isCorpusInput(e) === corpus && e.middle.to > e.middle.from)
+			.flatMap((e) => e.methods.filter((m) => m.method === method));
+	const corpusRuns = runs(true).filter((m) => m.ok);
+	return {
+		corpus: aggregateIndependent(runs(true)),
+		generated: aggregateIndependent(runs(false)),
+		productCorpus: {
+			kept: corpusRuns.reduce(
+				(s, m) => s + productSaidOrActedKinds.reduce((t, k) => t + m.retention[k].kept, 0),
+				0,
+			),
+			total: corpusRuns.reduce(
+				(s, m) => s + productSaidOrActedKinds.reduce((t, k) => t + m.retention[k].total, 0),
+				0,
+			),
+		},
+	};
 }

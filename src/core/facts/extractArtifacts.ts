@@ -67,6 +67,7 @@ export function parseToolArguments(argumentsText: string): Readonly<Record<strin
 
 const pathArgumentKeys = [
 	'file_path',
+	'filePath',
 	'path',
 	'filename',
 	'filepath',
@@ -108,6 +109,11 @@ export function commandInArguments(args: Readonly<Record<string, unknown>>): str
 		}
 	}
 	return undefined;
+}
+
+/** A shell command as one line: its whitespace runs collapsed to one space, nothing cut. */
+export function wholeCommand(command: string): string {
+	return command.replace(/\s+/g, ' ').trim();
 }
 
 /** First non-empty line of a text, trimmed and clipped to `maxArtifactLineChars`; '' when there is none. */
@@ -490,6 +496,17 @@ function isRepeatedCandidate(name: string): boolean {
 	return !/[A-Z][0-9]?[A-Z][0-9]?[A-Z][0-9]?[a-z]/.test(name) || /^[A-Z][A-Z0-9_]+$/.test(name);
 }
 
+/** True when the name at `at` is part of a path, a URL or a dotted word (`src/fooBar.ts`, `a.b_c`), not a name of its own. */
+function isInsidePathOrUrl(text: string, at: number, length: number): boolean {
+	const before = text[at - 1] ?? '';
+	const after = text[at + length] ?? '';
+	return (
+		/[/\\.:@~-]/.test(before) ||
+		/[/\\-]/.test(after) ||
+		(after === '.' && /\w/.test(text[at + length + 1] ?? ''))
+	);
+}
+
 interface Found {
 	readonly kind: ArtifactKind;
 	readonly value: string;
@@ -546,18 +563,7 @@ function scanText(
 	for (const match of scanned.matchAll(urlPattern)) {
 		if (match[0].length <= 2000) out.add('url', normaliseUrl(match[0]), messageIndex, source);
 	}
-	const paths = new Set<string>();
-	for (const match of scanned.matchAll(tokenPattern)) {
-		const token = match[0];
-		if (token.length > 400 || token.length < 3) continue;
-		if (!token.includes('/') && !token.includes('.') && !knownBareFiles.has(token)) continue;
-		if (token.includes('://')) continue;
-		const after = scanned.charCodeAt((match.index ?? 0) + token.length);
-		// `res.json(` is a call, not a file.
-		if (after === 40 /* ( */ && !token.includes('/')) continue;
-		const path = normalisePathToken(token);
-		if (path !== undefined) paths.add(path);
-	}
+	const paths = pathTokens(scanned);
 	// A tool output naming dozens of paths is a listing (find, ls, git status): running it again lists them, so
 	// only the paths the session names elsewhere count.
 	if (!options.isToolOutput || paths.size <= maxListedPaths)
@@ -586,6 +592,23 @@ function scanText(
 }
 
 const promptLine = /^[ \t]*\$ (\S[^\n]*)$/gm;
+
+/** The distinct paths written in a text, normalised, in order of appearance. */
+function pathTokens(text: string): Set<string> {
+	const paths = new Set<string>();
+	for (const match of text.matchAll(tokenPattern)) {
+		const token = match[0];
+		if (token.length > 400 || token.length < 3) continue;
+		if (!token.includes('/') && !token.includes('.') && !knownBareFiles.has(token)) continue;
+		if (token.includes('://')) continue;
+		const after = text.charCodeAt((match.index ?? 0) + token.length);
+		// `res.json(` is a call, not a file.
+		if (after === 40 /* ( */ && !token.includes('/')) continue;
+		const path = normalisePathToken(token);
+		if (path !== undefined) paths.add(path);
+	}
+	return paths;
+}
 
 /** Counts camelCase/snake_case names per part (at most once each) so only names used in two or more places count. */
 class RepeatedNames {
@@ -652,8 +675,13 @@ export function extractArtifacts(messages: readonly Message[]): Artifact[] {
 						const name = identifierInBackticks(match[1] ?? '');
 						if (name !== undefined) out.add('identifier', name, messageIndex, message.role);
 					}
+					// A camelCase or snake_case name the person or the assistant wrote is a fact even when said once.
+					for (const match of part.text.matchAll(camelOrSnake)) {
+						const name = match[0];
+						if (isRepeatedCandidate(name) && !isInsidePathOrUrl(part.text, match.index, name.length))
+							out.add('identifier', name, messageIndex, message.role);
+					}
 				}
-				if (message.role === 'assistant') repeated.addPart(part.text, messageIndex, message.role, nextSeq);
 			} else if (part.kind === 'toolCall') {
 				toolNames.set(part.callId, part.name);
 				scanToolCall(part.name, part.argumentsText, messageIndex, out, repeated, nextSeq);
@@ -727,7 +755,8 @@ function scanToolCall(
 	const kind = classifyTool(name);
 	if (kind === 'shell') {
 		const command = commandInArguments(args);
-		if (command !== undefined) out.add('command', firstLine(command), messageIndex, name);
+		// The whole command, whitespace collapsed: a command kept only as its first line or a prefix is another one.
+		if (command !== undefined) out.add('command', wholeCommand(command), messageIndex, name);
 	}
 	for (const key of ['url', 'uri', 'href']) {
 		const value = args[key];
@@ -741,4 +770,6 @@ function scanToolCall(
 	}
 	const joined = values.join('\n');
 	repeated.addPart(joined, messageIndex, name, nextSeq);
+	// Paths a call names in its other arguments (a command, a delegated task's prompt) are acted on too.
+	for (const path of pathTokens(joined)) out.add('filePath', path, messageIndex, name);
 }

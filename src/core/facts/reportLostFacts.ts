@@ -123,11 +123,12 @@ export function createKeptTest(keptText: string): KeptTest {
 			case 'url':
 				return occursBounded(keptText, value, noChar, pathTailChar);
 			case 'command':
-				// A command must not run on into a longer one (`--shard 1` is not kept by `--shard 10`); one clipped
-				// at the artifact length may, since the kept text can carry the whole of it.
+				// A command is kept whole, whitespace aside, and must not run on into a longer one (`--shard 1` is not
+				// kept by `--shard 10`); a prompt line clipped at the artifact length may, since the text can carry the rest.
+				squashed ??= keptText.replace(/\s+/g, ' ');
 				return value.length >= maxArtifactLineChars
-					? keptText.includes(value)
-					: occursBounded(keptText, value, noChar, commandTailChar);
+					? squashed.includes(value.replace(/\s+/g, ' '))
+					: occursBounded(squashed, value.replace(/\s+/g, ' '), noChar, commandTailChar);
 			case 'errorLine':
 				return keptText.includes(value);
 		}

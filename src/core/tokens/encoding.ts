@@ -34,7 +34,62 @@ const libraryCounters: Record<EncodingName, (text: string) => number> = {
 /** The part of gpt-tokenizer's (private) BPE core that counts one pre-tokenised piece. */
 interface BpeCore {
 	readonly bytePairStringRankEncoder: Map<string, number>;
+	/** Rank to bytes of the tokens the library keeps as bytes, not text. */
+	readonly bytePairNonUtfRankDecoder: Map<number, Uint8Array>;
 	bytePairEncode(piece: string): readonly number[];
+}
+
+/** The byte order mark, U+FEFF. */
+const byteOrderMark = '\ufeff';
+
+const utf8 = new TextEncoder();
+
+/** One byte per character, so a byte sequence can key a Map. */
+function byteKey(bytes: Uint8Array, from = 0, to = bytes.length): string {
+	let key = '';
+	for (let i = from; i < to; i++) key += String.fromCharCode(bytes[i] ?? 0);
+	return key;
+}
+
+/**
+ * Byte pair merging of a piece over its UTF-8 bytes, with every token of the vocabulary: the text tokens of the
+ * library's string map and the ones it keeps as bytes. gpt-tokenizer decodes its vocabulary with a TextDecoder
+ * that drops a leading byte order mark, so the tokens that start with U+FEFF ("\ufeff", "\ufeffusing",
+ * "\ufeffnamespace", ...) are absent from its string map and a piece holding one is counted a token or two
+ * high. Pieces with a U+FEFF, rare (the first line of a C# file), are merged here instead; `byteRanks` holds the
+ * tokens kept as bytes (about 1,500), keyed by {@link byteKey}.
+ */
+function countPieceByBytes(
+	piece: string,
+	textRanks: ReadonlyMap<string, number>,
+	byteRanks: ReadonlyMap<string, number>,
+): number {
+	const bytes = utf8.encode(piece);
+	const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+	const rankOf = (from: number, to: number): number => {
+		const asBytes = byteRanks.get(byteKey(bytes, from, to));
+		if (asBytes !== undefined) return asBytes;
+		try {
+			return textRanks.get(decoder.decode(bytes.subarray(from, to))) ?? -1;
+		} catch {
+			return -1;
+		}
+	};
+	if (rankOf(0, bytes.length) >= 0) return 1;
+	const starts = Array.from({ length: bytes.length + 1 }, (_, i) => i);
+	for (;;) {
+		let lowest = -1;
+		let at = -1;
+		for (let i = 0; i + 2 < starts.length; i++) {
+			const rank = rankOf(starts[i] ?? 0, starts[i + 2] ?? 0);
+			if (rank >= 0 && (lowest < 0 || rank < lowest)) {
+				lowest = rank;
+				at = i;
+			}
+		}
+		if (at < 0) return starts.length - 1;
+		starts.splice(at + 1, 1);
+	}
 }
 
 /** How one pre-tokenised piece is counted. */
@@ -61,6 +116,9 @@ function corePieceCounter(api: unknown, fallback: (piece: string) => number): Pi
 	if (core === undefined || !(ranks instanceof Map) || typeof core.bytePairEncode !== 'function')
 		return { count: fallback };
 	const encode = core.bytePairEncode.bind(core);
+	const byteTokens = core.bytePairNonUtfRankDecoder;
+	const byteRanks = new Map<string, number>();
+	if (byteTokens instanceof Map) for (const [rank, bytes] of byteTokens) byteRanks.set(byteKey(bytes), rank);
 	let ascii: AsciiVocabulary | null | undefined;
 	// A vocabulary the table cannot hold (tokens over 255 bytes) is counted through the library's merge instead.
 	const vocabulary = (): AsciiVocabulary | undefined => {
@@ -77,6 +135,7 @@ function corePieceCounter(api: unknown, fallback: (piece: string) => number): Pi
 		count: (piece) => {
 			const table = isAscii(piece) ? vocabulary() : undefined;
 			if (table !== undefined) return table.count(piece);
+			if (piece.includes(byteOrderMark)) return countPieceByBytes(piece, ranks, byteRanks);
 			return ranks.has(piece) ? 1 : encode(piece).length;
 		},
 		asciiVocabulary: vocabulary,

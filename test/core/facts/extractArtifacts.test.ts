@@ -117,7 +117,7 @@ describe('extractArtifacts', () => {
 	});
 
 	describe('commands', () => {
-		it('takes shell commands from arguments (first line), argv arrays and $ lines', () => {
+		it('takes shell commands from arguments (whole, whitespace collapsed), argv arrays and $ lines', () => {
 			const got = extractArtifacts([
 				user('Run this:\n$ npm run build -- --watch\nthen tell me.'),
 				assistant(
@@ -130,7 +130,8 @@ describe('extractArtifacts', () => {
 			]);
 			assert.deepEqual(values(got, 'command'), [
 				'npm run build -- --watch',
-				'cat <<EOF > a.txt',
+				// A here-document is the command too: its first line alone would be another command.
+				'cat <<EOF > a.txt hello EOF',
 				'pytest -q tests/',
 				'git status --short',
 			]);

@@ -15,3 +15,17 @@ export function oracleCount(text: string, encoding: EncodingName): number {
 
 /** Both encodings we count exactly. */
 export const encodings: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
+
+/**
+ * Every mergeable token of an encoding as js-tiktoken holds it: rank and bytes, in rank order. Read from the
+ * oracle's own table (not public API; the test that uses it fails loudly if a version renames it), because
+ * `decode` runs a TextDecoder that drops a leading byte order mark.
+ */
+export function oracleTokens(encoding: EncodingName): [rank: number, bytes: Uint8Array][] {
+	const table = (oracles[encoding] as unknown as { textMap?: unknown }).textMap;
+	if (!(table instanceof Map)) throw new Error("js-tiktoken no longer keeps its tokens in 'textMap'");
+	const tokens: [number, Uint8Array][] = [];
+	for (const [rank, bytes] of table as Map<number, ArrayLike<number>>)
+		tokens.push([rank, Uint8Array.from(bytes)]);
+	return tokens.sort((a, b) => a[0] - b[0]);
+}

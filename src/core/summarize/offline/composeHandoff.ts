@@ -1,5 +1,5 @@
 import type { Artifact } from '../../facts/extractArtifacts';
-import { formatOps } from './digestSession';
+import { errorPatternKey, formatOps } from './digestSession';
 import type { Action, SessionDigest } from './digestSession';
 import type { HandoffSectionTitle, ParsedHandoff } from './handoffSections';
 
@@ -16,6 +16,11 @@ export const itemGroups: readonly ItemGroup[] = ['focus', 'carried', 'other'];
 export interface HandoffItem {
 	readonly text: string;
 	readonly group: ItemGroup;
+}
+
+/** An error pattern's line, with the pattern keys of the lines it quotes. */
+export interface PatternItem extends HandoffItem {
+	readonly keys: readonly string[];
 }
 
 /** A Completed Actions entry: a fresh action, or a numbered line carried over verbatim. */
@@ -41,6 +46,8 @@ export interface FactItem {
 	readonly origin?: string;
 	/** For a number in a tool's output: the number of the action that printed it. */
 	readonly originNumber?: number;
+	/** A tool call acted on it (a path or command in its arguments), so it outranks values only seen in output. */
+	readonly isActedOn?: boolean;
 }
 
 /** The handoff's content with every item grouped, ready to be rendered at any level of detail. */
@@ -60,8 +67,12 @@ export interface HandoffModel {
 	readonly remaining: readonly HandoffItem[];
 	/** Preserved values (H5) and notes carried from the previous summary. */
 	readonly critical: readonly HandoffItem[];
-	/** Findings and the assistant's latest report: prose for Critical Context, condensed like other prose. */
+	/** Prose carried from the previous summary that fits no section, condensed like other prose. */
 	readonly notes: readonly HandoffItem[];
+	/** Conclusions reached (Findings): closing statements, causes, answers; prose, condensed last among prose. */
+	readonly findings: readonly HandoffItem[];
+	/** Error lines as patterns with counts and where they first and last showed, written in Critical Context. */
+	readonly errorPatterns: readonly PatternItem[];
 	readonly facts: readonly FactItem[];
 	/** Commands of unresolved failures: Blocked writes them out, so condensed actions do not repeat them. */
 	readonly blockedCommands?: ReadonlySet<string>;
@@ -127,7 +138,11 @@ function clipTarget(text: string): string {
  * run: …`), an earlier task or request, or a preserved `key: value`. It is kept verbatim, never shortened.
  */
 function isFactLine(text: string): boolean {
-	if (/^(?:Errors seen|Commands run|Paths|URLs|Names|Figures|Earlier task|Earlier request):/.test(text))
+	if (
+		/^(?:Errors seen|Other error lines|Commands run|Paths|URLs|Names|Figures|Earlier task|Earlier request):/.test(
+			text,
+		)
+	)
 		return true;
 	if (/^(?:Finding|Latest report|Earlier summary):/.test(text)) return false;
 	return text.length <= 300 && !text.includes('\n') && /^[\w.$[\]-]{1,60}: \S/.test(text);
@@ -269,21 +284,36 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 		.map((q) => `Q: ${q.question} — A: ${q.answer ?? ''}`);
 	const pendingFresh = digest.questions.filter((q) => q.answer === undefined).map((q) => q.question);
 
-	const carriedCritical = new Set([...critical, ...carriedProse].map((c) => normalised(c.text)));
-	const notes = [
-		...carriedProse,
-		...items(
-			[
-				...digest.findings.map((f) => `Finding: ${f}`),
-				...(digest.lastReport !== undefined ? [`Latest report: ${digest.lastReport}`] : []),
-			].filter((n) => !carriedCritical.has(normalised(n))),
-			'other',
-		),
+	// Findings a summariser wrote into Critical Context before there was a section for them move to it.
+	const carriedFindings = [
+		...carried('Findings'),
+		...carriedProse
+			.filter((c) => /^(?:Finding|Latest report): /.test(c.text))
+			.map((c) => c.text.replace(/^(?:Finding|Latest report): /, '')),
 	];
+	const notes = carriedProse.filter((c) => !/^(?:Finding|Latest report): /.test(c.text));
 
+	const actedOn = new Set(digest.actions.flatMap((a) => [...a.paths, a.target]));
+	const actedText = digest.actions
+		.filter((a) => a.isCommand)
+		.map((a) => a.target)
+		.join('\n');
 	return {
 		activeTask,
 		notes,
+		findings: merge(carriedFindings, digest.findings),
+		errorPatterns: digest.errorPatterns.map((p) => {
+			const where =
+				p.count === 1
+					? `action #${p.firstAction}`
+					: `×${p.count}, first in action #${p.firstAction}, last in #${p.lastAction}`;
+			const last = p.lastExample !== undefined ? `; last: ${p.lastExample}` : '';
+			return {
+				text: `${p.example} (${where}${last})`,
+				group: groupOf(p.example, 'other'),
+				keys: [errorPatternKey(p.example)],
+			};
+		}),
 		...(goalText !== undefined
 			? {
 					goal: {
@@ -324,6 +354,7 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 						artifact.messageId === previousSummaryId ? 'carried' : 'other',
 					),
 					...(context !== undefined && context !== artifact.value ? { context } : {}),
+					...(actedOn.has(artifact.value) || actedText.includes(artifact.value) ? { isActedOn: true } : {}),
 				};
 			}),
 	};

@@ -9,6 +9,7 @@ import {
 	parseToolArguments,
 	pathsInArguments,
 	userRequestText,
+	wholeCommand,
 } from '../../facts/extractArtifacts';
 import type { ActiveTaskFinding, Artifact, ToolKind } from '../../facts/extractArtifacts';
 import type { Message, ToolCallPart, ToolResultPart } from '../../transcript/model';
@@ -33,6 +34,35 @@ export interface Action {
 	/** For failed calls: the first error-looking line of the result (else its first line), verbatim. */
 	readonly firstErrorLine?: string;
 	readonly messageIndex: number;
+}
+
+/** Error lines that differ only in numbers or quoted words, as one pattern. */
+export interface ErrorPattern {
+	/** The first line of the pattern, verbatim. */
+	readonly example: string;
+	/** The last line of the pattern when it differs from the first, verbatim. */
+	readonly lastExample?: string;
+	/** Lines of the session with this pattern. */
+	readonly count: number;
+	/** Numbers of the actions whose results showed the first and the last of them. */
+	readonly firstAction: number;
+	readonly lastAction: number;
+}
+
+/** Longest command written whole (characters); a longer one is cut, and the lost-facts report names it. */
+export const maxCommandChars = 1200;
+
+/** Most patterns of error lines a digest keeps; the first ones in the session, then the latest. */
+const maxErrorPatterns = 40;
+
+/** The pattern of an error line: numbers, hex and quoted words replaced, whitespace collapsed. */
+export function errorPatternKey(line: string): string {
+	return line
+		.replace(/(['"`])[^'"`\n]{1,200}?\1/g, '"…"')
+		.replace(/\b0x[0-9a-f]+\b/gi, '#')
+		.replace(/\d+(?:[.,:]\d+)*/g, '#')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 /** A to-do item as the agent's todo tool last recorded it. */
@@ -60,10 +90,13 @@ export interface SessionDigest {
 	readonly constraints: readonly string[];
 	readonly actions: readonly Action[];
 	readonly decisions: readonly string[];
-	/** Assistant sentences reporting what it found or confirmed, in order. */
+	/**
+	 * Conclusions reached, in order: each turn's closing statement, root causes, what was found or confirmed; each
+	 * a whole sentence or two, never a lead-in.
+	 */
 	readonly findings: readonly string[];
-	/** Opening of the assistant's last substantial message: its latest report. */
-	readonly lastReport?: string;
+	/** Error lines grouped by pattern (numbers and quoted words aside), in order of first occurrence. */
+	readonly errorPatterns: readonly ErrorPattern[];
 	readonly questions: readonly Question[];
 	readonly files: readonly FileEntry[];
 	readonly todos: readonly TodoItem[];
@@ -200,7 +233,11 @@ function describeTarget(
 	switch (kind) {
 		case 'shell': {
 			const command = commandInArguments(args);
-			if (command !== undefined) return { target: firstLine(command), isCommand: true, paths };
+			if (command !== undefined) {
+				const whole = wholeCommand(command);
+				const target = whole.length <= maxCommandChars ? whole : `${whole.slice(0, maxCommandChars)}…`;
+				return { target, isCommand: true, paths };
+			}
 			break;
 		}
 		case 'read':
@@ -498,7 +535,7 @@ function isFinding(sentence: string): boolean {
 }
 
 const intentWords =
-	/^(?:let me|now(?:,)? (?:let me|i'll|i will)|next(?:,)? i|i'll|i will|i'm going to|i need to)\b/i;
+	/^(?:let me|let's|let us|now(?:,)? (?:let me|let's|i'll|i will)|next(?:,)? i|i'll|i will|i'm going to|i need to)\b/i;
 
 function textOf(message: Message): string {
 	return message.parts
@@ -524,30 +561,167 @@ function userRequests(messages: readonly Message[]): Turn[] {
 	return turns;
 }
 
+/** A sentence that states something: not a lead-in (`…:`), an announced next step, a question or a bare heading. */
+function isStatement(sentence: string): boolean {
+	return (
+		sentence.length >= 20 &&
+		!sentence.endsWith(':') &&
+		!sentence.endsWith('?') &&
+		!intentWords.test(sentence) &&
+		!/^(?:great|perfect|excellent|good|done|ok(?:ay)?|sure|thanks?|brilliant|got it)\b[!.,]?$/i.test(
+			sentence,
+		) &&
+		sentence.split(/\s+/).length >= 4
+	);
+}
+
+/** Longest conclusion kept of one turn, in characters. */
+const maxConclusionChars = 360;
+
+/** The statements of the last assistant text of messages (from, to), main thread only; [] when it has none. */
+function closingStatements(messages: readonly Message[], from: number, to: number): string[] {
+	for (let i = to - 1; i > from; i--) {
+		const m = messages[i];
+		if (m?.role !== 'assistant' || m.flags.isSidechain) continue;
+		const statements = sentencesOf(textOf(m)).filter(isStatement);
+		if (statements.length > 0) return statements;
+	}
+	return [];
+}
+
+/** Sentences joined up to `max` characters, whole sentences only (the first clipped at a word when it alone is longer). */
+function joinWithin(sentences: readonly string[], max: number): string {
+	let out = '';
+	for (const sentence of sentences) {
+		const next = out === '' ? sentence : `${out} ${sentence}`;
+		if (next.length > max) break;
+		out = next;
+	}
+	return out !== '' ? out : clip(sentences[0] ?? '', max);
+}
+
+const questionStopWords = new Set(
+	'what when where which while with that this there these those have does into from your about would could should please check there their they them then than only also just like make sure'.split(
+		' ',
+	),
+);
+
+function keyWordsOf(text: string): Set<string> {
+	const words = new Set<string>();
+	for (const word of text.toLowerCase().match(/[\p{L}\p{N}_]{4,}/gu) ?? [])
+		if (!questionStopWords.has(word)) words.add(word.replace(/(?:ing|ed|es|s)$/, ''));
+	return words;
+}
+
+/** The statement that answers a question best: the most key words in common, the earliest on a tie; then the next one when short. */
+function answerFor(question: string, statements: readonly string[]): string | undefined {
+	if (statements.length === 0) return undefined;
+	const asked = keyWordsOf(question);
+	let best = 0;
+	let bestScore = -1;
+	statements.forEach((statement, at) => {
+		let score = 0;
+		for (const word of keyWordsOf(statement)) if (asked.has(word)) score++;
+		if (score > bestScore) {
+			best = at;
+			bestScore = score;
+		}
+	});
+	return joinWithin(statements.slice(best, best + 2), 300);
+}
+
 function collectQuestions(messages: readonly Message[], requests: readonly Turn[]): Question[] {
 	const questions: Question[] = [];
 	requests.forEach((turn, k) => {
 		const end = requests[k + 1]?.index ?? messages.length;
-		let answer: string | undefined;
-		for (let i = end - 1; i > turn.index; i--) {
-			const m = messages[i];
-			if (m?.role !== 'assistant' || m.flags.isSidechain) continue;
-			const sentences = sentencesOf(textOf(m));
-			const opening = sentences[0];
-			// "Let me check…" or a counter-question is not an answer.
-			if (opening === undefined || intentWords.test(opening) || sentences.every((s) => s.endsWith('?')))
-				continue;
-			answer = sentences.slice(0, 2).join(' ');
-			break;
+		const statements = closingStatements(messages, turn.index, end);
+		const asked = sentencesOf(turn.text).filter((s) => s.endsWith('?'));
+		// Questions of one request answered by the same statement are one entry, so the answer is written once.
+		const byAnswer = new Map<string, string[]>();
+		for (const question of asked) {
+			const answer = answerFor(question, statements);
+			if (answer === undefined) questions.push({ question });
+			else byAnswer.set(answer, [...(byAnswer.get(answer) ?? []), question]);
 		}
-		for (const sentence of sentencesOf(turn.text)) {
-			if (!sentence.endsWith('?')) continue;
-			questions.push(
-				answer !== undefined && answer !== '' ? { question: sentence, answer } : { question: sentence },
-			);
-		}
+		for (const [answer, list] of byAnswer) questions.push({ question: list.join(' / '), answer });
 	});
 	return questions;
+}
+
+/** Each turn's conclusion: the opening statements of the last assistant text before the next request, in order. */
+function turnConclusions(messages: readonly Message[], requests: readonly Turn[]): string[] {
+	const starts = [-1, ...requests.map((r) => r.index)];
+	const out: string[] = [];
+	starts.forEach((from, k) => {
+		const to = starts[k + 1] ?? messages.length;
+		const statements = closingStatements(messages, from, to);
+		if (statements.length > 0) out.push(joinWithin(statements, maxConclusionChars));
+	});
+	return out;
+}
+
+/** A line that looks like it carries a credential (`API_KEY=…`, `password: …`, a provider token): never the Goal. */
+const credentialLine =
+	/\b(?:api[_-]?key|secret|token|password|passwd|pwd|bearer|authorization|private[_-]?key|access[_-]?key|client[_-]?secret)\b["']?\s*[:=]|\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bAKIA[0-9A-Z]{16}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY|\beyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}/i;
+
+/** A reply word opening a request (`No. Please check…`): it answers the assistant, it is not part of the objective. */
+const replyOpening =
+	/^(?:no|nope|yes|yeah|yep|ok(?:ay)?|sure|right|correct|exactly|thanks?(?: you)?)\b[.,!]*\s+/i;
+
+/** A request cut to its first paragraph, without an opening reply word or any line that looks like a credential. */
+function objectiveText(request: string): string {
+	const paragraph =
+		request
+			.split(/\n\s*\n/)
+			.map((p) =>
+				p
+					.split('\n')
+					.filter((line) => !credentialLine.test(line))
+					.join('\n')
+					.trim(),
+			)
+			.find((p) => p !== '') ?? '';
+	return paragraph.replace(replyOpening, '').trim();
+}
+
+/** The request answers a question the assistant just asked (`yes`, `the second one`) rather than stating an objective. */
+function isAnswer(messages: readonly Message[], turn: Turn): boolean {
+	for (let i = turn.index - 1; i >= 0; i--) {
+		const m = messages[i];
+		if (m === undefined || m.role === 'tool' || m.flags.isMeta) continue;
+		if (m.role !== 'assistant') return false;
+		const text = textOf(m).trim();
+		if (text === '') continue;
+		return text.endsWith('?') && turn.text.split(/\s+/).length <= 12 && !turn.text.includes('?');
+	}
+	return false;
+}
+
+/**
+ * The Goal (R8): the user's stated objective, the first substantive request that is not an answer to the assistant,
+ * refined by later ones (their first sentence, up to three); lines that look like credentials are never taken.
+ */
+function goalOf(
+	messages: readonly Message[],
+	substantive: readonly Turn[],
+	task: string | undefined,
+): string | undefined {
+	const candidates = substantive
+		.filter((turn) => !isAnswer(messages, turn))
+		.map((turn) => objectiveText(turn.text))
+		.filter((text) => text.split(/\s+/).length >= 3);
+	const first = candidates[0];
+	if (first === undefined) return undefined;
+	const later = candidates
+		.slice(1)
+		.filter((text) => task === undefined || !task.includes(text))
+		.map((text) => sentencesOf(text)[0] ?? text)
+		// A question asks about the work; it does not change what the work is for.
+		.filter((text) => !text.endsWith('?') && !credentialLine.test(text));
+	const refined = later.slice(-3);
+	return refined.length === 0
+		? first
+		: `${first}\nRefined later: ${refined.map((t) => `"${clip(t, 160)}"`).join('; ')}`;
 }
 
 function addFileOp(files: Map<string, string[]>, path: string, op: string): void {
@@ -619,6 +793,7 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 	const resultOf = new Map<number, Action>();
 
 	const actions: Action[] = [];
+	const actionOfCall = new Map<string, Action>();
 	const files = new Map<string, string[]>();
 	let todos: TodoItem[] = [];
 	messages.forEach((message, messageIndex) => {
@@ -626,6 +801,7 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 			if (part.kind !== 'toolCall') continue;
 			const action = describeAction(part, results.get(part.callId), actions.length + 1, messageIndex, todos);
 			actions.push(action);
+			actionOfCall.set(part.callId, action);
 			const at = resultMessage.get(part.callId);
 			if (at !== undefined && !resultOf.has(at)) resultOf.set(at, action);
 			for (const path of action.paths) addFileOp(files, path, fileOp(action));
@@ -635,42 +811,41 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 
 	const requests = userRequests(messages);
 	const substantive = requests.filter((r) => !isContinuationReply(r.text));
-	const goalText = (substantive[0] ?? requests[0])?.text;
 	const constraints = new Set<string>();
 	for (const request of substantive)
 		for (const sentence of sentencesOf(request.text))
 			if (constraintWords.test(sentence) && !sentence.endsWith('?')) constraints.add(sentence);
 
 	const decisions = new Set<string>();
-	const findings = new Set<string>();
+	const found = new Set<string>();
 	let lastAssistantText = '';
-	let lastReport: string | undefined;
 	for (const message of messages) {
 		if (message.role !== 'assistant' || message.flags.isSidechain) continue;
 		const text = textOf(message);
 		if (text.trim() === '') continue;
 		lastAssistantText = text;
-		const sentences = sentencesOf(text);
-		for (const sentence of sentences) {
+		for (const sentence of sentencesOf(text)) {
 			if (sentence.length > 400 || /^[\s\p{P}\p{S}]*$/u.test(sentence)) continue;
 			if (decisionWords.test(sentence)) decisions.add(sentence);
-			else if (isFinding(sentence)) findings.add(sentence);
+			else if (isFinding(sentence)) found.add(sentence);
 		}
-		if (text.length >= 200) lastReport = sentences.filter((s) => !/^[-=_*]{3,}$/.test(s)).join(' ');
 	}
+	// Each turn's closing statement first, then the sentences reporting a cause or a result that it does not hold.
+	const conclusions = turnConclusions(messages, requests);
+	const findings = [
+		...conclusions,
+		...[...found].filter((f) => !conclusions.some((c) => c.includes(f)) && !decisions.has(f)),
+	];
 
 	const blocked = openErrors(actions);
+	// Only what the record says is under way: a todo marked in progress, a call without a result. An announced next
+	// step ("Let me check…") is not work in progress.
 	const inProgress: string[] = todos.filter((t) => t.status === 'in_progress').map((t) => t.content);
 	const lastAction = actions[actions.length - 1];
 	if (lastAction !== undefined && !lastAction.hasResult && lastAction.kind !== 'todo') {
 		inProgress.push(
 			`Interrupted before a result: ${lastAction.verb} ${lastAction.target} (${lastAction.tool})`,
 		);
-	}
-	if (inProgress.length === 0) {
-		const intent = sentencesOf(lastAssistantText).filter((s) => intentWords.test(s));
-		const last = intent[intent.length - 1];
-		if (last !== undefined) inProgress.push(last);
 	}
 	const remaining = todos.filter((t) => t.status === 'pending').map((t) => t.content);
 	for (const line of lastAssistantText.split('\n')) {
@@ -679,14 +854,15 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 	}
 
 	const task = findActiveTask(messages);
+	const goal = goalOf(messages, substantive, task?.text);
 	return {
 		...(task !== undefined ? { task } : {}),
-		...(goalText !== undefined ? { goal: goalText.split(/\n\s*\n/)[0]?.trim() ?? goalText } : {}),
+		...(goal !== undefined ? { goal } : {}),
 		constraints: [...constraints],
 		actions,
 		decisions: [...decisions],
-		findings: [...findings],
-		...(lastReport !== undefined ? { lastReport } : {}),
+		findings,
+		errorPatterns: errorPatternsOf(messages, actionOfCall),
 		questions: collectQuestions(messages, substantive),
 		files: [...files].map(([path, ops]) => ({ path, ops })),
 		todos,
@@ -697,6 +873,77 @@ export function digestSession(messages: readonly Message[], artifacts: readonly 
 		figureContext: figureContexts(messages, artifacts),
 		resultOf,
 	};
+}
+
+/**
+ * Error lines of the session grouped by pattern: the first line of every failed result, and every error line of a
+ * command's output, each with the action that showed it. The first `maxErrorPatterns / 2` patterns and the latest
+ * ones are kept when there are more.
+ */
+function errorPatternsOf(
+	messages: readonly Message[],
+	actionOfCall: ReadonlyMap<string, Action>,
+): ErrorPattern[] {
+	const patterns = new Map<
+		string,
+		{ example: string; lastExample: string; count: number; firstAction: number; lastAction: number }
+	>();
+	const addLine = (line: string, action: number): void => {
+		const key = errorPatternKey(line);
+		const seen = patterns.get(key);
+		if (seen === undefined)
+			patterns.set(key, {
+				example: line,
+				lastExample: line,
+				count: 1,
+				firstAction: action,
+				lastAction: action,
+			});
+		else {
+			seen.count++;
+			seen.lastAction = action;
+			seen.lastExample = line;
+		}
+	};
+	for (const message of messages)
+		for (const part of message.parts) {
+			if (part.kind !== 'toolResult') continue;
+			const action = actionOfCall.get(part.callId);
+			if (action === undefined) continue;
+			// One result counts a line once, however many of the readings below find it.
+			const inResult = new Set<string>();
+			const add = (line: string, number: number): void => {
+				if (inResult.has(line)) return;
+				inResult.add(line);
+				addLine(line, number);
+			};
+			// A failed result's first line, and its first line that reads as an error when that is another one.
+			const first = part.isError ? firstLine(part.text) : undefined;
+			if (first !== undefined && first !== '') add(first, action.number);
+			const telling = part.isError ? action.firstErrorLine : undefined;
+			if (telling !== undefined && telling !== first) add(telling, action.number);
+			if (action.kind !== 'shell') continue;
+			let at = 0;
+			for (let scanned = 0; at < part.text.length && scanned < 2000; scanned++) {
+				let end = part.text.indexOf('\n', at);
+				if (end < 0) end = part.text.length;
+				const line = part.text.slice(at, Math.min(end, at + 400)).trim();
+				if (line !== '' && line !== first && end - at <= 300 && isErrorLine(line))
+					add(firstLine(line), action.number);
+				at = end + 1;
+			}
+		}
+	const all = [...patterns.values()].map((p) => ({
+		example: p.example,
+		...(p.lastExample !== p.example ? { lastExample: p.lastExample } : {}),
+		count: p.count,
+		firstAction: p.firstAction,
+		lastAction: p.lastAction,
+	}));
+	if (all.length <= maxErrorPatterns) return all;
+	const latest = [...all].sort((a, b) => a.lastAction - b.lastAction).slice(-maxErrorPatterns / 2);
+	const keep = new Set([...all.slice(0, maxErrorPatterns / 2), ...latest]);
+	return all.filter((p) => keep.has(p));
 }
 
 function describeAction(
@@ -760,10 +1007,12 @@ function activeState(
 	if (changed.length > 0) state.push(`Files changed: ${changed.join(', ')}`);
 	const shell = actions.filter((a) => a.kind === 'shell');
 	const lastTest = [...shell].reverse().find((a) => isTestCommand(a.target));
-	if (lastTest !== undefined) state.push(`Last test run: \`${lastTest.target}\` — ${lastTest.outcome}`);
+	// A long command is named by its action number: Completed Actions writes it whole once.
+	const named = (a: Action): string => (a.target.length <= 100 ? `\`${a.target}\`` : `action #${a.number}`);
+	if (lastTest !== undefined) state.push(`Last test run: ${named(lastTest)} — ${lastTest.outcome}`);
 	const lastShell = shell[shell.length - 1];
 	if (lastShell !== undefined && lastShell !== lastTest)
-		state.push(`Last command: \`${lastShell.target}\` — ${lastShell.outcome}`);
+		state.push(`Last command: ${named(lastShell)} — ${lastShell.outcome}`);
 	if (todos.length > 0) state.push(`Todo list: ${todoCounts(todos)}`);
 	if (blocked.length > 0) state.push(`Unresolved errors: ${blocked.length} (see Blocked)`);
 	return state;

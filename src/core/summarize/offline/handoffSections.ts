@@ -7,6 +7,7 @@ export const handoffSectionTitles = Object.freeze([
 	'Active State',
 	'In Progress',
 	'Blocked',
+	'Findings',
 	'Key Decisions',
 	'Resolved Questions',
 	'Pending User Asks',
@@ -46,6 +47,7 @@ const aliases = new Map<string, HandoffSectionTitle>([
 	['remaining', 'Remaining Work'],
 	['blockers', 'Blocked'],
 	['errors', 'Blocked'],
+	['conclusions', 'Findings'],
 ]);
 
 const wholeTextSections = new Set<HandoffSectionTitle>(['Active Task', 'Goal']);

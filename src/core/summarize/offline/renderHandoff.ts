@@ -2,6 +2,7 @@ import { createKeptTest } from '../../facts/reportLostFacts';
 import { numbersInText } from '../../facts/extractArtifacts';
 import type { ArtifactKind } from '../../facts/extractArtifacts';
 import { itemGroups } from './composeHandoff';
+import { errorPatternKey } from './digestSession';
 import type { ActionItem, FactItem, HandoffItem, HandoffModel, ItemGroup } from './composeHandoff';
 
 /** Level of detail per group, each in [0, 1]: 1 renders everything in full, 0 keeps only counts. */
@@ -105,6 +106,11 @@ function pick<T extends { readonly group: ItemGroup }>(
 	return { shown, omitted };
 }
 
+/**
+ * Bullet lines of the items that fit. What was left out is said, never as a bullet of its own: prose that does not
+ * fit is simply not written (it holds no fact), and for facts (`noun` given) the last line says how many more
+ * there were (`… (+3 more files not listed)`).
+ */
 function listLines(
 	items: readonly HandoffItem[],
 	scales: DetailScales,
@@ -112,12 +118,18 @@ function listLines(
 	keep: 'first' | 'last',
 	only: ReadonlySet<ItemGroup> | undefined,
 	minChars: number,
+	noun?: string,
 ): string[] {
 	const { shown, omitted } = pick(items, scales, count, keep, only);
 	const lines = shown.map(
 		(i) => `- ${clip(i.text.replace(/\s*\n\s*/g, ' '), Math.max(minChars, proseChars(scales[i.group])))}`,
 	);
-	if (omitted > 0) lines.push(`- (+${omitted} more)`);
+	if (omitted > 0 && noun !== undefined) {
+		const note = `${omitted} more ${noun} not listed`;
+		const last = lines.length - 1;
+		if (last >= 0) lines[last] = `${lines[last] ?? ''} (+${note})`;
+		else lines.push(`- ${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+	}
 	return lines;
 }
 
@@ -143,8 +155,14 @@ function factSection(
 	scales: DetailScales,
 	only: ReadonlySet<ItemGroup> | undefined,
 ): string[] {
-	return section(title, listLines(items, scales, touchedFileCount, 'first', only, Number.POSITIVE_INFINITY));
+	return section(
+		title,
+		listLines(items, scales, touchedFileCount, 'first', only, Number.POSITIVE_INFINITY, 'files'),
+	);
 }
+
+/** Findings outlast other prose: they thin only once facts start to. */
+const findingCount = thinBelow(0.3);
 
 function actionLine(item: ActionItem, scale: number): string {
 	if (item.action === undefined) {
@@ -164,7 +182,7 @@ function actionLine(item: ActionItem, scale: number): string {
  * Action lines in order, consecutive ones that read the same (same action on the same target, outcome not shown or
  * identical) merged into one numbered range: `60–64. EDIT a.md (Edit)`.
  */
-function mergeRepeats(items: readonly ActionItem[], scale: number): string[] {
+function mergeRepeats(items: readonly ActionItem[], scales: DetailScales): string[] {
 	const out: string[] = [];
 	let run: { first: number; last: number; body: string } | undefined;
 	const flush = (): void => {
@@ -173,7 +191,7 @@ function mergeRepeats(items: readonly ActionItem[], scale: number): string[] {
 		run = undefined;
 	};
 	for (const item of items) {
-		const line = actionLine(item, scale);
+		const line = actionLine(item, scales[item.group]);
 		const body = line.slice(line.indexOf('. ') + 2);
 		if (item.action !== undefined && run !== undefined && run.body === body && run.last + 1 === item.number) {
 			run.last = item.number;
@@ -214,18 +232,25 @@ function carriedTally(text: string, scale: number): string {
 	const [head = '', ...rest] = text.split('\n');
 	const listed = rest.map((l) => l.trim()).filter((l) => l !== '');
 	const n = Math.min(listed.length, condensedCommandCount(listed.length, scale));
-	const lines = [`- ${head.trim()}`];
-	if (n < listed.length) lines.push(`  - (+${listed.length - n} more)`);
+	const lines = [`- ${withUnlisted(head.trim(), listed.length - n, 'entries')}`];
 	for (const line of listed.slice(listed.length - n))
 		lines.push(`  ${line.startsWith('- ') ? line : `- ${line}`}`);
 	return lines.join('\n');
+}
+
+/** A tally line `(… condensed: …)` that also says how many of what it holds are not listed under it. */
+function withUnlisted(tally: string, unlisted: number, noun: string): string {
+	if (unlisted <= 0) return tally;
+	return tally.endsWith(')')
+		? `${tally.slice(0, -1)}; ${unlisted} ${noun} not listed)`
+		: `${tally} (${unlisted} ${noun} not listed)`;
 }
 
 /** The verbs and counts of a carried tally line: `(9 actions 1–9 condensed: READ ×3, RAN ×6)`. */
 function tallyCounts(head: string): { total: number; verbs: [string, number][] } {
 	const total = Number(/^\((\d+) /.exec(head)?.[1] ?? 1);
 	const verbs: [string, number][] = [];
-	for (const part of (/condensed: (.*)\)\s*$/.exec(head)?.[1] ?? '').split(', ')) {
+	for (const part of (/condensed: ([^;)]*)/.exec(head)?.[1] ?? '').split(', ')) {
 		const m = /^(.+) ×(\d+)$/.exec(part.trim());
 		if (m !== null) verbs.push([m[1] ?? 'ACTION', Number(m[2])]);
 	}
@@ -279,6 +304,8 @@ function condensedTargets(
 		readonly blocked: ReadonlySet<string>;
 		readonly figures: ReadonlyMap<number, readonly string[]>;
 		readonly dropped: Set<string>;
+		/** Counts of what the tally holds but does not list, said on the tally line. */
+		readonly unlisted: { commands: number; targets: number };
 	},
 ): string[] {
 	const { blocked, dropped } = context;
@@ -329,7 +356,7 @@ function condensedTargets(
 	const lines: string[] = [];
 	const all = [...commands];
 	const n = Math.min(all.length, condensedCommandCount(all.length, scale));
-	if (n < all.length) lines.push(`  - (+${all.length - n} more commands)`);
+	context.unlisted.commands += all.length - n;
 	for (const [command] of all.slice(0, all.length - n)) dropped.add(command);
 	for (const [command, { runs, line, isFresh }] of all.slice(all.length - n))
 		lines.push(isFresh ? `  - \`${command}\`${runs > 1 ? ` ×${runs}` : ''}${line}` : `  - ${line}`);
@@ -341,11 +368,8 @@ function condensedTargets(
 				? targets.length
 				: condensedTargetCount(targets.length, scale);
 		const shown = targets.slice(targets.length - Math.min(targets.length, keep));
-		const more = targets.length - shown.length;
-		if (shown.length === 0 && more === 0) continue;
-		lines.push(
-			`  - ${verb}: ${shown.join('; ')}${more > 0 ? `${shown.length > 0 ? ' ' : ''}(+${more} more)` : ''}`,
-		);
+		context.unlisted.targets += targets.length - shown.length;
+		if (shown.length > 0) lines.push(`  - ${verb}: ${shown.join('; ')}`);
 	}
 	return lines;
 }
@@ -356,31 +380,59 @@ function actionsSection(
 	only: ReadonlySet<ItemGroup> | undefined,
 	dropped: Set<string>,
 ): string[] {
-	const lines: string[] = [];
+	// Each group decides how many of its latest actions are written in full; the rest of every group is condensed
+	// into one tally. Both lists are in the session's order, whatever group an action is in.
+	const detailed: ActionItem[] = [];
+	const older: ActionItem[] = [];
 	let allowance = model.maxDetailedActions ?? Number.POSITIVE_INFINITY;
 	for (const group of itemGroups) {
 		if (only !== undefined && !only.has(group)) continue;
 		const inGroup = model.actions.filter((a) => a.group === group);
 		const n = Math.min(allowance, actionCount(inGroup.length, scales[group]));
 		allowance -= n;
-		const older = inGroup.slice(0, inGroup.length - n);
-		if (older.length > 0) {
-			lines.push(
-				tallyLine(older, group),
-				...condensedTargets(older, scales[group], {
-					blocked: model.blockedCommands ?? new Set(),
-					figures: figuresByAction(model.facts),
-					dropped,
-				}),
-			);
-		}
-		lines.push(...mergeRepeats(inGroup.slice(inGroup.length - n), scales[group]));
+		older.push(...inGroup.slice(0, inGroup.length - n));
+		detailed.push(...inGroup.slice(inGroup.length - n));
 	}
+	const byNumber = (a: ActionItem, b: ActionItem): number => a.number - b.number;
+	// The tally holds one unbroken run from the start: an action after the first one written in full is written in
+	// full too, so the numbers read in order.
+	const firstDetailed = Math.min(...detailed.map((a) => a.number));
+	for (let i = older.length - 1; i >= 0; i--) {
+		const item = older[i];
+		if (item !== undefined && item.number > firstDetailed) {
+			detailed.push(item);
+			older.splice(i, 1);
+		}
+	}
+	older.sort(byNumber);
+	detailed.sort(byNumber);
+	const lines: string[] = [];
+	if (older.length > 0) {
+		// The tally thins at the scale of the group most of its actions belong to.
+		const counts = new Map<ItemGroup, number>();
+		for (const item of older) counts.set(item.group, (counts.get(item.group) ?? 0) + 1);
+		const group = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'other';
+		const unlisted = { commands: 0, targets: 0 };
+		const targets = condensedTargets(older, scales[group], {
+			blocked: model.blockedCommands ?? new Set(),
+			figures: figuresByAction(model.facts),
+			dropped,
+			unlisted,
+		});
+		let tally = tallyLine(
+			older,
+			only !== undefined && only.size === 1 && only.has('focus') ? 'focus' : 'other',
+		);
+		tally = withUnlisted(tally, unlisted.commands, unlisted.commands === 1 ? 'command' : 'commands');
+		tally = withUnlisted(tally, unlisted.targets, unlisted.targets === 1 ? 'other target' : 'other targets');
+		lines.push(tally, ...targets);
+	}
+	lines.push(...mergeRepeats(detailed, scales));
 	return lines.length === 0 ? [] : ['## Completed Actions', ...lines];
 }
 
 const factLabels: Readonly<Record<Exclude<ArtifactKind, 'activeTask'>, string>> = {
-	errorLine: 'Errors seen',
+	errorLine: 'Other error lines',
 	command: 'Commands run',
 	filePath: 'Paths',
 	url: 'URLs',
@@ -389,8 +441,8 @@ const factLabels: Readonly<Record<Exclude<ArtifactKind, 'activeTask'>, string>> 
 };
 
 /**
- * Like `pick`, for listed facts: when a group's facts must thin, the ones the person or the assistant named are kept
- * before those only seen in a tool's output, then the shorter before the longer (as many facts as the room holds);
+ * Like `pick`, for listed facts: when a group's facts must thin, the ones the person or the assistant named or a tool
+ * call acted on are kept before those only seen in a tool's output, then the shorter before the longer (as many facts as the room holds);
  * the kept ones stay in the order they were first seen.
  */
 function pickFacts(
@@ -401,7 +453,8 @@ function pickFacts(
 ): Picked<FactItem> {
 	const shown: FactItem[] = [];
 	let omitted = 0;
-	const isTalk = (f: FactItem): boolean => f.artifact.source === 'user' || f.artifact.source === 'assistant';
+	const isTalk = (f: FactItem): boolean =>
+		f.artifact.source === 'user' || f.artifact.source === 'assistant' || f.isActedOn === true;
 	for (const group of itemGroups) {
 		if (only !== undefined && !only.has(group)) continue;
 		const inGroup = items.filter((i) => i.group === group);
@@ -430,14 +483,20 @@ function factLines(
 	scales: DetailScales,
 	only: ReadonlySet<ItemGroup> | undefined,
 	condensedAway: ReadonlySet<string>,
+	patterns: ReadonlySet<string>,
 ): string[] {
 	const isKept = createKeptTest(keptText);
 	// A command counts as written only as a whole code span: `make test` inside `make test-all` is another command.
 	const isWritten = (f: FactItem): boolean =>
 		f.artifact.kind === 'command' ? keptText.includes(`\`${f.artifact.value}\``) : isKept(f.artifact);
-	// Commands the condensed actions already count (`+N more commands`) are not listed a second time.
+	// Commands the condensed actions already count (`N commands not listed`) are not listed a second time; error
+	// lines of a pattern the error listing holds are that pattern; a figure is written only with what it measures.
 	const missing = facts.filter(
-		(f) => !isWritten(f) && !(f.artifact.kind === 'command' && condensedAway.has(f.artifact.value)),
+		(f) =>
+			!isWritten(f) &&
+			!(f.artifact.kind === 'command' && condensedAway.has(f.artifact.value)) &&
+			!(f.artifact.kind === 'errorLine' && patterns.has(errorPatternKey(f.artifact.value))) &&
+			!(f.artifact.kind === 'number' && (f.context === undefined || f.context === f.artifact.value)),
 	);
 	const lines: string[] = [];
 	for (const kind of Object.keys(factLabels) as (keyof typeof factLabels)[]) {
@@ -448,33 +507,22 @@ function factLines(
 			only,
 		);
 		if (shown.length === 0 && omitted === 0) continue;
-		const more = omitted > 0 ? ` (+${omitted} more)` : '';
+		const more = omitted > 0 ? ` (+${omitted} more not listed)` : '';
 		const label = factLabels[kind];
 		if (kind === 'errorLine' || kind === 'command') {
-			lines.push(`- ${label}:${shown.length === 0 ? more : ''}`);
+			// What is not listed is said on the label line, not as a placeholder bullet.
+			lines.push(`- ${label}:${more}`);
 			for (const f of shown)
 				lines.push(kind === 'command' ? `  - \`${f.artifact.value}\`` : `  - ${f.artifact.value}`);
-			if (shown.length > 0 && more !== '') lines.push(`  - …${more}`);
 		} else if (kind === 'number') {
-			// Figures a tool printed are listed together under the action that printed them; figures said in the
-			// talk keep the phrase around them, each phrase once.
-			const values: string[] = [];
-			const phrases = new Set<string>();
-			const byOrigin = new Map<string, string[]>();
+			// Each figure with the phrase that says what it measures, each phrase once; a tool's figure also says
+			// which action printed it.
+			const phrases: string[] = [];
 			for (const f of shown) {
-				if (f.origin !== undefined) {
-					const list = byOrigin.get(f.origin);
-					if (list === undefined) byOrigin.set(f.origin, [f.artifact.value]);
-					else list.push(f.artifact.value);
-				} else if (f.context === undefined || scales[f.group] < 0.6) values.push(f.artifact.value);
-				else if (!phrases.has(f.context)) {
-					phrases.add(f.context);
-					values.push(`"${f.context}"`);
-				}
+				const phrase = `"${f.context ?? f.artifact.value}"${f.origin !== undefined ? ` (${f.origin})` : ''}`;
+				if (!phrases.includes(phrase)) phrases.push(phrase);
 			}
-			if (values.length > 0 || byOrigin.size === 0) lines.push(`- ${label}: ${values.join('; ')}${more}`);
-			else lines.push(`- ${label}:${more}`);
-			for (const [origin, list] of byOrigin) lines.push(`  - in the output of ${origin}: ${list.join(', ')}`);
+			if (phrases.length > 0) lines.push(`- ${label}: ${phrases.join('; ')}${more}`);
 		} else {
 			lines.push(
 				`- ${label}: ${shown.map((f) => f.artifact.value).join(kind === 'url' ? ' ' : ', ')}${more}`,
@@ -516,19 +564,32 @@ export function renderHandoff(
 	blocks.push(
 		section('Blocked', listLines(model.blocked, scales, errorCount, 'last', only, Number.POSITIVE_INFINITY)),
 	);
+	blocks.push(section('Findings', listLines(model.findings, scales, findingCount, 'last', only, 160)));
 	blocks.push(proseSection('Key Decisions', model.decisions, scales, 'last', only));
 	blocks.push(proseSection('Resolved Questions', model.resolved, scales, 'last', only));
 	blocks.push(proseSection('Pending User Asks', model.pending, scales, 'last', only));
 	blocks.push(factSection('Relevant Files', model.files, scales, only));
 	blocks.push(proseSection('Remaining Work', model.remaining, scales, 'first', only));
 	const body = blocks.filter((b) => b.length > 0).map((b) => b.join('\n'));
+	const errors = listLines(
+		model.errorPatterns,
+		scales,
+		errorCount,
+		'last',
+		only,
+		Number.POSITIVE_INFINITY,
+		'error patterns',
+	);
 	const critical = [
-		...listLines(model.critical, scales, criticalCount, 'first', only, Number.POSITIVE_INFINITY),
+		...listLines(model.critical, scales, criticalCount, 'first', only, Number.POSITIVE_INFINITY, 'values'),
+		// One line per pattern (lines that differ only in numbers or quoted words), with its count and actions.
+		...(errors.length > 0 ? ['- Errors seen:', ...errors.map((e) => `  ${e}`)] : []),
 		...listLines(model.notes, scales, proseCount, 'last', only, 0),
 	];
 	const keptSoFar = [...body, ...critical].join('\n');
+	const patterns = new Set(model.errorPatterns.flatMap((p) => p.keys));
 	if (keptSoFar.length <= maxChars)
-		critical.push(...factLines(model.facts, keptSoFar, scales, only, condensedAway));
+		critical.push(...factLines(model.facts, keptSoFar, scales, only, condensedAway, patterns));
 	if (critical.length > 0) body.push(section('Critical Context', critical).join('\n'));
 	return body.join('\n\n');
 }

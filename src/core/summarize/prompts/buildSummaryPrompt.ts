@@ -82,6 +82,10 @@ const sectionGuidance: readonly (readonly [string, string])[] = [
 	],
 	['In Progress', 'What was being done when these turns ended.'],
 	['Blocked', 'Unresolved errors and blockers, with the exact error text.'],
+	[
+		'Findings',
+		"Conclusions reached: root causes found, answers given, what was confirmed, each turn's final statement.",
+	],
 	['Key Decisions', 'Technical decisions and the reason for each.'],
 	['Resolved Questions', 'Questions already answered, with their answers, so they are not answered again.'],
 	['Pending User Asks', 'Questions or requests not yet answered. Write "None." when there are none.'],
