@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { redactionMarker, redactSecrets } from '../../../src/core/summarize/redaction/redactSecrets';
-import { harmlessCorpus, secretCorpus } from './secretCorpus';
+import { harmlessCorpus, heldOutCorpus, secretCorpus } from './secretCorpus';
 import type { SecretCase } from './secretCorpus';
 
 /** The values of a case that survived redaction, as written or JSON-escaped. */
@@ -38,6 +38,15 @@ describe('secret corpus: detection by shape, context and entropy (R7, R12)', () 
 			assert.ok(result.findings.some((f) => f.kind === sample.kind));
 		});
 	}
+
+	it('removes and names every held-out phrasing (written after the rules, the fresh run)', async () => {
+		assert.ok(heldOutCorpus.length >= 30);
+		for (const sample of heldOutCorpus) {
+			const result = await redactSecrets(sample.text);
+			assert.deepEqual(leaked(sample, result.text), [], `${sample.name}: ${result.text}`);
+			assert.ok(result.text.includes(redactionMarker(sample.kind)), `${sample.name}: ${result.text}`);
+		}
+	});
 
 	it('redacts every case inside JSON-encoded tool arguments and results', async () => {
 		for (const sample of secretCorpus) {
