@@ -235,16 +235,17 @@ export const extraSecretRules: readonly SecretRule[] = Object.freeze([
 	},
 	{
 		kind: 'connection-string',
-		pattern: /(?:^|(?<=;\s?|["'{]))(?:Password|Pwd)\s*=\s*([^;"'\s\\]+)/dgi,
+		pattern: /(?:Password|Pwd)(?<=(?:^|;\s?|["'{])(?:Password|Pwd))\s*=\s*([^;"'\s\\]+)/dgi,
 		groups: [1],
 		accept: (m) => isPasswordValue(m.value),
 	},
 	{
 		// `scheme://user:password@host` and `redis://:password@host`; http(s) credentials are basic auth.
 		kind: 'connection-string',
-		pattern: /\b([a-z][a-z0-9+.-]{1,20}):\/\/[^\s:/@'"<>[\]]{0,200}:([^\s@'"<>/[\]]{1,300})@[^\s'"<>@]/dgi,
-		groups: [2],
-		accept: (m) => !isPlaceholder(m.value),
+		// `://` first and the scheme checked behind it: a literal start keeps the scan fast on long texts.
+		pattern: /:\/\/[^\s:/@'"<>[\]]{0,200}:([^\s@'"<>/[\]]{1,300})@[^\s'"<>@]/dg,
+		groups: [1],
+		accept: (m) => !isPlaceholder(m.value) && /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s]*$/i.test(m.lineBefore),
 		kindOf: (m) =>
 			/(?:https?|ftps?|git\+https?|svn\+https?):\/\/[^\s]*$/i.test(m.lineBefore)
 				? 'basic-auth'
@@ -288,8 +289,7 @@ export const extraSecretRules: readonly SecretRule[] = Object.freeze([
 	// By context: shell commands.
 	{
 		kind: 'basic-auth',
-		pattern:
-			/(?:^|(?<=\s))(?:-u|--user|--proxy-user)(?:\s+|=)(?:'|"|\\")?[^\s:'"$\\]{1,100}:([^\s'"\\]{1,200})/dg,
+		pattern: /(?<!\S)(?:-u|--user|--proxy-user)(?:\s+|=)(?:'|"|\\")?[^\s:'"$\\]{1,100}:([^\s'"\\]{1,200})/dg,
 		groups: [1],
 		accept: (m) => !isPlaceholder(m.value) && onLineWith(m, basicAuthCommand) && !numberLike.test(m.value),
 	},
@@ -297,19 +297,19 @@ export const extraSecretRules: readonly SecretRule[] = Object.freeze([
 		// `mysql -pPASS`: the password is glued to the flag (`-p PASS` would be a prompt and a database name).
 		kind: 'password',
 		pattern:
-			/(?:^|(?<=\s))-p(?:'([^'\n]{1,200})'|"([^"\n\\]{1,200})"|\\"([^"\n\\]{1,200})\\"|([^\s'"\\-][^\s'"\\]*))/dg,
+			/(?<!\S)-p(?:'([^'\n]{1,200})'|"([^"\n\\]{1,200})"|\\"([^"\n\\]{1,200})\\"|([^\s'"\\-][^\s'"\\]*))/dg,
 		groups: [1, 2, 3, 4],
 		accept: (m) => onLineWith(m, mysqlCommand) && !isPlaceholder(m.value),
 	},
 	{
 		kind: 'password',
-		pattern: new RegExp(String.raw`(?:^|(?<=\s))-p\s+${quotedValue}`, 'dg'),
+		pattern: new RegExp(String.raw`(?<!\S)-p\s+${quotedValue}`, 'dg'),
 		groups: [1, 2, 3, 4],
 		accept: (m) => onLineWith(m, loginCommand) && !isPlaceholder(m.value) && !numberLike.test(m.value),
 	},
 	{
 		kind: 'password',
-		pattern: new RegExp(String.raw`(?:^|(?<=\s))-a\s+${quotedValue}`, 'dg'),
+		pattern: new RegExp(String.raw`(?<!\S)-a\s+${quotedValue}`, 'dg'),
 		groups: [1, 2, 3, 4],
 		accept: (m) => onLineWith(m, /\bredis-cli\b/) && !isPlaceholder(m.value),
 	},
@@ -327,7 +327,7 @@ export const extraSecretRules: readonly SecretRule[] = Object.freeze([
 		// `--password X`, `--token=X`, `--client-secret X`: an explicit secret flag.
 		kind: 'password',
 		pattern: new RegExp(
-			String.raw`(?:^|(?<=\s))--[a-z0-9-]{0,40}?(password|passwd|pass|token|secret|api-?key|access-key|auth-key|private-key)(?:=|\s+)${quotedValue}`,
+			String.raw`(?<!\S)--[a-z0-9-]{0,40}?(password|passwd|pass|token|secret|api-?key|access-key|auth-key|private-key)(?:=|\s+)${quotedValue}`,
 			'dgi',
 		),
 		groups: [2, 3, 4, 5],
@@ -341,7 +341,7 @@ export const extraSecretRules: readonly SecretRule[] = Object.freeze([
 		// Also after a JSON-escaped newline and inline before a command (`PGPASSWORD=x psql`).
 		kind: 'secret',
 		pattern:
-			/(?:^|(?<=\\n|[\s;&|("'\x60]))(?:export[ \t]+)?([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*(?:["']|\\")?((?:[^\s"'#\\]|\\(?![\s"'nrt\\]))+)/dgm,
+			/(?<![^\s;&|("'\x60])(?:export[ \t]+)?([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*(?:["']|\\")?((?:[^\s"'#\\]|\\(?![\s"'nrt\\]))+)/dg,
 		groups: [2],
 		nameGroup: 1,
 		accept: (m) =>
