@@ -17,6 +17,7 @@ import { renderPart } from './messageParts';
 import type { CompactionOptions } from './options';
 import type { CompactionPlan } from './plan';
 import { planCompaction } from './planCompaction';
+import { redactLostFacts, redactPlanTexts } from './redactWritten';
 import type { StrategyName } from './strategies';
 import type { TokenCounting } from './tokenCounting';
 import { summarizePlan } from './summarizePlan';
@@ -128,7 +129,8 @@ export function lostFactsOf(plan: CompactionPlan, before: Transcript, after: Tra
  * The whole pipeline: plan, summarise when the plan needs it, apply, count the result exactly and report lost facts.
  * Never throws for expected failures (nothing to compact, summariser failure, cancellation, a summary longer than
  * what it replaces): those return `success: false` with the input transcript unchanged. Without a summariser the
- * middle is dropped behind R12's static marker.
+ * middle is dropped behind R12's static marker. Every text it writes or sends (summary, handoff, lost facts) is
+ * redacted; the user's kept messages are copied unchanged.
  */
 export async function compactTranscript(
 	transcript: Transcript,
@@ -137,7 +139,8 @@ export async function compactTranscript(
 	signal: AbortSignal,
 ): Promise<CompactionResult> {
 	const started = performance.now();
-	const plan = planCompaction(transcript, options);
+	// R12: what the handoff quotes from the plan is redacted once here; the summary is redacted in summarizePlan.
+	const plan = await redactPlanTexts(planCompaction(transcript, options));
 	const planned = performance.now();
 	const contextWindow = plan.options.contextWindow;
 	const measured = measureWindow(transcript, options.counter, countWindow(transcript, options.counter));
@@ -218,7 +221,7 @@ export async function compactTranscript(
 		...(summary !== undefined ? { summary } : {}),
 		transcript: compacted,
 		notes: prepared.notes,
-		lostFacts: lostFactsOf(plan, transcript, compacted),
+		lostFacts: await redactLostFacts(lostFactsOf(plan, transcript, compacted)),
 		events: [
 			{
 				type: 'compacted',

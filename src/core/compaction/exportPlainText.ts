@@ -1,3 +1,4 @@
+import { redactSecrets } from '../summarize/redaction/redactSecrets';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
 import { isSystemRole, isUserPrompt, renderPart } from './messageParts';
@@ -14,9 +15,10 @@ function span(name: string, region: RegionSpan): string {
 
 /**
  * H9: a plain-text export of a transcript for logs and bug reports: [STATS], [CONFIG] (with a plan: its options),
- * [PLAN] when a plan is given, and [RECENT_MESSAGES] (the last five, one line each).
+ * [PLAN] when a plan is given, and [RECENT_MESSAGES] (the last five, one line each). The report is meant to be
+ * pasted into bug reports, so secrets in it are redacted.
  */
-export function exportPlainText(transcript: Transcript, plan?: CompactionPlan): string {
+export async function exportPlainText(transcript: Transcript, plan?: CompactionPlan): Promise<string> {
 	const window = messagesInWindow(transcript);
 	const turns = window.filter(isUserPrompt).length;
 	const lines = [
@@ -67,5 +69,5 @@ export function exportPlainText(transcript: Transcript, plan?: CompactionPlan): 
 	for (const message of window.slice(-exportedRecentMessages)) {
 		lines.push(`  [${message.role}] ${oneLine(message.parts.map(renderPart).join(' '), 60)}`);
 	}
-	return `${lines.join('\n')}\n`;
+	return (await redactSecrets(`${lines.join('\n')}\n`)).text;
 }

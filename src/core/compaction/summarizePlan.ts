@@ -1,3 +1,5 @@
+import { redactSummaryRequest } from '../summarize/redaction/redactRequest';
+import { redactSecrets } from '../summarize/redaction/redactSecrets';
 import type { SummaryOutcome, SummaryRequest, Summarizer } from '../summarize/summarizer';
 import type { CompactionPlan } from './plan';
 import type { TokenCounting } from './tokenCounting';
@@ -24,10 +26,18 @@ function cancelled(): SummaryOutcome {
 	};
 }
 
+/** R7/R12: an outcome whose text (a summary or a failure message) is redacted before anyone reads or writes it. */
+async function redactOutcome(outcome: SummaryOutcome): Promise<SummaryOutcome> {
+	if (outcome.ok) return { ...outcome, text: (await redactSecrets(outcome.text)).text };
+	return { ...outcome, message: (await redactSecrets(outcome.message)).text };
+}
+
 /**
- * Runs the plan's summary through the summariser port. Never throws: a plan with nothing to summarise, a summariser
- * that throws, an empty answer or cancellation come back as failures (G5: the caller keeps the input). Returns as
- * soon as `signal` aborts, even when the summariser ignores it.
+ * Runs the plan's summary through the summariser port. Every summariser (offline or over the network) gets the
+ * request redacted (R7) and its answer is redacted again (R12): the one choke point for what is sent and what the
+ * summary writes. Never throws: a plan with nothing to summarise, a summariser that throws, an empty answer or
+ * cancellation come back as failures (G5: the caller keeps the input). Returns as soon as `signal` aborts, even when
+ * the summariser ignores it.
  */
 export async function summarizePlan(
 	plan: CompactionPlan,
@@ -51,8 +61,10 @@ export async function summarizePlan(
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
+		const sent = await Promise.race([redactSummaryRequest(buildSummaryRequest(plan, counter)), aborted]);
+		if ('ok' in sent) return sent;
 		const outcome = await Promise.race([
-			summarizer.summarize(buildSummaryRequest(plan, counter), signal),
+			summarizer.summarize(sent.request, signal).then(redactOutcome),
 			aborted,
 		]);
 		if (signal.aborted) return cancelled();
@@ -67,7 +79,11 @@ export async function summarizePlan(
 	} catch (error) {
 		if (signal.aborted) return cancelled();
 		const detail = error instanceof Error ? error.message : String(error);
-		return { ok: false, reason: 'failed', message: `The summariser ${summarizer.id} failed: ${detail}` };
+		return redactOutcome({
+			ok: false,
+			reason: 'failed',
+			message: `The summariser ${summarizer.id} failed: ${detail}`,
+		});
 	} finally {
 		if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
 	}

@@ -60,7 +60,7 @@ export async function exportPlainTextCommand(
 		state.transcript,
 		planOptionsFrom(settings, counter, state.report.contextWindow),
 	);
-	const text = exportPlainText(state.transcript, plan);
+	const text = await exportPlainText(state.transcript, plan);
 	const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
 	await vscode.window.showTextDocument(document, { preview: true });
 	return text;

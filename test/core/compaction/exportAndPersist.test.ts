@@ -19,9 +19,9 @@ function chat() {
 }
 
 describe('plain-text export (H9) and stored plans (H2)', () => {
-	it('H9 exports stats, config and recent messages as plain text', () => {
+	it('H9 exports stats, config and recent messages as plain text', async () => {
 		const transcript = chat();
-		const text = exportPlainText(transcript);
+		const text = await exportPlainText(transcript);
 		assert.match(
 			text,
 			/^\[STATS\]\nformat: openai-chat\nsession: example-session\nmessages: 13 in the window, 13 in the file\nturns: 6\n/,
@@ -36,14 +36,14 @@ describe('plain-text export (H9) and stored plans (H2)', () => {
 		assert.doesNotMatch(text, /\[PLAN\]/);
 	});
 
-	it('H9 with a plan the export adds the options, regions, fates and preflight', () => {
+	it('H9 with a plan the export adds the options, regions, fates and preflight', async () => {
 		const transcript = chat();
 		const plan = planCompaction(transcript, {
 			counter: testCounter,
 			contextWindow: 10_000,
 			outputKeys: ['report_path'],
 		});
-		const text = exportPlainText(transcript, plan);
+		const text = await exportPlainText(transcript, plan);
 		assert.match(text, /tokens: [\d,]+ of 10,000 \(\d+\.\d%\)/);
 		assert.match(text, /strategy: summarize\ntrigger: 80% \(8,000 tokens\), rotation 95%/);
 		assert.match(text, /output keys: report_path/);

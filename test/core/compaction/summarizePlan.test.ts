@@ -6,6 +6,7 @@ import type { SummaryOutcome, Summarizer } from '../../../src/core/summarize/sum
 import type { Message } from '../../../src/core/transcript/model';
 import { callPart, message, resultPart, testCounter, textPart, transcriptOf } from './arbitraries';
 import { RecordingSummarizer } from './kit';
+import { secretCorpus } from '../summarize/secretCorpus';
 
 function session(): Message[] {
 	const messages: Message[] = [message('sys', 'system', [textPart('You are a coding agent.')])];
@@ -46,7 +47,8 @@ describe('summarizePlan', () => {
 		assert.ok(outcome.ok);
 		const [request] = summarizer.requests;
 		assert.ok(request !== undefined);
-		assert.equal(request?.messages, plan.summaryInput);
+		// A redacted copy of the middle (R7): equal to it when nothing in it is secret.
+		assert.deepEqual(request?.messages, plan.summaryInput);
 		assert.equal(request?.budgetTokens, plan.summaryBudgetTokens);
 		assert.equal(request?.focus, 'parquet');
 		assert.equal(request?.previousSummary, 'Earlier: set up the repo.');
@@ -86,6 +88,32 @@ describe('summarizePlan', () => {
 		const plan = planCompaction(transcriptOf(session()), { ...baseOptions, focus: '  invoice ids  ' });
 		assert.equal(plan.options.focus, 'invoice ids');
 		assert.equal(buildSummaryRequest(plan, testCounter).focus, 'invoice ids');
+	});
+
+	it('R7/R12 any summariser gets the middle redacted, and its answer and failures come back redacted', async () => {
+		const planted = secretCorpus.slice(0, 14);
+		const messages = session();
+		planted.forEach((c, i) => messages.splice(2 + i, 0, message(`s${i}`, 'user', [textPart(c.text)])));
+		const plan = planCompaction(transcriptOf(messages), baseOptions);
+		const secrets = planted.flatMap((c) => c.secrets);
+		const echo = new RecordingSummarizer((request) => ({
+			ok: true,
+			text: `## Critical Context\n${planted.map((c) => c.text).join('\n')}\n${request.messages.length} messages`,
+		}));
+		const outcome = await summarizePlan(plan, echo, new AbortController().signal, testCounter);
+		const sent = JSON.stringify(echo.requests[0]?.messages ?? []);
+		assert.ok(sent.includes('[redacted: password]'));
+		for (const secret of secrets) assert.ok(!sent.includes(secret), `sent ${secret}`);
+		assert.ok(outcome.ok);
+		for (const secret of secrets) assert.ok(!outcome.text.includes(secret), `wrote ${secret}`);
+		const [hard] = planted;
+		assert.ok(hard !== undefined);
+		const throwing: Summarizer = {
+			id: 'boom',
+			summarize: () => Promise.reject(new Error(`bad request: ${hard.text}`)),
+		};
+		const failed = await summarizePlan(plan, throwing, new AbortController().signal, testCounter);
+		assert.ok(!failed.ok && !failed.message.includes(hard.secrets[0] ?? '\u0000'));
 	});
 
 	it('G5 a summariser failure or exception comes back as a failed outcome, never a throw', async () => {

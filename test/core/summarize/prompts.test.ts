@@ -138,7 +138,7 @@ describe('buildSummaryPrompt', () => {
 			'different assistant',
 			'Do not answer questions',
 			'language the person used',
-			'[REDACTED]',
+			'[redacted]',
 		]) {
 			assert.ok(prompt.system.includes(phrase), phrase);
 		}

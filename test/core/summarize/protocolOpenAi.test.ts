@@ -137,10 +137,10 @@ describe('protocol: OpenAI-compatible chat completions on a local server', funct
 				`${sample.name} reached the wire escaped`,
 			);
 		}
-		assert.ok(wire.includes('[REDACTED:'));
+		assert.ok(wire.includes('[redacted: '));
 		const summary = expectOk(outcome);
 		assert.ok(!summary.includes(echoed.secret));
-		assert.ok(summary.includes(`[REDACTED:${echoed.kind}]`));
+		assert.ok(summary.includes(`[redacted: ${echoed.kind}]`));
 	});
 
 	it('returns the model text without any compaction prefix, so applyPlan adds exactly one (R11)', async () => {

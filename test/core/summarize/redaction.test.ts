@@ -18,10 +18,10 @@ describe('redactSecrets (R7, R12)', () => {
 	});
 
 	for (const sample of secretSamples) {
-		it(`replaces a ${sample.name} with [REDACTED:${sample.kind}]`, async () => {
+		it(`replaces a ${sample.name} with [redacted: ${sample.kind}]`, async () => {
 			const result = await redactSecrets(sample.text);
 			assert.ok(!result.text.includes(sample.secret), result.text);
-			assert.ok(result.text.includes(`[REDACTED:${sample.kind}]`), result.text);
+			assert.ok(result.text.includes(`[redacted: ${sample.kind}]`), result.text);
 			assert.ok(result.findings.some((f) => f.kind === sample.kind && f.count >= 1));
 		});
 	}
@@ -67,7 +67,7 @@ describe('redactSecrets (R7, R12)', () => {
 		secretSamples.forEach((sample, i) => {
 			const out = result.texts[i + 1] ?? '';
 			assert.ok(!out.includes(sample.secret), `${sample.name}: ${out}`);
-			assert.ok(out.includes(`[REDACTED:${sample.kind}]`), `${sample.name}: ${out}`);
+			assert.ok(out.includes(`[redacted: ${sample.kind}]`), `${sample.name}: ${out}`);
 		});
 	});
 
@@ -202,7 +202,7 @@ describe('redactSummaryRequest (R7)', () => {
 		assert.equal(request.messages.length, 3);
 		assert.equal(request.messages[1]?.parts[1]?.kind, 'toolCall');
 		assert.ok(findings.length > 0);
-		assert.ok(request.activeTask?.startsWith('rotate [REDACTED:'));
-		assert.ok(request.preservedValues?.['token_out']?.startsWith('[REDACTED:'));
+		assert.ok(request.activeTask?.startsWith('rotate [redacted: '));
+		assert.ok(request.preservedValues?.['token_out']?.startsWith('[redacted: '));
 	});
 });

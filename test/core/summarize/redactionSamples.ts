@@ -1,7 +1,7 @@
 /** A fake secret in the shape a real tool prints it: `text` is the context line, `secret` what must never leak. */
 export interface SecretSample {
 	readonly name: string;
-	/** The kind in `[REDACTED:kind]` that must replace it. */
+	/** The kind in `[redacted: kind]` that must replace it. */
 	readonly kind: string;
 	readonly text: string;
 	readonly secret: string;
@@ -59,7 +59,7 @@ const huggingFaceToken = `hf_${fakeChars(lower + upper, 34, 52)}`;
 const basicHeader = Buffer.from(`ci-bot:${fakeChars(alnum, 16, 53)}`).toString('base64');
 const clientSecret = `${fakeChars(alnum, 20, 50)}9z`;
 
-/** At least 20 kinds of secret, each in a line the way agents see them (commands, configs, logs, env files). */
+/** Thirty secrets of at least 20 kinds, each in a line the way agents see them (commands, configs, logs, env files). */
 export const secretSamples: readonly SecretSample[] = [
 	{
 		name: 'OpenAI project key in a curl command',
@@ -75,7 +75,7 @@ export const secretSamples: readonly SecretSample[] = [
 	},
 	{
 		name: 'Anthropic key in a shell history',
-		kind: 'anthropic',
+		kind: 'anthropic-key',
 		secret: anthropicKey,
 		text: `claude --key ${anthropicKey} -p hi`,
 	},
@@ -101,13 +101,13 @@ export const secretSamples: readonly SecretSample[] = [
 	},
 	{
 		name: 'Postgres URL with password',
-		kind: 'database-connection-string',
+		kind: 'connection-string',
 		secret: pgPassword,
 		text: `DATABASE_URL_PRIMARY: postgres://billing:${pgPassword}@db.internal.example:5432/billing`,
 	},
 	{
 		name: 'MongoDB SRV URL with password',
-		kind: 'database-connection-string',
+		kind: 'connection-string',
 		secret: mongoPassword,
 		text: `mongo "mongodb+srv://app:${mongoPassword}@cluster0.abcde.mongodb.net/prod"`,
 	},
@@ -125,13 +125,13 @@ export const secretSamples: readonly SecretSample[] = [
 	},
 	{
 		name: 'secret: in YAML',
-		kind: 'secret-assignment',
+		kind: 'secret',
 		secret: yamlSecret,
 		text: `webhook:\n  secret: ${yamlSecret}\n  url: https://hooks.example/x`,
 	},
 	{
 		name: '.env token line',
-		kind: 'env',
+		kind: 'token',
 		secret: envToken,
 		text: `# .env\nSERVICE_AUTH_TOKEN=${envToken}\nPORT=8080`,
 	},
@@ -143,11 +143,16 @@ export const secretSamples: readonly SecretSample[] = [
 	},
 	{
 		name: 'GitHub personal token',
-		kind: 'github',
+		kind: 'github-token',
 		secret: githubToken,
 		text: `git remote set-url origin https://${githubToken}@github.com/acme/app.git`,
 	},
-	{ name: 'GitHub fine-grained token', kind: 'github', secret: githubPat, text: `GH_FINE=${githubPat}` },
+	{
+		name: 'GitHub fine-grained token',
+		kind: 'github-token',
+		secret: githubPat,
+		text: `GH_FINE=${githubPat}`,
+	},
 	{
 		name: 'Google API key',
 		kind: 'google-api-key',
@@ -155,59 +160,64 @@ export const secretSamples: readonly SecretSample[] = [
 		text: `maps.js?key=${googleKey}&callback=init`,
 	},
 	{ name: 'Stripe live key', kind: 'stripe-key', secret: stripeKey, text: `stripe.setKey('${stripeKey}')` },
-	{ name: 'Slack bot token', kind: 'slack', secret: slackToken, text: `SLACK_BOT=${slackToken}` },
-	{ name: 'npm token', kind: 'npm', secret: npmToken, text: `//registry.npmjs.org/:_authToken=${npmToken}` },
+	{ name: 'Slack bot token', kind: 'slack-token', secret: slackToken, text: `SLACK_BOT=${slackToken}` },
+	{
+		name: 'npm token',
+		kind: 'npm-token',
+		secret: npmToken,
+		text: `//registry.npmjs.org/:_authToken=${npmToken}`,
+	},
 	{
 		name: 'SendGrid key',
-		kind: 'sendgrid',
+		kind: 'sendgrid-key',
 		secret: sendgridKey,
 		text: `sg = SendGridAPIClient("${sendgridKey}")`,
 	},
 	{
 		name: 'Shopify access token',
-		kind: 'shopify',
+		kind: 'shopify-token',
 		secret: shopifyToken,
 		text: `X-Shopify-Access-Token: ${shopifyToken}`,
 	},
 	{
 		name: 'Linear API key',
-		kind: 'linear',
+		kind: 'linear-key',
 		secret: linearKey,
 		text: `linear.configure(${JSON.stringify(linearKey)})`,
 	},
 	{
 		name: 'basic auth in a URL',
-		kind: 'connection-string',
+		kind: 'basic-auth',
 		secret: basicAuthPassword,
 		text: `pip install --index-url https://deploy:${basicAuthPassword}@pypi.internal.example/simple pkg`,
 	},
 	{
 		name: 'apiKey in JSON',
-		kind: 'secret-assignment',
+		kind: 'api-key',
 		secret: jsonApiKey,
 		text: `{"service": "maps", "apiKey": "${jsonApiKey}", "retries": 3}`,
 	},
 	{
 		name: 'GitLab token',
-		kind: 'gitlab',
+		kind: 'gitlab-token',
 		secret: gitlabToken,
 		text: `glab auth login --hostname gitlab.example.com --token ${gitlabToken}`,
 	},
 	{
 		name: 'Hugging Face token',
-		kind: 'huggingface',
+		kind: 'huggingface-token',
 		secret: huggingFaceToken,
 		text: `huggingface-cli login --token ${huggingFaceToken}`,
 	},
 	{
 		name: 'basic auth header',
-		kind: 'bearer-token',
+		kind: 'basic-auth',
 		secret: basicHeader,
 		text: `Authorization: Basic ${basicHeader}`,
 	},
 	{
 		name: 'client_secret in a config',
-		kind: 'secret-assignment',
+		kind: 'secret',
 		secret: clientSecret,
 		text: `oauth.client_secret = '${clientSecret}'`,
 	},
