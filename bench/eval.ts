@@ -1,5 +1,5 @@
 // `npm run eval`: compaction quality of every strategy and both literature baselines on the corpus and seeded long
-// sessions. Prints the tables, writes bench/eval.json and the Quality section of RESULTS.md.
+// sessions. Prints the tables, writes bench/eval.json and the Quality section of docs/quality.md.
 // Opt-in: `--summarizer openai|anthropic --model <name>` also scores that model as the summarize strategy's summariser.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
 		'',
 		'</details>',
 	].join('\n');
-	await writeSection(join(root, 'bench', 'RESULTS.md'), 'quality', text);
+	await writeSection(join(root, 'docs', 'quality.md'), 'quality', text);
 	process.stdout.write(`${text}\n`);
 }
 

@@ -1,5 +1,5 @@
 // `npm run bench`: cold parse + count against peers, incremental re-count, planning and peak memory, each case in
-// its own child process. Prints the tables, writes bench/results.json and the Performance section of RESULTS.md.
+// its own child process. Prints the tables, writes bench/results.json and the Performance section of docs/performance.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -608,7 +608,7 @@ async function main(): Promise<void> {
 		writeFileSync(resultsPath, `${JSON.stringify(results, null, '\t')}\n`);
 	}
 	const text = renderPerformance(results);
-	await writeSection(join(root, 'bench', 'RESULTS.md'), 'performance', text);
+	await writeSection(join(root, 'docs', 'performance.md'), 'performance', text);
 	process.stdout.write(`${text}\n`);
 }
 
