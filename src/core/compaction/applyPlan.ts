@@ -63,7 +63,12 @@ export function syntheticText(plan: CompactionPlan, summary: string | undefined)
 	const block = preservedValuesBlock(missing);
 	if (block !== '') sections.push(block);
 	const task = plan.activeTask;
-	if (synthetic.kind === 'rotation' && task !== undefined && !(hasSummary && summary.includes(task.text))) {
+	if (
+		synthetic.kind === 'rotation' &&
+		task !== undefined &&
+		!task.looksFulfilled &&
+		!(hasSummary && summary.includes(task.text))
+	) {
 		sections.push(`## Active Task (verbatim, the request to continue with)\n${task.text}`);
 	}
 	return sections.join('\n\n');

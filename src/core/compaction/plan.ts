@@ -171,8 +171,11 @@ export interface CompactionPlan {
 	readonly previousSummary?: string;
 	/** G4: the summary message that opened the window and is folded into the new summary. */
 	readonly foldedSummary?: number;
-	/** R8: the latest unfulfilled request, verbatim, and where it is. */
-	readonly activeTask?: { readonly text: string; readonly message: number };
+	/**
+	 * R8: the latest request the person made, verbatim, and where it is; `looksFulfilled` when the messages after it
+	 * read as its completion (the handoff then says so rather than "None").
+	 */
+	readonly activeTask?: { readonly text: string; readonly message: number; readonly looksFulfilled: boolean };
 	/** H5. */
 	readonly preservedValues: Readonly<Record<string, string>>;
 	/** H7. */

@@ -1,5 +1,5 @@
 import { findActiveTask } from '../facts/extractArtifacts';
-import type { Message, ToolResultPart, Transcript } from '../transcript/model';
+import type { EventRequest, Message, ToolResultPart, Transcript } from '../transcript/model';
 import { makeFlags, messagesInWindow } from '../transcript/model';
 import { planCheapPass } from './cheapPass';
 import type { CheapPassPlan } from './cheapPass';
@@ -107,6 +107,27 @@ function planIdOf(
 function spillFileNameFor(sessionId: string | undefined, planId: string): string {
 	const session = (sessionId ?? 'session').replace(/[^\w.-]+/g, '-').slice(0, 64);
 	return `context-lens-spill-${session}-${planId.slice(5, 13)}.md`;
+}
+
+/**
+ * R8: the latest request: the newest found in the messages, unless the person asked for something newer that the
+ * file records only as a UI event (Codex Desktop); `message` is then the last window message before that request.
+ */
+function latestRequest(
+	window: readonly Message[],
+	task: ReturnType<typeof findActiveTask>,
+	eventRequests: readonly EventRequest[] | undefined,
+): CompactionPlan['activeTask'] {
+	const found =
+		task !== undefined
+			? { text: task.text, message: task.messageIndex, looksFulfilled: task.looksFulfilled }
+			: undefined;
+	const newest = eventRequests?.[eventRequests.length - 1];
+	if (newest === undefined) return found;
+	const after =
+		newest.afterMessageId === undefined ? -1 : window.findIndex((m) => m.id === newest.afterMessageId);
+	if (found !== undefined && after < found.message) return found;
+	return { text: newest.text, message: Math.max(0, after), looksFulfilled: false };
 }
 
 function fill<T>(fates: T[], from: number, to: number, value: T): void {
@@ -573,9 +594,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 	const previousSummary =
 		resolved.previousSummary ??
 		(foldedMessage !== undefined ? stripHandoffPrefix(textOf(foldedMessage)) : undefined);
-	const task = findActiveTask(window);
-	const activeTask =
-		task !== undefined && !task.looksFulfilled ? { text: task.text, message: task.messageIndex } : undefined;
+	const activeTask = latestRequest(window, findActiveTask(window), transcript.meta.eventRequests);
 	const preservedValues = findPreservedValues(window, removed, resolved.outputKeys);
 
 	let synthetic: SyntheticMessagePlan | undefined;
@@ -622,7 +641,9 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 				? counter.countText(handoffPrefix) +
 					summaryBudgetTokens +
 					counter.countText(preservedValuesBlock(preservedValues)) +
-					(synthetic.kind === 'rotation' && activeTask !== undefined ? counter.countText(activeTask.text) : 0)
+					(synthetic.kind === 'rotation' && activeTask !== undefined && !activeTask.looksFulfilled
+						? counter.countText(activeTask.text)
+						: 0)
 				: counter.countText(synthetic.text ?? ''));
 	}
 	if (interruptedCalls.length > 0) {

@@ -14,7 +14,9 @@ export function buildSummaryRequest(plan: CompactionPlan, counter: TokenCounting
 		...(plan.previousSummary !== undefined ? { previousSummary: plan.previousSummary } : {}),
 		...(focus !== undefined ? { focus } : {}),
 		...(Object.keys(plan.preservedValues).length > 0 ? { preservedValues: plan.preservedValues } : {}),
-		...(plan.activeTask !== undefined ? { activeTask: plan.activeTask.text } : {}),
+		...(plan.activeTask !== undefined
+			? { activeTask: plan.activeTask.text, activeTaskLooksDone: plan.activeTask.looksFulfilled }
+			: {}),
 	};
 }
 

@@ -12,8 +12,10 @@ export interface SummaryRequest {
 	readonly budgetTokens: number;
 	/** Values of declared output keys found in discarded messages, to carry over verbatim (H5). */
 	readonly preservedValues?: Readonly<Record<string, string>>;
-	/** The latest user request that is not yet fulfilled, verbatim, when the planner found one (R8 Active Task). */
+	/** The latest user request, verbatim, when the planner found one (R8 Active Task). */
 	readonly activeTask?: string;
+	/** The messages after `activeTask` read as its completion: the handoff says it looks done, never "None". */
+	readonly activeTaskLooksDone?: boolean;
 	/** Counts tokens of text with the transcript's model profile, so summarisers can keep to the budget. */
 	readonly countTokens: (text: string) => number;
 }

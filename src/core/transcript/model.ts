@@ -142,6 +142,17 @@ export interface TranscriptMeta {
 	readonly contextWindow?: number;
 	/** Text counted toward the window but not stored as messages (system prompt, tool schemas), when the file has it. */
 	readonly systemText?: string;
+	/**
+	 * Requests the person typed that the file records only as UI events (Codex Desktop's `user_message` with no
+	 * matching model message): not model-visible, so not messages, but they are what the person asked for.
+	 */
+	readonly eventRequests?: readonly EventRequest[];
+}
+
+/** A request recorded only as a UI event, and the id of the last message before it (undefined: before all). */
+export interface EventRequest {
+	readonly text: string;
+	readonly afterMessageId?: string;
 }
 
 /** How a format was chosen. */

@@ -40,17 +40,20 @@ function session(finalAnswer?: string): Message[] {
 const base: CompactionOptions = { counter: testCounter, contextWindow: 40_000 };
 
 describe('planCompaction', () => {
-	it('R8 records the latest unfulfilled request verbatim as the active task; a completed one is not active', () => {
+	it('R8 records the latest request verbatim as the active task, and whether it already looks done', () => {
 		const open = planCompaction(transcriptOf(session()), base);
 		assert.deepEqual(open.activeTask, {
 			text: 'Now add regression tests for bugs 3 to 5 in test/regressions.test.ts.',
 			message: 25,
+			looksFulfilled: false,
 		});
 		const done = planCompaction(
 			transcriptOf(session('Done: all regression tests are implemented and pass.')),
 			base,
 		);
-		assert.equal(done.activeTask, undefined);
+		// A completed request is still the latest thing the person asked for: the handoff says it looks done.
+		assert.equal(done.activeTask?.looksFulfilled, true);
+		assert.equal(done.activeTask?.text, open.activeTask?.text);
 	});
 
 	it('G2 keeps a leading system message verbatim and summarises the middle in one call', () => {

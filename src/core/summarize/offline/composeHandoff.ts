@@ -89,6 +89,7 @@ export interface ComposeInput {
 	readonly artifacts: readonly Artifact[];
 	readonly previous?: ParsedHandoff;
 	readonly activeTask?: string;
+	readonly activeTaskLooksDone?: boolean;
 	readonly focusTerms: readonly string[];
 	readonly preservedValues?: Readonly<Record<string, string>>;
 }
@@ -369,7 +370,11 @@ function activeTaskLines(
 	const previousTask = previous?.sections.get('Active Task')?.[0];
 	const lines: string[] = [];
 	if (input.activeTask !== undefined && input.activeTask.trim() !== '') {
-		lines.push(`User asked: ${quoteTask(input.activeTask.trim())}`);
+		lines.push(
+			input.activeTaskLooksDone === true
+				? `None outstanding. The latest request looks done (check before redoing it): ${quoteTask(input.activeTask.trim())}`
+				: `User asked: ${quoteTask(input.activeTask.trim())}`,
+		);
 		const own = digest.task;
 		// The planner's task is newer; the request made inside these messages is still context worth keeping.
 		if (own !== undefined && own.text.trim() !== input.activeTask.trim())

@@ -88,7 +88,9 @@ export function summarizeOffline(
 		digest,
 		artifacts,
 		...(hasPrevious ? { previous: parseHandoff(previous ?? '') } : {}),
-		...(request.activeTask !== undefined ? { activeTask: request.activeTask } : {}),
+		...(request.activeTask !== undefined
+			? { activeTask: request.activeTask, activeTaskLooksDone: request.activeTaskLooksDone === true }
+			: {}),
 		focusTerms: focusTermsOf(request.focus),
 		...(request.preservedValues !== undefined ? { preservedValues: request.preservedValues } : {}),
 	});

@@ -132,9 +132,11 @@ function preservedBlock(values: Readonly<Record<string, string>> | undefined): s
 	return `\n\nPRESERVED VALUES (copy each line verbatim into the summary, under Critical Context):\n${lines}`;
 }
 
-function activeTaskBlock(activeTask: string | undefined): string {
+function activeTaskBlock(activeTask: string | undefined, looksDone: boolean): string {
 	if (activeTask === undefined || activeTask.trim() === '') return '';
-	return `\n\nThe latest request not yet fulfilled, verbatim (use it for Active Task):\n"""\n${activeTask}\n"""`;
+	return looksDone
+		? `\n\nThe latest request, verbatim; the messages read as if it was completed (say so in Active Task, quoting it):\n"""\n${activeTask}\n"""`
+		: `\n\nThe latest request not yet fulfilled, verbatim (use it for Active Task):\n"""\n${activeTask}\n"""`;
 }
 
 /** R10: the focus block placed last so it takes precedence; `share` is the part of the budget the focus gets. */
@@ -210,7 +212,7 @@ export function buildSummaryPrompt(
 		);
 	}
 	parts.push(`\n\n${hasPrevious ? 'NEW TURNS TO INCORPORATE' : 'TURNS TO SUMMARIZE'}:\n${transcript}`);
-	parts.push(activeTaskBlock(request.activeTask));
+	parts.push(activeTaskBlock(request.activeTask, request.activeTaskLooksDone === true));
 	parts.push(preservedBlock(request.preservedValues));
 	if (style === 'structured') parts.push(`\n\nUse exactly this structure:\n\n${structuredTemplate(budget)}`);
 	else if (style === 'self') parts.push(`\n\nUse exactly this structure:\n\n${selfTemplate(budget)}`);

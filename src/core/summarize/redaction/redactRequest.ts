@@ -95,6 +95,9 @@ export async function redactSummaryRequest(request: SummaryRequest): Promise<Red
 			...(previousSummary !== undefined ? { previousSummary } : {}),
 			...(focus !== undefined ? { focus } : {}),
 			...(activeTask !== undefined ? { activeTask } : {}),
+			...(request.activeTaskLooksDone !== undefined
+				? { activeTaskLooksDone: request.activeTaskLooksDone }
+				: {}),
 		},
 		findings: redacted.findings,
 	};

@@ -2,6 +2,7 @@ import type { AccumulatedTranscript, RecordAccumulator } from '../../format';
 import {
 	makeFlags,
 	type Diagnostic,
+	type EventRequest,
 	type Message,
 	type MessageFlags,
 	type Part,
@@ -64,6 +65,8 @@ export class CodexAccumulator implements RecordAccumulator {
 	private readonly messages: Message[] = [];
 	/** Messages rebuilt from UI echo events, used only when the file has no response items at all. */
 	private readonly echoes: Message[] = [];
+	/** user_message events, with the id of the last model message before each (see TranscriptMeta.eventRequests). */
+	private readonly userEvents: EventRequest[] = [];
 	private readonly passthrough: PassthroughRecord[] = [];
 	private readonly diagnostics: Diagnostic[] = [];
 	private readonly meta: MutableMeta = {};
@@ -117,12 +120,24 @@ export class CodexAccumulator implements RecordAccumulator {
 	/** Snapshot of what was read so far. */
 	build(): AccumulatedTranscript {
 		const messages = this.itemMessages === 0 && this.echoes.length > 0 ? this.echoes : this.messages;
+		const eventRequests = messages === this.messages ? this.requestsOnlyInEvents() : [];
 		return {
 			messages: messages.slice(),
 			passthrough: this.passthrough.slice(),
-			meta: { ...this.meta },
+			meta: { ...this.meta, ...(eventRequests.length > 0 ? { eventRequests } : {}) },
 			diagnostics: this.diagnostics.slice(),
 		};
+	}
+
+	/** user_message events whose text no user message item carries: Codex Desktop records some requests only so. */
+	private requestsOnlyInEvents(): EventRequest[] {
+		if (this.userEvents.length === 0) return [];
+		const said = new Set<string>();
+		for (const m of this.messages) {
+			if (m.role !== 'user') continue;
+			for (const p of m.parts) if (p.kind === 'text') said.add(p.text.trim());
+		}
+		return this.userEvents.filter((e) => !said.has(e.text.trim()));
 	}
 
 	private readEnvelope(type: string, payload: JsonObject, record: JsonObject, line: number): void {
@@ -381,6 +396,10 @@ export class CodexAccumulator implements RecordAccumulator {
 				const images = payload['images'];
 				if (Array.isArray(images)) for (const url of images) parts.push(imagePartFromUrl(url, url));
 				this.pushEcho('user', parts, record, line, timestamp);
+				const text = stringField(payload, 'message') ?? '';
+				const before = this.messages[this.messages.length - 1]?.id;
+				if (text.trim() !== '')
+					this.userEvents.push({ text, ...(before !== undefined ? { afterMessageId: before } : {}) });
 				return;
 			}
 			case 'agent_message':
