@@ -78,7 +78,7 @@ function noMessagesMessage(file: string, transcript: Transcript): string {
 	const label = findFormat(transcript.format).label;
 	const first = transcript.diagnostics.find((d) => d.severity === 'error') ?? transcript.diagnostics[0];
 	const where = first !== undefined ? `${file}:${first.line}` : file;
-	const why = first !== undefined ? `: ${first.message}` : '';
+	const why = first !== undefined ? `: ${first.message.replace(/\.$/, '')}` : '';
 	const skipped =
 		transcript.diagnostics.length > 1 ? ` (${transcript.diagnostics.length} problems in all)` : '';
 	const hint =
