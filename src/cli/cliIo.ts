@@ -1,3 +1,5 @@
+import { escapeControlChars } from '../core/view/visibleText';
+
 /** Where the CLI writes: stdout lines, stderr lines, and the stderr stream for progress. */
 export interface CliIo {
 	out(text: string): void;
@@ -14,7 +16,18 @@ export const ExitCode = {
 	badInput: 3,
 	/** The compaction or the write failed; nothing was written. */
 	failed: 4,
+	/** Stopped by Ctrl-C (128 + SIGINT); nothing was written. */
+	cancelled: 130,
 } as const;
+
+/** The same io with every control character in printed text made visible, so a transcript cannot drive the terminal. */
+export function escapedIo(io: CliIo): CliIo {
+	return {
+		out: (text) => io.out(escapeControlChars(text)),
+		err: (text) => io.err(escapeControlChars(text)),
+		stderr: io.stderr,
+	};
+}
 
 /** A mistake in how the CLI was called; printed with the usage text, exit 2. */
 export class UsageError extends Error {

@@ -1,23 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MessageTokenCache } from '../core/budget/messageTokenCache';
 import { resolveCounting } from '../core/budget/analyzeBudget';
 import { renderSpill } from '../core/compaction/applyPlan';
 import { compactTranscript, type CompactionResult } from '../core/compaction/compactTranscript';
 import { resolveStrategy } from '../core/compaction/strategies';
-import { readTranscriptFile } from '../core/io/readTranscriptFile';
+import {
+	describeFingerprintChange,
+	fingerprintFile,
+	hasSameStat,
+	type FileFingerprint,
+} from '../core/io/fileFingerprint';
 import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummarizer';
 import type { Summarizer } from '../core/summarize/summarizer';
 import { TokenCounter } from '../core/tokens/tokenCounter';
-import { formatReadFailure } from '../core/transcript/readTranscript';
 import { findFormat } from '../core/transcript/registry';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { parseFormatOption, parseWindowOption, singleFile } from './inspectCommand';
-import { createProgressReporter } from './progress';
 import { formatShare, formatTokens, formatWindowPercent } from '../core/budget/formatFigures';
+import { parseFormatOption, parseSecondsOption, parseWindowOption, singleFile } from './inspectCommand';
+import { startWaitReporter } from './progress';
+import { readInput } from './readInput';
 import { summarizerFromCli } from './summarizerOption';
+import { checkOutputTarget, writeOutputs, type OutputFs } from './writeOutputs';
 
 /** Parsed `compact` arguments. */
 interface CompactArgs {
@@ -32,8 +38,17 @@ interface CompactArgs {
 		readonly 'dry-run'?: boolean | undefined;
 		readonly force?: boolean | undefined;
 		readonly json?: boolean | undefined;
+		readonly timeout?: string | undefined;
+		readonly 'connect-timeout'?: string | undefined;
+		readonly 'read-timeout'?: string | undefined;
 	};
 	readonly positionals: readonly string[];
+}
+
+/** What `compact` may be given instead of the real thing, for tests. */
+export interface CompactDeps {
+	/** The file system outputs are written through. */
+	readonly fs?: OutputFs;
 }
 
 const summarizerNames = ['offline', 'openai', 'anthropic'] as const;
@@ -43,7 +58,12 @@ type SummarizerName = (typeof summarizerNames)[number];
  * `context-lens compact <file>`: plans, summarises and writes a compacted copy in the input's format. The input is
  * never modified; the output is written atomically and never over the input or an existing file (unless --force).
  */
-export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSignal): Promise<number> {
+export async function runCompact(
+	parsed: CompactArgs,
+	io: CliIo,
+	signal: AbortSignal,
+	options: CompactDeps = {},
+): Promise<number> {
 	const file = singleFile(parsed.positionals, 'compact');
 	const values = parsed.values;
 	const format = parseFormatOption(values.format);
@@ -51,16 +71,19 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 	const strategy = resolveStrategy(values.strategy ?? 'summarize');
 	if (!strategy.ok) throw new UsageError(strategy.message);
 	const summarizerName = parseSummarizerName(values.summarizer);
+	const timeouts = {
+		timeoutMs: parseSecondsOption('--timeout', values.timeout),
+		connectTimeoutMs: parseSecondsOption('--connect-timeout', values['connect-timeout']),
+	};
 
-	const read = await readTranscriptFile(file, {
-		...(format !== undefined ? { format } : {}),
+	const read = await readInput(file, io, {
+		format,
 		signal,
-		onProgress: createProgressReporter(`reading ${file}`, io.stderr),
+		pipeIdleTimeoutMs: parseSecondsOption('--read-timeout', values['read-timeout']),
+		shouldReportDiagnostics: true,
+		shouldFingerprint: values['dry-run'] !== true,
 	});
-	if (!read.ok) {
-		io.err(`context-lens: ${formatReadFailure(read.failure)}`);
-		return read.failure.reason === 'cancelled' ? ExitCode.failed : ExitCode.badInput;
-	}
+	if (!read.ok) return read.code;
 	const transcript = read.transcript;
 	const writer = findFormat(transcript.format).write;
 	if (writer === undefined && values['dry-run'] !== true) {
@@ -72,7 +95,7 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 
 	let summarizer: Summarizer | undefined;
 	if (strategy.strategy.usesSummarizer) {
-		const chosen = chooseSummarizer(summarizerName, values.model, contextWindow);
+		const chosen = chooseSummarizer(summarizerName, values.model, timeouts);
 		if (!chosen.ok) {
 			io.err(`context-lens: ${chosen.message}`);
 			return ExitCode.usage;
@@ -86,6 +109,10 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 	});
 	const counter = new MessageTokenCache(new TokenCounter(counting.profile));
 	if (summarizer !== undefined) io.err(`summarising with ${summarizer.id}…`);
+	const stopWaiting =
+		summarizerName !== 'offline' && summarizer !== undefined
+			? startWaitReporter(`waiting for ${summarizer.id}`, io.stderr)
+			: undefined;
 	const result = await compactTranscript(
 		transcript,
 		{
@@ -98,7 +125,11 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 		},
 		summarizer,
 		signal,
-	);
+	).finally(() => stopWaiting?.());
+	if (signal.aborted) {
+		io.err(`context-lens: ${file}: cancelled; nothing was written.`);
+		return ExitCode.cancelled;
+	}
 
 	if (!result.success) {
 		const nothing = result.plan.preflight.ok === false;
@@ -113,23 +144,40 @@ export async function runCompact(parsed: CompactArgs, io: CliIo, signal: AbortSi
 	if (values['dry-run'] !== true && writer !== undefined) {
 		const written = writer(result.transcript, { sessionId: randomUUID(), now: new Date().toISOString() });
 		out = resolve(values.out ?? defaultOutputPath(file));
-		if (resolve(file) === out) {
+		if (await isSameFile(file, out)) {
 			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
 			return ExitCode.usage;
 		}
 		const spill = renderSpill(result.plan, transcript);
 		spillPath = spill !== undefined ? join(dirname(out), spill.fileName) : undefined;
 		for (const target of [out, spillPath]) {
-			if (target !== undefined && existsSync(target) && values.force !== true) {
+			if (target === undefined) continue;
+			const unusable = await checkOutputTarget(target);
+			if (unusable !== undefined) {
+				io.err(`context-lens: ${unusable}`);
+				return ExitCode.failed;
+			}
+			if (existsSync(target) && values.force !== true) {
 				io.err(
 					`context-lens: ${target} already exists; nothing was written. Pass --force to replace it or --out to choose another path.`,
 				);
 				return ExitCode.failed;
 			}
 		}
-		await mkdir(dirname(out), { recursive: true });
-		if (spill !== undefined && spillPath !== undefined) await writeFileAtomically(spillPath, spill.text);
-		await writeFileAtomically(out, written.text);
+		const files = [
+			...(spill !== undefined && spillPath !== undefined ? [{ path: spillPath, text: spill.text }] : []),
+			{ path: out, text: written.text },
+		];
+		const outcome = await writeOutputs(files, {
+			mode: read.mode,
+			signal,
+			...(options.fs !== undefined ? { fs: options.fs } : {}),
+			beforeCommit: () => checkUnchanged(file, read.fingerprint),
+		});
+		if (!outcome.ok) {
+			io.err(`context-lens: ${outcome.message}`);
+			return outcome.isCancelled ? ExitCode.cancelled : ExitCode.failed;
+		}
 		resumeHint = written.resumeHint;
 	}
 
@@ -152,10 +200,14 @@ function parseSummarizerName(value: string | undefined): SummarizerName {
 function chooseSummarizer(
 	name: SummarizerName,
 	model: string | undefined,
-	_window: number | undefined,
+	timeouts: { readonly timeoutMs: number | undefined; readonly connectTimeoutMs: number | undefined },
 ): { ok: true; summarizer: Summarizer } | { ok: false; message: string } {
 	if (name === 'offline') return { ok: true, summarizer: createOfflineSummarizer() };
-	return summarizerFromCli(name, model, process.env);
+	const transport = {
+		...(timeouts.timeoutMs !== undefined ? { timeoutMs: timeouts.timeoutMs } : {}),
+		...(timeouts.connectTimeoutMs !== undefined ? { connectTimeoutMs: timeouts.connectTimeoutMs } : {}),
+	};
+	return summarizerFromCli(name, model, process.env, { transport });
 }
 
 /** `dir/name.compacted.ext` beside the input. */
@@ -165,23 +217,30 @@ export function defaultOutputPath(file: string): string {
 	return join(dirname(file), `${name}.compacted${extension}`);
 }
 
-/** Writes text to a temporary file in the same folder, flushes it, then renames it over the target. */
-export async function writeFileAtomically(target: string, text: string): Promise<void> {
-	const temporary = join(
-		dirname(target),
-		`.${basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`,
-	);
-	const handle = await open(temporary, 'wx');
+/** True when two paths name one file (the same path, or links to the same inode). */
+async function isSameFile(a: string, b: string): Promise<boolean> {
+	if (resolve(a) === resolve(b)) return true;
 	try {
-		await handle.writeFile(text, 'utf8');
-		await handle.sync();
-	} catch (error) {
-		await handle.close();
-		await rm(temporary, { force: true });
-		throw error;
+		const [first, second] = await Promise.all([stat(a), stat(b)]);
+		return first.dev === second.dev && first.ino === second.ino;
+	} catch {
+		return false;
 	}
-	await handle.close();
-	await rename(temporary, target);
+}
+
+/** Why the input no longer matches what was read, as the message that stops the write; undefined when unchanged. */
+async function checkUnchanged(file: string, was: FileFingerprint | undefined): Promise<string | undefined> {
+	if (was === undefined) return undefined;
+	let now: FileFingerprint;
+	try {
+		now = (await hasSameStat(file, was)) ? was : await fingerprintFile(file);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		return `${file} can no longer be read (${reason}); nothing was written. Run again when it is back.`;
+	}
+	const change = describeFingerprintChange(was, now);
+	if (change === undefined) return undefined;
+	return `${file} changed while it was being compacted (${change}); nothing was written, as the copy would be stale. Run again once the agent has stopped writing to it.`;
 }
 
 function toJson(

@@ -1,12 +1,10 @@
 import { analyzeBudget } from '../core/budget/analyzeBudget';
 import type { BudgetReport } from '../core/budget/budgetReport';
 import { defaultRotationRatio, defaultTriggerRatio } from '../core/compaction/options';
-import { readTranscriptFile } from '../core/io/readTranscriptFile';
-import { formatReadFailure } from '../core/transcript/readTranscript';
 import { parseFormatId, transcriptFormats } from '../core/transcript/registry';
 import type { FormatId } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { createProgressReporter } from './progress';
+import { readInput } from './readInput';
 import { renderBudget } from './renderBudget';
 
 /** Parsed `inspect` arguments. */
@@ -16,23 +14,28 @@ interface InspectArgs {
 		readonly model?: string | undefined;
 		readonly window?: string | undefined;
 		readonly json?: boolean | undefined;
+		readonly 'read-timeout'?: string | undefined;
 	};
 	readonly positionals: readonly string[];
 }
 
 /** `context-lens inspect <file>`: the budget report, readable or as one JSON object. */
-export async function runInspect(parsed: InspectArgs, io: CliIo): Promise<number> {
+export async function runInspect(
+	parsed: InspectArgs,
+	io: CliIo,
+	signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
 	const file = singleFile(parsed.positionals, 'inspect');
 	const format = parseFormatOption(parsed.values.format);
 	const contextWindow = parseWindowOption(parsed.values.window);
-	const read = await readTranscriptFile(file, {
-		...(format !== undefined ? { format } : {}),
-		onProgress: createProgressReporter(`reading ${file}`, io.stderr),
+	const read = await readInput(file, io, {
+		format,
+		signal,
+		pipeIdleTimeoutMs: parseSecondsOption('--read-timeout', parsed.values['read-timeout']),
+		shouldReportDiagnostics: false,
+		shouldFingerprint: false,
 	});
-	if (!read.ok) {
-		io.err(`context-lens: ${formatReadFailure(read.failure)}`);
-		return ExitCode.badInput;
-	}
+	if (!read.ok) return read.code;
 	const report = analyzeBudget(read.transcript, {
 		file,
 		...(parsed.values.model !== undefined ? { model: parsed.values.model } : {}),
@@ -76,6 +79,16 @@ export function parseWindowOption(value: string | undefined): number | undefined
 		);
 	}
 	return tokens;
+}
+
+/** Validates a duration flag given in seconds (`--timeout 90`, `--read-timeout 2.5`); milliseconds, or undefined. */
+export function parseSecondsOption(flag: string, value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const seconds = Number(value.trim());
+	if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+		throw new UsageError(`${flag} must be a positive number of seconds (e.g. 30); got '${value}'.`);
+	}
+	return Math.round(seconds * 1000);
 }
 
 /** The `inspect --json` object. */

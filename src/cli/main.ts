@@ -1,38 +1,48 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runCompact } from './compactCommand';
+import { runCompact, type CompactDeps } from './compactCommand';
 import { runFormats } from './formatsCommand';
 import { runInspect } from './inspectCommand';
-import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
 
 const usage = `Usage: context-lens <command> [options]
 
 Commands:
   inspect <file>   how full the context window is and where the tokens go
-                   [--format F] [--model M] [--window N] [--json]
+                   [--format F] [--model M] [--window N] [--json] [--read-timeout S]
   compact <file>   write a compacted copy in the same format; the input is never modified
                    [--strategy S] [--focus "text"] [--summarizer offline|openai|anthropic]
                    [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
+                   [--timeout S] [--connect-timeout S] [--read-timeout S]
   formats          the transcript formats Context Lens reads and writes
 
 Summarizers: offline (default, no network); openai reads CONTEXT_LENS_OPENAI_BASE_URL and
 CONTEXT_LENS_OPENAI_API_KEY; anthropic reads ANTHROPIC_API_KEY and CONTEXT_LENS_ANTHROPIC_BASE_URL.
+A summary request gives up after --timeout seconds (default 300), or after --connect-timeout seconds
+(default 30) when the server does not answer at all; a pipe that sends nothing for --read-timeout
+seconds (default 30) is given up.
 
-Exit codes: 0 done (or nothing to compact), 2 usage error, 3 unreadable or unrecognised input,
-4 the compaction or the write failed (nothing was written).`;
+Exit codes: 0 done (or nothing to compact), 2 usage error, 3 unreadable or unrecognised input
+(or no messages in it), 4 the compaction or the write failed (nothing was written), 130 stopped with
+Ctrl-C (nothing was written).`;
 
-/** Runs the CLI with arguments (without node and script) and returns the exit code. */
+/**
+ * Runs the CLI with arguments (without node and script) and returns the exit code. Everything printed goes through
+ * `io` with control characters made visible, so text from a transcript cannot drive the terminal.
+ */
 export async function runCli(
 	args: readonly string[],
-	io: CliIo,
+	rawIo: CliIo,
 	signal: AbortSignal = new AbortController().signal,
+	deps: CompactDeps = {},
 ): Promise<number> {
+	const io = escapedIo(rawIo);
 	const [command, ...rest] = args;
 	try {
 		switch (command) {
 			case 'inspect':
-				return await runInspect(parse(rest, inspectOptions), io);
+				return await runInspect(parse(rest, inspectOptions), io, signal);
 			case 'compact':
-				return await runCompact(parse(rest, compactOptions), io, signal);
+				return await runCompact(parse(rest, compactOptions), io, signal, deps);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
 			case undefined:
@@ -60,6 +70,7 @@ const inspectOptions = {
 	model: { type: 'string' },
 	window: { type: 'string' },
 	json: { type: 'boolean' },
+	'read-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const compactOptions = {
@@ -73,6 +84,9 @@ const compactOptions = {
 	'dry-run': { type: 'boolean' },
 	force: { type: 'boolean' },
 	json: { type: 'boolean' },
+	timeout: { type: 'string' },
+	'connect-timeout': { type: 'string' },
+	'read-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
@@ -83,12 +97,16 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly
 	}
 }
 
+/** After the first Ctrl-C, how long the command may take to stop and clean up before the process exits anyway. */
+const cancelGraceMs = 3_000;
+
 if (require.main === module) {
 	const controller = new AbortController();
 	process.once('SIGINT', () => {
 		process.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
 		controller.abort();
-		process.once('SIGINT', () => process.exit(130));
+		setTimeout(() => process.exit(ExitCode.cancelled), cancelGraceMs).unref();
+		process.once('SIGINT', () => process.exit(ExitCode.cancelled));
 	});
 	void runCli(
 		process.argv.slice(2),

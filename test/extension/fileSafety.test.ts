@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { writeFileAtomic } from '../../src/extension/review/atomicWrite';
-import {
-	describeFingerprintChange,
-	fingerprintFile,
-	hasSameStat,
-} from '../../src/extension/review/fileFingerprint';
+import { describeFingerprintChange, fingerprintFile, hasSameStat } from '../../src/core/io/fileFingerprint';
 
 describe('atomic writes and fingerprints', () => {
 	let dir: string;

@@ -8,7 +8,7 @@ import {
 	type ReadFailure,
 	type ReadOptions,
 } from '../transcript/readTranscript';
-import { defaultChunkBytes, describeOpenError, readTranscriptFile } from './readTranscriptFile';
+import { defaultChunkBytes, describeOpenError, readHead, readTranscriptFile } from './readTranscriptFile';
 
 /** What one refresh of a live transcript found. */
 export type LiveRefresh =
@@ -106,9 +106,9 @@ export class LiveTranscriptFile {
 		}
 		try {
 			const info = await handle.stat();
-			const head = Buffer.alloc(Math.min(info.size, detectionHeadBytes));
-			const { bytesRead } = await handle.read(head, 0, head.length, 0);
-			const checked = checkHead(head.subarray(0, bytesRead), this.path);
+			const head = await readHead(handle, info.size, Buffer.alloc(Math.min(info.size, detectionHeadBytes)));
+			const bytesRead = head.length;
+			const checked = checkHead(head, this.path);
 			if (!checked.ok) return checked.result;
 			if (!checked.isDocument) {
 				const detected = detectJsonlHead(checked.headText, this.path, this.options);

@@ -112,11 +112,32 @@ const excerptChars = 60;
 /** Parses one line; malformed JSON becomes a diagnostic with line, column and reason. */
 export function parseJsonlLine(text: string, line: number): ParsedLine {
 	if (text.trim() === '') return { kind: 'blank' };
+	let value: unknown;
 	try {
-		return { kind: 'record', value: JSON.parse(text) as unknown };
+		value = JSON.parse(text) as unknown;
 	} catch (error) {
 		return { kind: 'invalid', diagnostic: describeJsonError(error, text, line) };
 	}
+	const tooDeep = excessiveNestingOf(text);
+	return tooDeep === undefined
+		? { kind: 'record', value }
+		: { kind: 'invalid', diagnostic: { ...tooDeep, line } };
+}
+
+/**
+ * A diagnostic (without its line) when valid JSON text nests deeper than {@link maxJsonDepth}: JSON.parse takes any
+ * depth, but JSON.stringify and the readers' walks recurse and would overflow the stack on such a value.
+ */
+export function excessiveNestingOf(text: string): Omit<Diagnostic, 'line'> | undefined {
+	// Each level costs an opening and a closing bracket, so shorter text cannot be too deep.
+	if (text.length <= 2 * maxJsonDepth) return undefined;
+	const at = findExcessiveNesting(text);
+	if (at === -1) return undefined;
+	return {
+		severity: 'error',
+		column: at + 1,
+		message: `nested more than ${maxJsonDepth} levels deep at column ${at + 1}; a transcript record never is, so this one was skipped`,
+	};
 }
 
 /** Where and why text is not valid JSON: 0-based offset and a short reason. */
@@ -125,8 +146,52 @@ export interface JsonErrorLocation {
 	readonly reason: string;
 }
 
+/** Deepest nesting of arrays and objects our readers accept; deeper values are refused with a diagnostic. */
+export const maxJsonDepth = 1000;
+
+/**
+ * Offset of the bracket that takes text's nesting past `limit` levels, or -1 when it stays within. Iterative and
+ * skips strings with `indexOf`, so it costs a fraction of a parse; unbalanced or invalid text is scanned as far as
+ * it goes.
+ */
+export function findExcessiveNesting(text: string, limit: number = maxJsonDepth): number {
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === quote) {
+			i = closingQuote(text, i);
+			if (i === -1) return -1;
+		} else if (c === openBrace || c === openBracket) {
+			if (++depth > limit) return i;
+		} else if (c === closeBrace || c === closeBracket) {
+			depth--;
+		}
+	}
+	return -1;
+}
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+
+/** Index of the quote that closes the string opened at `open`, or -1 when it never closes. */
+function closingQuote(text: string, open: number): number {
+	for (let at = text.indexOf('"', open + 1); at !== -1; at = text.indexOf('"', at + 1)) {
+		let backslashes = 0;
+		while (text.charCodeAt(at - 1 - backslashes) === backslash) backslashes++;
+		if (backslashes % 2 === 0) return at;
+	}
+	return -1;
+}
+
 /** Finds the first JSON syntax error in text (JSON.parse on Node 20 often omits the position). */
 export function locateJsonSyntaxError(text: string, error: unknown): JsonErrorLocation {
+	// The tolerant parser recurses once per level: past the limit it would overflow the stack.
+	const tooDeep = findExcessiveNesting(text);
+	if (tooDeep !== -1) return { offset: tooDeep, reason: `nested more than ${maxJsonDepth} levels deep` };
 	const errors: ParseError[] = [];
 	parseTolerant(text, errors, {
 		disallowComments: true,

@@ -1,5 +1,11 @@
 import type { AccumulatedTranscript, DetectionSample, RecordAccumulator, TranscriptFormat } from './format';
-import { JsonlLineSplitter, locateJsonSyntaxError, looksBinary, parseJsonlLine } from './jsonlLines';
+import {
+	JsonlLineSplitter,
+	excessiveNestingOf,
+	locateJsonSyntaxError,
+	looksBinary,
+	parseJsonlLine,
+} from './jsonlLines';
 import type { Detection, Diagnostic, FormatId, Transcript } from './model';
 import { findFormat, transcriptFormats } from './registry';
 
@@ -12,6 +18,9 @@ export type ReadFailureReason =
 	| 'binary'
 	| 'unrecognised'
 	| 'unparseable'
+	| 'notAFile'
+	| 'timedOut'
+	| 'tooLarge'
 	| 'cancelled';
 
 /** An expected read failure: names the file, the line when there is one, and what to do. */
@@ -38,8 +47,30 @@ export interface ReadOptions {
 	readonly format?: FormatId;
 }
 
-/** Bytes of the file start that detection looks at. */
+/** Bytes of the file start that detection looks at at least; the head always runs on to the end of the first line. */
 export const detectionHeadBytes = 64 * 1024;
+
+const newlineByte = 0x0a;
+
+/**
+ * The detection head of a file's bytes: at least {@link detectionHeadBytes}, extended to the end of the first line
+ * (a Codex rollout with long instructions or a Claude session that starts with a pasted image has a first line
+ * far longer than the minimum), and never past the bytes given.
+ */
+export function detectionHead(bytes: Uint8Array): Uint8Array {
+	if (bytes.byteLength <= detectionHeadBytes) return bytes;
+	const firstNewline = bytes.indexOf(newlineByte);
+	// Text of one line is read as one JSON document, which detection looks at parsed, not by its head.
+	if (firstNewline === -1 || firstNewline >= bytes.byteLength - 1)
+		return bytes.subarray(0, detectionHeadBytes);
+	return bytes.subarray(0, Math.max(detectionHeadBytes, firstNewline + 1));
+}
+
+/** True when `bytes` (a file's start) hold its whole detection head: a first line that ends before the last byte. */
+export function hasDetectionHead(bytes: Uint8Array): boolean {
+	const firstNewline = bytes.indexOf(newlineByte);
+	return firstNewline !== -1 && firstNewline < bytes.byteLength - 1;
+}
 const detectionRecordCount = 8;
 
 /** Formats a failure as one line: `file:line:column: message`. */
@@ -70,15 +101,30 @@ export function fail(
 
 /** Builds the sample detection looks at from the text of a file (BOM already removed). */
 export function makeDetectionSample(path: string, text: string, document: unknown): DetectionSample {
-	const head = text.slice(0, detectionHeadBytes);
+	// A document is detected by its parsed value; only JSONL needs its (possibly long) first line whole.
+	const firstNewline = text.indexOf('\n');
+	const headChars =
+		document !== undefined || firstNewline === -1
+			? detectionHeadBytes
+			: Math.max(detectionHeadBytes, firstNewline);
+	const head = text.length > headChars ? text.slice(0, headChars) : text;
 	const firstRecords: unknown[] = [];
 	for (const line of head.split('\n')) {
 		if (firstRecords.length >= detectionRecordCount) break;
 		if (line.trim() === '') continue;
-		const parsed = parseJsonlLine(line, 0);
-		firstRecords.push(parsed.kind === 'record' ? parsed.value : undefined);
+		firstRecords.push(parseDetectionLine(line));
 	}
 	return { path, head, firstRecords, document };
+}
+
+/** A head line's value, or undefined when it does not parse (detection needs no diagnostic for it). */
+function parseDetectionLine(line: string): unknown {
+	try {
+		const value = JSON.parse(line) as unknown;
+		return excessiveNestingOf(line) === undefined ? value : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Picks the format a sample most likely is; undefined when no format claims it. */
@@ -99,8 +145,9 @@ export type HeadCheck =
 	| { readonly ok: false; readonly result: FailedRead };
 
 /** Checks the first bytes of a file: empty, binary, or text that is one JSON document rather than JSONL. */
-export function checkHead(head: Uint8Array, path: string): HeadCheck {
-	const buffer = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, detectionHeadBytes));
+export function checkHead(bytes: Uint8Array, path: string): HeadCheck {
+	const head = detectionHead(bytes);
+	const buffer = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
 	const headText = stripBom(buffer.toString('utf8'));
 	if (headText.trim() === '')
 		return { ok: false, result: fail('empty', path, 'the file is empty; there is no transcript to read.') };
@@ -150,11 +197,9 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 	let text: string | undefined;
 	if (head.isDocument) {
 		text = stripBom(buffer.toString('utf8'));
-		try {
-			document = JSON.parse(text) as unknown;
-		} catch (error) {
-			documentError = error;
-		}
+		const parsed = parseDocumentText(text);
+		if (parsed.ok) document = parsed.value;
+		else documentError = parsed.error;
 	}
 	const detection = pickDetection(path, headText, document, options.format);
 	if (detection === undefined && text !== undefined && documentError !== undefined) {
@@ -175,16 +220,29 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 	if (text === undefined) text = stripBom(buffer.toString('utf8'));
 	if (document === undefined) {
 		if (documentError === undefined) {
-			try {
-				document = JSON.parse(text) as unknown;
-			} catch (error) {
-				documentError = error;
-			}
+			const parsed = parseDocumentText(text);
+			if (parsed.ok) document = parsed.value;
+			else documentError = parsed.error;
 		}
 		if (documentError !== undefined) return invalidDocument(documentError, text, path);
 	}
 	const body = format.readDocument(document, { path, text });
-	return { ok: true, transcript: assemble(format, detection, body, countLines(text)) };
+	return {
+		ok: true,
+		transcript: assemble(format, detection, explainNoMessages(body, format, 1), countLines(text)),
+	};
+}
+
+/** Parses a whole document; text nested deeper than the readers can walk is an error like a syntax error. */
+function parseDocumentText(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
+	let value: unknown;
+	try {
+		value = JSON.parse(text) as unknown;
+	} catch (error) {
+		return { ok: false, error };
+	}
+	const tooDeep = excessiveNestingOf(text);
+	return tooDeep === undefined ? { ok: true, value } : { ok: false, error: new Error(tooDeep.message) };
 }
 
 function pickDetection(
@@ -203,7 +261,7 @@ function looksLikeJsonl(head: string): boolean {
 	// The last piece may be cut by the head limit; a file of one line is a document.
 	const complete = lines.slice(0, Math.min(lines.length - 1, 5));
 	if (complete.length === 0 || (lines.length === 2 && lines[1]?.trim() === '')) return false;
-	return complete.some((line) => line.startsWith('{') && parseJsonlLine(line, 1).kind === 'record');
+	return complete.some((line) => line.startsWith('{') && parseDetectionLine(line) !== undefined);
 }
 
 function stripBom(text: string): string {
@@ -218,10 +276,13 @@ function countLines(text: string): number {
 
 function invalidDocument(error: unknown, text: string, path: string): FailedRead {
 	const at = locateJsonError(error, text);
+	const isTooDeep = at.reason.startsWith('nested');
 	return fail(
 		'unparseable',
 		path,
-		`invalid JSON: ${at.reason}. Fix the file or read a valid copy.`,
+		isTooDeep
+			? `JSON ${at.reason}; no transcript nests that deep. Check that this is the file you meant.`
+			: `invalid JSON: ${at.reason}. Fix the file or read a valid copy.`,
 		at.line,
 		at.column,
 	);
@@ -233,6 +294,24 @@ function locateJsonError(error: unknown, text: string): { reason: string; line: 
 	const line = before.split('\n').length;
 	const column = offset - before.lastIndexOf('\n');
 	return { reason, line, column };
+}
+
+/**
+ * A body without messages always says why: when its reader gave no diagnostic, one on `line` (the first record)
+ * names the format that found nothing it knows, so an empty read is never silent.
+ */
+function explainNoMessages(
+	body: AccumulatedTranscript,
+	format: TranscriptFormat,
+	line: number,
+	records?: number,
+): AccumulatedTranscript {
+	// Records kept as they are (a session holding only its summary line) are read, not dropped.
+	if (body.messages.length > 0 || body.diagnostics.length > 0 || body.passthrough.length > 0) return body;
+	const what =
+		records === undefined ? 'nothing in it' : `none of its ${records} record${records === 1 ? '' : 's'}`;
+	const message = `${what} is a ${format.label} message; is this a ${format.label} file?`;
+	return { ...body, diagnostics: [{ severity: 'error', line, message }] };
 }
 
 function assemble(
@@ -261,6 +340,7 @@ export class JsonlTranscriptReader {
 	private readonly accumulator: RecordAccumulator;
 	private readonly diagnostics: Diagnostic[] = [];
 	private recordCount = 0;
+	private firstRecordLine = 1;
 
 	constructor(
 		private readonly format: TranscriptFormat,
@@ -299,6 +379,7 @@ export class JsonlTranscriptReader {
 		if (last !== undefined) {
 			const parsed = parseJsonlLine(last.text, last.line);
 			if (parsed.kind === 'record') {
+				if (this.recordCount === 0) this.firstRecordLine = last.line;
 				this.recordCount++;
 				this.accumulator.addRecord(parsed.value, last.line);
 			}
@@ -323,6 +404,7 @@ export class JsonlTranscriptReader {
 	private take(text: string, line: number): void {
 		const parsed = parseJsonlLine(text, line);
 		if (parsed.kind === 'record') {
+			if (this.recordCount === 0) this.firstRecordLine = line;
 			this.recordCount++;
 			this.accumulator.addRecord(parsed.value, line);
 		} else if (parsed.kind === 'invalid') {
@@ -334,6 +416,11 @@ export class JsonlTranscriptReader {
 		const body = this.accumulator.build();
 		const diagnostics =
 			this.diagnostics.length === 0 ? body.diagnostics : [...this.diagnostics, ...body.diagnostics];
-		return assemble(this.format, this.detection, { ...body, diagnostics }, lineCount);
+		const read = { ...body, diagnostics };
+		const explained =
+			this.recordCount === 0
+				? read
+				: explainNoMessages(read, this.format, this.firstRecordLine, this.recordCount);
+		return assemble(this.format, this.detection, explained, lineCount);
 	}
 }

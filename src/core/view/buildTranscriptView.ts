@@ -13,6 +13,7 @@ import type {
 	TranscriptView,
 } from './viewModel';
 import { maxDetailChars, maxPreviewChars } from './viewModel';
+import { showControlChars } from './visibleText';
 
 /** Gauge categories in legend order: what the file does not show first, as the request sends it first. */
 export const gaugeCategoryOrder: readonly BudgetCategory[] = Object.freeze([
@@ -29,11 +30,14 @@ export const gaugeCategoryOrder: readonly BudgetCategory[] = Object.freeze([
 // Only this much of a part is looked at for a preview, so a 1 MB tool result costs no more than a short one.
 const previewScanChars = maxPreviewChars * 4;
 
-/** Collapses whitespace to single spaces and clips to `maxChars` (ending in … when cut); never contains a line break. */
+/**
+ * Collapses whitespace to single spaces, shows control characters as visible symbols and clips to `maxChars`
+ * (ending in … when cut); never contains a line break or a control character.
+ */
 export function oneLine(text: string, maxChars: number = maxPreviewChars): string {
 	const scanLimit = maxChars * 4;
 	const isCut = text.length > scanLimit;
-	const flat = (isCut ? text.slice(0, scanLimit) : text).replace(/\s+/g, ' ').trim();
+	const flat = showControlChars((isCut ? text.slice(0, scanLimit) : text).replace(/\s+/g, ' ').trim());
 	if (flat.length > maxChars || (isCut && flat.length === maxChars)) return `${flat.slice(0, maxChars - 1)}…`;
 	return isCut ? `${flat}…` : flat;
 }

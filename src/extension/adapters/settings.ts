@@ -12,6 +12,10 @@ import type { CompactionOptions } from '../../core/compaction/options';
 import { isStrategyName, type StrategyName } from '../../core/compaction/strategies';
 import type { TokenCounting } from '../../core/compaction/tokenCounting';
 import {
+	defaultProviderConnectTimeoutMs,
+	defaultProviderTimeoutMs,
+} from '../../core/summarize/providers/providerHttp';
+import {
 	defaultSessionRoots,
 	expandHome,
 	sessionTools,
@@ -34,6 +38,10 @@ export interface ExtensionSettings {
 	readonly summarizerProvider: SummarizerProvider;
 	readonly summarizerModel: string;
 	readonly summarizerBaseUrl: string;
+	/** Whole-request limit for a summary request, in milliseconds. */
+	readonly summarizerTimeoutMs: number;
+	/** Limit until the summary endpoint answers at all, in milliseconds. */
+	readonly summarizerConnectTimeoutMs: number;
 	readonly sessionRoots: SessionRoots;
 	/** Window in tokens per model id pattern. */
 	readonly contextWindows: Readonly<Record<string, number>>;
@@ -45,6 +53,11 @@ export const settingsSection = 'contextLens';
 
 function ratio(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1 ? value : fallback;
+}
+
+/** A positive number of seconds as milliseconds, else the fallback (already in milliseconds). */
+function seconds(value: unknown, fallbackMs: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : fallbackMs;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -100,6 +113,11 @@ export function readSettings(context: vscode.ExtensionContext): ExtensionSetting
 		),
 		summarizerModel: String(config.get('summarizer.model') ?? ''),
 		summarizerBaseUrl: String(config.get('summarizer.baseUrl') ?? ''),
+		summarizerTimeoutMs: seconds(config.get('summarizer.timeoutSeconds'), defaultProviderTimeoutMs),
+		summarizerConnectTimeoutMs: seconds(
+			config.get('summarizer.connectTimeoutSeconds'),
+			defaultProviderConnectTimeoutMs,
+		),
 		sessionRoots: roots,
 		contextWindows: windows,
 		autoCompactionMode: oneOf(config.get('autoCompaction.mode'), ['off', 'notify', 'openReview'], 'notify'),

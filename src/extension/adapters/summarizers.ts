@@ -67,8 +67,12 @@ export async function resolveSummarizer(
 			...(settings.summarizerBaseUrl !== '' ? { baseUrl: settings.summarizerBaseUrl } : {}),
 		};
 	}
+	const transport = {
+		timeoutMs: settings.summarizerTimeoutMs,
+		connectTimeoutMs: settings.summarizerConnectTimeoutMs,
+	};
 	return {
-		summarizer: createSummarizer(config),
+		summarizer: createSummarizer(config, { transport }),
 		...(config.kind === 'none' && config.message !== undefined
 			? { note: `${config.message} The offline summariser stands in.` }
 			: {}),

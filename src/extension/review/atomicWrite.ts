@@ -31,13 +31,15 @@ async function exists(path: string): Promise<boolean> {
  * Writes `text` to `path` so that a reader sees either no file or the whole file: a temporary file in the same
  * folder (same file system), fsync, then a hard link to the final name (which fails instead of replacing an existing
  * file) or, where links are unsupported, a rename after checking the name is free. Never replaces an existing file.
+ * The file gets `mode` (narrowed by the umask): pass the source transcript's bits so a private session's copy stays
+ * private. The temporary file is removed on every path.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<WriteOutcome> {
+export async function writeFileAtomic(path: string, text: string, mode = 0o666): Promise<WriteOutcome> {
 	if (await exists(path))
 		return { ok: false, message: `Cannot write ${path}: ${reasonOf({ code: 'EEXIST' })}.` };
 	const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
-		const handle = await open(temp, 'wx');
+		const handle = await open(temp, 'wx', mode);
 		try {
 			await handle.writeFile(text, 'utf8');
 			await handle.sync();

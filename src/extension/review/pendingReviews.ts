@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { StrategyName } from '../../core/compaction/strategies';
 import type { FormatId } from '../../core/transcript/model';
-import type { FileFingerprint } from './fileFingerprint';
+import type { FileFingerprint } from '../../core/io/fileFingerprint';
 
 /** One fact the compacted window no longer carries, as the review lists it. */
 export interface ReviewLostFact {

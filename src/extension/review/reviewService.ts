@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import { MessageTokenCache } from '../../core/budget/messageTokenCache';
@@ -22,7 +22,7 @@ import {
 	fingerprintFile,
 	hasSameStat,
 	type FileFingerprint,
-} from './fileFingerprint';
+} from '../../core/io/fileFingerprint';
 import {
 	maxStoredLostFacts,
 	type AppliedCompaction,
@@ -310,7 +310,11 @@ export class ReviewService {
 		const compacted = this.compacted(loaded);
 		const written = format.write(compacted, { now: now.toISOString() });
 		const target = join(dirname(review.file), written.fileName ?? defaultOutputName(review.file, review.id));
-		const outcome = await writeFileAtomic(target, written.text);
+		const mode = await stat(review.file).then(
+			(info) => info.mode & 0o666,
+			() => 0o600,
+		);
+		const outcome = await writeFileAtomic(target, written.text, mode);
 		if (!outcome.ok) return outcome;
 		const check = await readTranscriptFile(target);
 		if (!check.ok || check.transcript.messages.length === 0) {
@@ -325,7 +329,7 @@ export class ReviewService {
 		const spilled = renderSpill(loaded.plan, loaded.transcript);
 		if (spilled !== undefined) {
 			const spillPath = join(dirname(review.file), spilled.fileName);
-			const spillOutcome = await writeFileAtomic(spillPath, spilled.text);
+			const spillOutcome = await writeFileAtomic(spillPath, spilled.text, mode);
 			if (spillOutcome.ok) spill = { path: spillPath, fingerprint: await fingerprintFile(spillPath) };
 		}
 		const applied: AppliedCompaction = {

@@ -14,10 +14,15 @@ export interface ProviderTransport {
 	readonly fetch?: FetchLike;
 	/** Whole-request limit in milliseconds (connect, wait and stream); past it the attempt is a transient failure. */
 	readonly timeoutMs?: number;
+	/** Limit in milliseconds until the server answers (connection made and response headers received). */
+	readonly connectTimeoutMs?: number;
 }
 
 /** Default whole-request limit: summaries of large middles take minutes on local models. */
 export const defaultProviderTimeoutMs = 300_000;
+
+/** Default limit until a provider answers at all, in milliseconds: streaming endpoints send headers before the text. */
+export const defaultProviderConnectTimeoutMs = 30_000;
 
 /** A started HTTP exchange: the response, the signal that covers it, and `done()` to clear the timer. */
 export interface OpenedResponse {
@@ -161,15 +166,22 @@ export async function postJson(
 ): Promise<{ ok: true; opened: OpenedResponse } | { ok: false; failure: SummaryFailure }> {
 	const controller = new AbortController();
 	let isTimedOut = false;
+	let isConnectTimedOut = false;
 	const timeoutMs = transport.timeoutMs ?? defaultProviderTimeoutMs;
+	const connectTimeoutMs = transport.connectTimeoutMs ?? defaultProviderConnectTimeoutMs;
 	const timer = setTimeout(() => {
 		isTimedOut = true;
 		controller.abort();
 	}, timeoutMs);
+	const connectTimer = setTimeout(() => {
+		isConnectTimedOut = true;
+		controller.abort();
+	}, connectTimeoutMs);
 	const onAbort = (): void => controller.abort();
 	signal.addEventListener('abort', onAbort, { once: true });
 	const done = (): void => {
 		clearTimeout(timer);
+		clearTimeout(connectTimer);
 		signal.removeEventListener('abort', onAbort);
 	};
 	if (signal.aborted) controller.abort();
@@ -181,6 +193,7 @@ export async function postJson(
 			body: JSON.stringify(body),
 			signal: controller.signal,
 		});
+		clearTimeout(connectTimer);
 		if (!response.ok) {
 			const text = await response.text().catch(() => '');
 			done();
@@ -189,8 +202,21 @@ export async function postJson(
 		return { ok: true, opened: { response, signal: controller.signal, isTimedOut: () => isTimedOut, done } };
 	} catch (error) {
 		done();
+		if (isConnectTimedOut && !signal.aborted) {
+			return {
+				ok: false,
+				failure: failure(
+					'transient',
+					`${label} did not answer within ${formatSeconds(connectTimeoutMs)} (connect timeout): is the server up and the URL right?`,
+				),
+			};
+		}
 		return { ok: false, failure: failureFromThrown(error, signal, isTimedOut, label) };
 	}
+}
+
+function formatSeconds(ms: number): string {
+	return `${Math.round((ms / 1000) * 10) / 10} s`;
 }
 
 /**

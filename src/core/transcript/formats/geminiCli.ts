@@ -117,7 +117,11 @@ function readGeminiDocument(document: unknown, context: { readonly text: string 
 	}
 	if (isRecord(document)) {
 		// A JSONL log with a single line parses as one JSON document.
-		return readSingleRecord(new GeminiSessionLog(), document);
+		const single = readSingleRecord(new GeminiSessionLog(), document);
+		if (single.messages.length > 0 || 'type' in document || 'id' in document) return single;
+		const keys = Object.keys(document).slice(0, 8).join(', ');
+		const message = `no "messages" list: a Gemini CLI session keeps its messages there (this one has: ${keys}); nothing was read.`;
+		return { ...single, diagnostics: [...single.diagnostics, { severity: 'error', line: 1, message }] };
 	}
 	return notThisFormat('not a Gemini CLI session: expected an object with sessionId and a "messages" array.');
 }

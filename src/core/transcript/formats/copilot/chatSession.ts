@@ -54,5 +54,25 @@ export function readChatSession(
 /** Why a request yields nothing readable, or undefined when it is fine. */
 export function requestProblem(request: unknown, index: number): string | undefined {
 	if (!isRecord(request)) return `request ${index + 1} is not an object; it was skipped.`;
+	const response = request['response'];
+	if (response !== undefined && response !== null && !Array.isArray(response)) {
+		return `request ${index + 1}: "response" is ${describeJsonType(response)}, not the list of response parts expected; its reply (text and tool calls) was skipped.`;
+	}
+	if (Array.isArray(response)) {
+		const odd = response.filter((item) => typeof item !== 'string' && !isRecord(item)).length;
+		if (odd > 0) {
+			return `request ${index + 1}: ${odd} of its ${response.length} response parts are neither text nor objects; they were skipped.`;
+		}
+	}
+	const message = request['message'];
+	if ((message === undefined || message === null) && response === undefined) {
+		return `request ${index + 1} has neither a "message" nor a "response"; nothing was read from it.`;
+	}
 	return undefined;
+}
+
+function describeJsonType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
