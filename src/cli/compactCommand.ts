@@ -277,6 +277,13 @@ function toJson(
 		},
 		summary: result.summary ?? null,
 		notes: result.notes,
+		// What the reader skipped or kept as it was, named by line (the same list inspect --json gives).
+		diagnostics: result.transcript.diagnostics.map((d) => ({
+			line: d.line,
+			...(d.column !== undefined ? { column: d.column } : {}),
+			severity: d.severity,
+			message: d.message,
+		})),
 		lostFacts: result.lostFacts ?? null,
 		out: out ?? null,
 		spill: spill ?? null,
