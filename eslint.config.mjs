@@ -12,6 +12,44 @@ const noVscodeInCore = {
 	],
 };
 
+// The layers of src/core, lowest first: a folder imports only from folders of a lower rank (and from itself).
+// transcript <- tokens, io, facts <- compaction <- summarize <- budget <- view; the text and redaction helpers sit
+// at the bottom. Above core: protocol, then extension, cli and webview.
+const coreLayers = [
+	['text', 0],
+	['redaction', 0],
+	['transcript', 1],
+	['tokens', 2],
+	['io', 2],
+	['facts', 2],
+	['compaction', 3],
+	['summarize', 4],
+	['budget', 5],
+	['view', 6],
+];
+
+function layerRules() {
+	return coreLayers.map(([folder, rank]) => ({
+		files: [`src/core/${folder}/**/*.ts`],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						...noVscodeInCore.patterns,
+						...coreLayers
+							.filter(([other, otherRank]) => other !== folder && otherRank >= rank)
+							.map(([other]) => ({
+								group: [`**/core/${other}/**`, `../${other}/**`, `../../${other}/**`, `../../../${other}/**`],
+								message: `src/core/${folder} sits below src/core/${other}: move the shared piece down, or the caller up.`,
+							})),
+					],
+				},
+			],
+		},
+	}));
+}
+
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', '.test-output/**', 'bench/.work/**'] },
 	js.configs.recommended,
@@ -30,6 +68,7 @@ export default tseslint.config(
 			'no-restricted-imports': ['error', noVscodeInCore],
 		},
 	},
+	...layerRules(),
 	{
 		files: ['src/extension/**/*.ts'],
 		rules: {

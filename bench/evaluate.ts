@@ -12,7 +12,7 @@ import {
 } from '../src/core/facts/extractArtifacts';
 import { reportLostFacts } from '../src/core/facts/reportLostFacts';
 import { createOfflineSummarizer } from '../src/core/summarize/offline/offlineSummarizer';
-import type { Summarizer } from '../src/core/summarize/summarizer';
+import type { Summarizer } from '../src/core/compaction/summarizer';
 import { resolveModel } from '../src/core/tokens/modelRegistry';
 import { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { messagesInWindow, type Message, type Transcript } from '../src/core/transcript/model';

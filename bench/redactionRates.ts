@@ -4,7 +4,7 @@
 // transcripts of ../shared/corpus when present (they hold no known secret, so every finding there is a suspect).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactionMarker, redactSecrets, redactTexts } from '../src/core/summarize/redaction/redactSecrets';
+import { redactionMarker, redactSecrets, redactTexts } from '../src/core/redaction/redactSecrets';
 import { messagesInWindow } from '../src/core/transcript/model';
 import { parseTranscript } from '../src/core/transcript/readTranscript';
 import { harmlessLines, secretSamples } from '../test/core/summarize/redactionSamples';

@@ -14,7 +14,7 @@ import {
 	type FileFingerprint,
 } from '../core/io/fileFingerprint';
 import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummarizer';
-import type { Summarizer } from '../core/summarize/summarizer';
+import type { Summarizer } from '../core/compaction/summarizer';
 import { TokenCounter } from '../core/tokens/tokenCounter';
 import { findFormat } from '../core/transcript/registry';
 import { ExitCode, UsageError, type CliIo } from './cliIo';

@@ -2,7 +2,7 @@ import { createSummarizer } from '../core/summarize/providers/createSummarizer';
 import type { CreateSummarizerOptions } from '../core/summarize/providers/createSummarizer';
 import { anthropicBaseUrl } from '../core/summarize/providers/anthropic';
 import { ollamaBaseUrl, openAiBaseUrl } from '../core/summarize/providers/openaiCompatible';
-import type { Summarizer } from '../core/summarize/summarizer';
+import type { Summarizer } from '../core/compaction/summarizer';
 
 /** Summariser names `--summarizer` accepts. */
 export const cliSummarizerNames = ['offline', 'openai', 'anthropic'] as const;

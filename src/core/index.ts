@@ -36,5 +36,5 @@ export { exportPlainText } from './compaction/exportPlainText';
 export * from './compaction/options';
 export { extractArtifacts, type Artifact, type ArtifactKind } from './facts/extractArtifacts';
 export { reportLostFacts, type LostFactsReport } from './facts/reportLostFacts';
-export type { Summarizer, SummaryRequest, SummaryOutcome } from './summarize/summarizer';
+export type { Summarizer, SummaryRequest, SummaryOutcome } from './compaction/summarizer';
 export { createOfflineSummarizer } from './summarize/offline/offlineSummarizer';

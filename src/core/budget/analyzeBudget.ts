@@ -1,5 +1,5 @@
 import { planRegionsAndCandidates } from '../compaction/planCompaction';
-import { flatPrefix } from '../compaction/textCuts';
+import { flatPrefix } from '../text/textCuts';
 import { toolPairCounts } from '../compaction/windowIndex';
 import type { NameLookup } from '../compaction/windowIndex';
 import { resolveModel, type ModelOverrides, type ModelProfile } from '../tokens/modelRegistry';

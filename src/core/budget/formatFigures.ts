@@ -1,4 +1,4 @@
-import { formatCount } from '../compaction/textCuts';
+import { formatCount } from '../text/textCuts';
 import type { RecordedComparison } from './budgetReport';
 
 /** A token count with thousands separators, as every surface prints it: `131,386`. */

@@ -1,4 +1,4 @@
-import type { SummaryFailureReason } from '../summarize/summarizer';
+import type { SummaryFailureReason } from './summarizer';
 import type { Message } from '../transcript/model';
 import {
 	defaultRotationRatio,

@@ -1,7 +1,7 @@
 import { extractArtifacts } from '../facts/extractArtifacts';
 import type { LostFactsReport } from '../facts/reportLostFacts';
 import { reportLostFacts } from '../facts/reportLostFacts';
-import type { Summarizer } from '../summarize/summarizer';
+import type { Summarizer } from './summarizer';
 import {
 	measureWindow,
 	percentOfWindow,

@@ -1,10 +1,10 @@
-import { redactSecrets } from '../summarize/redaction/redactSecrets';
+import { redactSecrets } from '../redaction/redactSecrets';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
 import { isSystemRole, isUserPrompt, renderPart } from './messageParts';
 import type { CompactionPlan } from './plan';
 import type { RegionSpan } from './planRegions';
-import { formatCount, oneLine } from './textCuts';
+import { formatCount, oneLine } from '../text/textCuts';
 
 /** H9: how many recent messages the plain-text export lists. */
 export const exportedRecentMessages = 5;

@@ -1,4 +1,4 @@
-import type { Summarizer } from '../summarize/summarizer';
+import type { Summarizer } from './summarizer';
 
 /**
  * R12: a summariser that uses `primary` (a separate cheap summary model) until it reports `modelNotFound`, then

@@ -1,4 +1,4 @@
-import { formatCount } from './textCuts';
+import { formatCount } from '../text/textCuts';
 
 /**
  * R11/G3: the first line of every summary message Context Lens writes. It marks the summary as reference only, says

@@ -35,7 +35,7 @@ import { findFoldedSummary, makeSpan, planRegions } from './planRegions';
 import type { RegionSpan } from './planRegions';
 import { findPreservedValues } from './preservedValues';
 import { decideStructureFates, planStructureEdits } from './structure';
-import { capToolResultText, formatCount } from './textCuts';
+import { capToolResultText, formatCount } from '../text/textCuts';
 
 /**
  * FNV-1a in two 32-bit lanes over a sequence of texts joined by newlines, fed piece by piece so the joined text is

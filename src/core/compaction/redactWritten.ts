@@ -1,5 +1,5 @@
 import type { LostFactsReport } from '../facts/reportLostFacts';
-import { redactTexts } from '../summarize/redaction/redactSecrets';
+import { redactTexts } from '../redaction/redactSecrets';
 import type { CompactionPlan } from './plan';
 
 // `name: value` keeps the name beside its value, so `deploy_key: …` is redacted by context as well as by shape.

@@ -1,4 +1,4 @@
-import { formatCount, headOf } from './textCuts';
+import { formatCount, headOf } from '../text/textCuts';
 
 function shrinkValue(value: unknown, maxStringChars: number): unknown {
 	if (typeof value === 'string') {

@@ -4,7 +4,7 @@ import { hasToolParts, partChars } from './messageParts';
 import type { MessageFate, PartEdit, SpillEntry, SpillPlan } from './plan';
 import { NumberedTextCounts, countsNumbersByLength } from './numberedTextCounts';
 import type { CallSite, PlanContext } from './planContext';
-import { oneLine } from './textCuts';
+import { oneLine } from '../text/textCuts';
 import { keyInputOf } from './toolDescriptions';
 import { shrunkCall } from './cheapPass';
 import { lowerBound, toolPartFlag } from './windowIndex';

@@ -1,6 +1,6 @@
-import { redactSummaryRequest } from '../summarize/redaction/redactRequest';
-import { redactSecrets } from '../summarize/redaction/redactSecrets';
-import type { SummaryOutcome, SummaryRequest, Summarizer } from '../summarize/summarizer';
+import { redactSummaryRequest } from './redactRequest';
+import { redactSecrets } from '../redaction/redactSecrets';
+import type { SummaryOutcome, SummaryRequest, Summarizer } from './summarizer';
 import type { CompactionPlan } from './plan';
 import type { TokenCounting } from './tokenCounting';
 

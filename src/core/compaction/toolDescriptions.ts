@@ -5,7 +5,7 @@ import {
 	pathsInArguments,
 } from '../facts/extractArtifacts';
 import type { ToolCallPart, ToolResultPart } from '../transcript/model';
-import { formatCount, isWhitespace, lineCount, oneLine } from './textCuts';
+import { formatCount, isWhitespace, lineCount, oneLine } from '../text/textCuts';
 import type { TokenCounting } from './tokenCounting';
 
 function stringArg(

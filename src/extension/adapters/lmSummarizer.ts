@@ -4,9 +4,9 @@ import {
 	defaultSummaryPromptOptions,
 } from '../../core/summarize/prompts/buildSummaryPrompt';
 import type { SummaryPrompt, SummaryPromptOptions } from '../../core/summarize/prompts/buildSummaryPrompt';
-import { redactSummaryRequest } from '../../core/summarize/redaction/redactRequest';
+import { redactSummaryRequest } from '../../core/compaction/redactRequest';
 import { failure, summaryFromModelText } from '../../core/summarize/providers/providerHttp';
-import type { Summarizer, SummaryOutcome, SummaryRequest } from '../../core/summarize/summarizer';
+import type { Summarizer, SummaryOutcome, SummaryRequest } from '../../core/compaction/summarizer';
 
 /** Which VS Code language model writes summaries, as chosen in settings (`vendor/family`, e.g. `copilot/gpt-4o-mini`). */
 export interface LmModelSelector {

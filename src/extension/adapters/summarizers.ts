@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { createSummarizer, type SummarizerConfig } from '../../core/summarize/providers/createSummarizer';
-import type { Summarizer } from '../../core/summarize/summarizer';
+import type { Summarizer } from '../../core/compaction/summarizer';
 import { createLmSummarizer, lmSelectorFromSetting, providerKeyFromSecrets } from './lmSummarizer';
 import type { ExtensionSettings } from './settings';
 

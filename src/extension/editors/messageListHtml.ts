@@ -1,6 +1,6 @@
 import type { BudgetReport } from '../../core/budget/budgetReport';
 import { renderPart } from '../../core/compaction/messageParts';
-import { oneLine } from '../../core/compaction/textCuts';
+import { oneLine } from '../../core/text/textCuts';
 import { messagesInWindow, type Transcript } from '../../core/transcript/model';
 import { escapeHtml } from '../views/gaugeHtml';
 import { formatCompactCount } from '../views/statusText';

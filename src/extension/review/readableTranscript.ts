@@ -1,5 +1,5 @@
 import { renderPart } from '../../core/compaction/messageParts';
-import { headOf, tailOf } from '../../core/compaction/textCuts';
+import { headOf, tailOf } from '../../core/text/textCuts';
 import { messagesInWindow, type Message, type Transcript } from '../../core/transcript/model';
 
 /** Characters of one part shown in a readable rendering before its middle is elided. */

@@ -10,7 +10,7 @@ import type { CompactionPlan } from '../../core/compaction/plan';
 import { parsePlan, serializePlan } from '../../core/compaction/serializePlan';
 import type { StrategyName } from '../../core/compaction/strategies';
 import { readTranscriptFile } from '../../core/io/readTranscriptFile';
-import type { Summarizer } from '../../core/summarize/summarizer';
+import type { Summarizer } from '../../core/compaction/summarizer';
 import { resolveModel } from '../../core/tokens/modelRegistry';
 import { TokenCounter } from '../../core/tokens/tokenCounter';
 import { messagesInWindow, type Transcript } from '../../core/transcript/model';

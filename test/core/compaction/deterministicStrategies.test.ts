@@ -9,7 +9,7 @@ import {
 	defaultToolResultCapChars,
 } from '../../../src/core/compaction/options';
 import { splitTurns } from '../../../src/core/compaction/eviction';
-import { capToolResultText } from '../../../src/core/compaction/textCuts';
+import { capToolResultText } from '../../../src/core/text/textCuts';
 import { toolHistoryDigest } from '../../../src/core/compaction/structure';
 import type { FormatId, Message } from '../../../src/core/transcript/model';
 import {

@@ -1,4 +1,4 @@
-import type { SummaryOutcome, SummaryRequest, Summarizer } from '../../../src/core/summarize/summarizer';
+import type { SummaryOutcome, SummaryRequest, Summarizer } from '../../../src/core/compaction/summarizer';
 import type { Message, Part, Transcript } from '../../../src/core/transcript/model';
 import { messagesInWindow } from '../../../src/core/transcript/model';
 

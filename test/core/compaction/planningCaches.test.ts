@@ -5,7 +5,7 @@ import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
 import type { CompactionOptions } from '../../../src/core/compaction/options';
 import { planCompaction, planRegionsAndCandidates } from '../../../src/core/compaction/planCompaction';
 import { compactionStrategies, type StrategyName } from '../../../src/core/compaction/strategies';
-import { formatCount, headOf, oneLine } from '../../../src/core/compaction/textCuts';
+import { formatCount, headOf, oneLine } from '../../../src/core/text/textCuts';
 import { unsafeCuts } from '../../../src/core/compaction/toolGroups';
 import { findSpillReference } from '../../../src/core/compaction/toolDescriptions';
 import {

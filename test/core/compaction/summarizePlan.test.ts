@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { withFallbackSummarizer } from '../../../src/core/compaction/fallbackSummarizer';
 import { planCompaction } from '../../../src/core/compaction/planCompaction';
 import { buildSummaryRequest, summarizePlan } from '../../../src/core/compaction/summarizePlan';
-import type { SummaryOutcome, Summarizer } from '../../../src/core/summarize/summarizer';
+import type { SummaryOutcome, Summarizer } from '../../../src/core/compaction/summarizer';
 import type { Message } from '../../../src/core/transcript/model';
 import { callPart, message, resultPart, testCounter, textPart, transcriptOf } from './arbitraries';
 import { RecordingSummarizer } from './kit';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { summarizerFromCli } from '../../../src/cli/summarizerOption';
 import type { CliSummarizerName } from '../../../src/cli/summarizerOption';
 import type { FetchLike } from '../../../src/core/summarize/providers/providerHttp';
-import type { SummaryOutcome } from '../../../src/core/summarize/summarizer';
+import type { SummaryOutcome } from '../../../src/core/compaction/summarizer';
 import { secretSamples } from './redactionSamples';
 import { message, request, secretSession } from './protocolSupport';
 

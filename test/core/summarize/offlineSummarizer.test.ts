@@ -8,7 +8,7 @@ import {
 	createOfflineSummarizer,
 	summarizeOffline,
 } from '../../../src/core/summarize/offline/offlineSummarizer';
-import type { SummaryRequest } from '../../../src/core/summarize/summarizer';
+import type { SummaryRequest } from '../../../src/core/compaction/summarizer';
 import type { Message } from '../../../src/core/transcript/model';
 import { assistant, call, countTokens, generateSession, message, result, user } from './offlineFixtures';
 

@@ -23,8 +23,8 @@ import {
 	serializeCompact,
 	serializeLabelled,
 } from '../../../src/core/summarize/prompts/serializeForSummary';
-import { buildRedactedSummaryPrompt } from '../../../src/core/summarize/redaction/redactRequest';
-import { findExtraSecrets } from '../../../src/core/summarize/redaction/secretRules';
+import { buildRedactedSummaryPrompt } from '../../../src/core/summarize/prompts/redactedPrompt';
+import { findExtraSecrets } from '../../../src/core/redaction/secretRules';
 import { makeFlags, messagesInWindow } from '../../../src/core/transcript/model';
 import type { Message, Part, Role } from '../../../src/core/transcript/model';
 import { parseTranscript } from '../../../src/core/transcript/readTranscript';

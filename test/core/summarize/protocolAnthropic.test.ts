@@ -5,7 +5,7 @@ import {
 	createAnthropicSummarizer,
 } from '../../../src/core/summarize/providers/anthropic';
 import { createSummarizer } from '../../../src/core/summarize/providers/createSummarizer';
-import type { SummaryOutcome } from '../../../src/core/summarize/summarizer';
+import type { SummaryOutcome } from '../../../src/core/compaction/summarizer';
 import { secretSamples } from './redactionSamples';
 import { anthropicFrames, json, rechunk, sse, startProtocolServer } from './protocolServer';
 import type { ProtocolServer } from './protocolServer';

@@ -7,7 +7,7 @@ import { systemClock, withFailurePolicy } from '../../../src/core/summarize/prov
 import { SseParser } from '../../../src/core/summarize/providers/sse';
 import type { SseEvent } from '../../../src/core/summarize/providers/sse';
 import { parseRetryAfter } from '../../../src/core/summarize/providers/providerHttp';
-import type { Summarizer, SummaryOutcome } from '../../../src/core/summarize/summarizer';
+import type { Summarizer, SummaryOutcome } from '../../../src/core/compaction/summarizer';
 import { makeFlags } from '../../../src/core/transcript/model';
 import type { Message, Transcript } from '../../../src/core/transcript/model';
 import { fakeClock, message, request } from './protocolSupport';

@@ -14,7 +14,7 @@ import {
 	openAiRequestBody,
 } from '../../../src/core/summarize/providers/openaiCompatible';
 import { defaultSummaryPromptOptions } from '../../../src/core/summarize/prompts/buildSummaryPrompt';
-import type { SummaryOutcome } from '../../../src/core/summarize/summarizer';
+import type { SummaryOutcome } from '../../../src/core/compaction/summarizer';
 import { secretSamples } from './redactionSamples';
 import { hang, json, openAiFrames, raw, rechunk, reset, sse, startProtocolServer } from './protocolServer';
 import type { ProtocolServer } from './protocolServer';

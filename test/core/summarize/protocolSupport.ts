@@ -1,7 +1,7 @@
 import { makeFlags } from '../../../src/core/transcript/model';
 import type { Message, Part, Role } from '../../../src/core/transcript/model';
 import type { PolicyClock } from '../../../src/core/summarize/providers/failurePolicy';
-import type { SummaryRequest } from '../../../src/core/summarize/summarizer';
+import type { SummaryRequest } from '../../../src/core/compaction/summarizer';
 import { secretSamples } from './redactionSamples';
 
 let nextId = 0;

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { buildSummaryPrompt } from '../../../src/core/summarize/prompts/buildSummaryPrompt';
-import { redactSummaryRequest } from '../../../src/core/summarize/redaction/redactRequest';
-import { redactSecrets, redactTexts } from '../../../src/core/summarize/redaction/redactSecrets';
-import { findExtraSecrets } from '../../../src/core/summarize/redaction/secretRules';
+import { redactSummaryRequest } from '../../../src/core/compaction/redactRequest';
+import { redactSecrets, redactTexts } from '../../../src/core/redaction/redactSecrets';
+import { findExtraSecrets } from '../../../src/core/redaction/secretRules';
 import { makeFlags } from '../../../src/core/transcript/model';
 import type { Message, Part } from '../../../src/core/transcript/model';
 import { harmlessLines, secretSamples } from './redactionSamples';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { redactionMarker, redactSecrets } from '../../../src/core/summarize/redaction/redactSecrets';
+import { redactionMarker, redactSecrets } from '../../../src/core/redaction/redactSecrets';
 import { harmlessCorpus, heldOutCorpus, secretCorpus } from './secretCorpus';
 import type { SecretCase } from './secretCorpus';
 

@@ -5,7 +5,7 @@ import { exportPlainText } from '../../../src/core/compaction/exportPlainText';
 import type { CompactionOptions } from '../../../src/core/compaction/options';
 import { createOpenAiCompatibleSummarizer } from '../../../src/core/summarize/providers/openaiCompatible';
 import { createOfflineSummarizer } from '../../../src/core/summarize/offline/offlineSummarizer';
-import type { Summarizer } from '../../../src/core/summarize/summarizer';
+import type { Summarizer } from '../../../src/core/compaction/summarizer';
 import type { Message, Transcript } from '../../../src/core/transcript/model';
 import { buildReviewView } from '../../../src/core/view/buildReviewView';
 import {

@@ -2,7 +2,7 @@ import { extractArtifacts } from '../../facts/extractArtifacts';
 import type { Artifact } from '../../facts/extractArtifacts';
 import { makeFlags } from '../../transcript/model';
 import type { Message } from '../../transcript/model';
-import type { Summarizer, SummaryOutcome, SummaryRequest } from '../summarizer';
+import type { Summarizer, SummaryOutcome, SummaryRequest } from '../../compaction/summarizer';
 import { composeHandoff, focusTermsOf, previousSummaryId } from './composeHandoff';
 import type { HandoffModel } from './composeHandoff';
 import { digestSession } from './digestSession';

@@ -1,7 +1,7 @@
 import { selfSummaryInstruction, stripHandoffPrefix } from '../../compaction/handoff';
 import { defaultFocusShare, defaultSummaryInputCaps, defaultSummaryWordCap } from '../../compaction/options';
 import type { ResolvedCompactionOptions, SummaryInputCaps } from '../../compaction/options';
-import type { SummaryRequest } from '../summarizer';
+import type { SummaryRequest } from '../../compaction/summarizer';
 import { serializeCompact, serializeLabelled } from './serializeForSummary';
 
 /** Which prompt a model summariser sends: R8's structured handoff, G2's one paragraph, or C2's own-work summary. */

@@ -1,5 +1,5 @@
 import type { SummaryInputCaps } from '../../compaction/options';
-import { headOf, tailOf } from '../../compaction/textCuts';
+import { headOf, tailOf } from '../../text/textCuts';
 import type { Message, Part, Role } from '../../transcript/model';
 
 /** The marker between the head and tail of a capped message (R7); says how many characters were left out. */

@@ -1,7 +1,7 @@
 import { createOfflineSummarizer } from '../offline/offlineSummarizer';
 import { defaultSummaryPromptOptions } from '../prompts/buildSummaryPrompt';
 import type { SummaryPromptOptions } from '../prompts/buildSummaryPrompt';
-import type { Summarizer } from '../summarizer';
+import type { Summarizer } from '../../compaction/summarizer';
 import { createAnthropicSummarizer } from './anthropic';
 import { notConfiguredSummarizer, withFailurePolicy } from './failurePolicy';
 import type { FailurePolicyOptions } from './failurePolicy';

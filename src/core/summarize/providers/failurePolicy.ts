@@ -1,5 +1,5 @@
 import { withFallbackSummarizer } from '../../compaction/fallbackSummarizer';
-import type { Summarizer, SummaryOutcome, SummaryRequest } from '../summarizer';
+import type { Summarizer, SummaryOutcome, SummaryRequest } from '../../compaction/summarizer';
 
 /** Time as the failure policy sees it; tests inject a fake one. */
 export interface PolicyClock {

@@ -1,7 +1,7 @@
 import { defaultSummaryPromptOptions } from '../prompts/buildSummaryPrompt';
 import type { SummaryPrompt, SummaryPromptOptions } from '../prompts/buildSummaryPrompt';
-import { buildRedactedSummaryPrompt } from '../redaction/redactRequest';
-import type { Summarizer, SummaryOutcome, SummaryRequest } from '../summarizer';
+import { buildRedactedSummaryPrompt } from '../prompts/redactedPrompt';
+import type { Summarizer, SummaryOutcome, SummaryRequest } from '../../compaction/summarizer';
 import { failure, failureFromThrown, postJson, summaryFromModelText, trimBaseUrl } from './providerHttp';
 import type { ProviderTransport } from './providerHttp';
 import { readSseEvents } from './sse';

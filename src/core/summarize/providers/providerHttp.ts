@@ -1,6 +1,6 @@
 import { stripHandoffPrefix } from '../../compaction/handoff';
-import { redactSecrets } from '../redaction/redactSecrets';
-import type { SummaryFailureReason, SummaryOutcome } from '../summarizer';
+import { redactSecrets } from '../../redaction/redactSecrets';
+import type { SummaryFailureReason, SummaryOutcome } from '../../compaction/summarizer';
 
 /** A failed summary outcome. */
 export type SummaryFailure = Extract<SummaryOutcome, { ok: false }>;

@@ -1,19 +1,11 @@
-import type { Message, Part } from '../../transcript/model';
-import { buildSummaryPrompt } from '../prompts/buildSummaryPrompt';
-import type { SummaryPrompt, SummaryPromptOptions } from '../prompts/buildSummaryPrompt';
-import type { SummaryRequest } from '../summarizer';
-import { redactTexts } from './redactSecrets';
-import type { RedactionFinding } from './redactSecrets';
+import type { Message, Part } from '../transcript/model';
+import type { SummaryRequest } from './summarizer';
+import { redactTexts } from '../redaction/redactSecrets';
+import type { RedactionFinding } from '../redaction/redactSecrets';
 
 /** A summary request whose every text (messages, previous summary, focus, preserved values, active task) is redacted. */
 export interface RedactedSummaryRequest {
 	readonly request: SummaryRequest;
-	readonly findings: readonly RedactionFinding[];
-}
-
-/** A prompt built only from redacted text, and what redaction replaced. */
-export interface RedactedSummaryPrompt {
-	readonly prompt: SummaryPrompt;
 	readonly findings: readonly RedactionFinding[];
 }
 
@@ -101,16 +93,4 @@ export async function redactSummaryRequest(request: SummaryRequest): Promise<Red
 		},
 		findings: redacted.findings,
 	};
-}
-
-/**
- * The only way network summarisers build a prompt: redact the request first (R7), then build the prompt from the
- * redacted copy, so no code path can put unredacted text on the wire.
- */
-export async function buildRedactedSummaryPrompt(
-	request: SummaryRequest,
-	options: SummaryPromptOptions,
-): Promise<RedactedSummaryPrompt> {
-	const redacted = await redactSummaryRequest(request);
-	return { prompt: buildSummaryPrompt(redacted.request, options), findings: redacted.findings };
 }
