@@ -23,6 +23,8 @@ export interface SavedUiState {
 	readonly filter?: ListFilter;
 	readonly selected?: number;
 	readonly draft?: { readonly planId: string; readonly text: string };
+	/** The review this page shows, so VS Code's panel serializer reopens the same one after a reload (H2). */
+	readonly reviewId?: string;
 }
 
 /** Wait after the last summary edit before asking the host for an exact count, in milliseconds. */
@@ -132,6 +134,8 @@ export class AppShell extends LitElement {
 			case 'review/show':
 				this.transcriptId = message.transcriptId;
 				this.review = message.review;
+				if (this.saved.reviewId !== message.review.planId)
+					this.save({ ...this.saved, reviewId: message.review.planId });
 				void this.restoreDraft(message.review);
 				break;
 			case 'review/done': {
