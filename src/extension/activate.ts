@@ -122,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		vscode.workspace.registerTextDocumentContentProvider(reviewScheme, documents),
 		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, {
 			deserializeWebviewPanel: async (panel, state: unknown) => {
-				// H2: the page keeps the review id it drafted for (or the static page its own); otherwise the newest
+				// H2: the page saves the review id it shows (and the one it drafted for); otherwise the newest
 				// pending review without a panel is the one this panel showed.
 				const saved = state as { reviewId?: unknown; draft?: { planId?: unknown } } | undefined;
 				const id = saved?.reviewId ?? saved?.draft?.planId;

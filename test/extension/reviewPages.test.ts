@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlineSummarizer';
 import { ReviewStore, type PendingReview } from '../../src/extension/review/pendingReviews';
 import { buildPendingReviewView } from '../../src/extension/review/pendingReviewView';
-import { renderReviewHtml } from '../../src/extension/review/reviewHtml';
 import { ReviewService } from '../../src/extension/review/reviewService';
+import { findFormat } from '../../src/core/transcript/registry';
+import { describeApply, missingBundleStrings } from '../../src/protocol/strings';
+import { renderMissingBundleHtml, renderWebviewHtml } from '../../src/protocol/webviewHtml';
 import { ClaudeSessionWriter } from '../host/suite/claudeSessionWriter';
 import { MemoryMemento } from './memoryMemento';
 
@@ -50,28 +52,46 @@ describe('review pages', () => {
 		assert.equal(view.focus, '<b>parquet</b>');
 	});
 
-	it('the static page escapes the focus, scripts only by nonce and disables Apply when it may not write', () => {
-		const html = renderReviewHtml(review, {
-			cspSource: 'vscode-resource:',
-			nonce: 'NONCE123',
-			canApply: false,
-			applyNote: 'note',
+	it('every view is the one bundle page: scripts only by nonce, the title escaped, no inline script', () => {
+		for (const view of ['gauge', 'transcript', 'review'] as const) {
+			const html = renderWebviewHtml({
+				cspSource: 'vscode-resource:',
+				nonce: 'NONCE123',
+				scriptUri: 'vscode-resource:/dist/webview/main.js',
+				styleUris: ['vscode-resource:/dist/webview/codicon.css'],
+				view,
+				title: 'Review: <b>parquet</b>',
+			});
+			assert.ok(!html.includes('<b>parquet</b>'));
+			assert.match(html, /script-src &#39;nonce-NONCE123&#39;;/);
+			const scripts = html.match(/<script[^>]*>/g) ?? [];
+			assert.deepEqual(scripts, [
+				'<script type="module" nonce="NONCE123" src="vscode-resource:/dist/webview/main.js">',
+			]);
+			assert.match(html, new RegExp(`<cl-app-shell view="${view}"`));
+		}
+	});
+
+	it('without a built bundle the page says how to build it and runs no script at all', () => {
+		const html = renderMissingBundleHtml({
+			nonce: 'N0NCE',
+			bundlePath: '/ext/dist/webview/<main>.js',
+			title: 'Context Lens gauge',
 		});
-		assert.ok(!html.includes('<b>parquet</b>'));
-		assert.ok(html.includes('&#60;b&#62;parquet&#60;/b&#62;'));
-		assert.match(html, /script-src 'nonce-NONCE123'/);
-		assert.equal(
-			(html.match(/<script/g) ?? []).length,
-			(html.match(/<script nonce="NONCE123">/g) ?? []).length,
-		);
-		assert.match(html, /<button id="apply" disabled/);
-		assert.ok(html.includes(review.numbers.tokensBefore.toLocaleString('en-US')));
-		const writable = renderReviewHtml(review, {
-			cspSource: 'x',
-			nonce: 'n',
-			canApply: true,
-			applyNote: 'note',
-		});
-		assert.match(writable, /<button id="apply" >/);
+		assert.ok(!/<script/i.test(html));
+		assert.match(html, /content="default-src &#39;none&#39;; style-src &#39;nonce-N0NCE&#39;"/);
+		assert.ok(!/script-src/.test(html), 'no script source is allowed');
+		assert.ok(html.includes('npm run build'));
+		assert.ok(html.includes(missingBundleStrings.title));
+		assert.ok(html.includes('/ext/dist/webview/&#60;main&#62;.js'));
+	});
+
+	it('Apply describes what it writes in one sentence that starts with Apply', () => {
+		const claude = describeApply(findFormat('claude-code'));
+		assert.match(claude, /^Apply writes a new resumable session file next to the original/);
+		assert.ok(!/Apply writes:/.test(claude));
+		assert.match(describeApply(findFormat('openai-chat')), /^Apply /);
+		const view = buildPendingReviewView(review, 1, claude);
+		assert.equal(view.applyDescription, claude);
 	});
 });

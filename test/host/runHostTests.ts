@@ -3,7 +3,7 @@
 // exist. Without the cached toolchain it skips on a developer machine and fails when CI=true (TESTING.md rules).
 // usage: node --import tsx test/host/runHostTests.ts [--screenshot PNG] [--timeout SECONDS] [--disable-extensions]
 //        [--verbose] [--keep-scratch]
-import { runTests, TestRunFailedError } from '@vscode/test-electron';
+import { TestRunFailedError } from '@vscode/test-electron';
 import {
 	accessSync,
 	chmodSync,
@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readHostToolchain } from './hostToolchain';
+import { runTestsQuietly } from './quietRunTests';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const suiteIndex = join(repoRoot, '.test-output', 'host', 'suite', 'index.js');
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
 	const workspace = join(mkdtempSync(join(tmpdir(), 'context-lens-workspace-')), 'workspace');
 	cpSync(join(__dirname, 'workspace'), workspace, { recursive: true });
 	try {
-		return await runTests({
+		return await runTestsQuietly({
 			vscodeExecutablePath: shim,
 			extensionDevelopmentPath: repoRoot,
 			extensionTestsPath: suiteIndex,

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTests } from '@vscode/test-electron';
 import fc from 'fast-check';
+import { runTestsQuietly } from './quietRunTests';
 import { defaultTimeoutMs, parseRunnerArgs, remoteUri, workbenchUrl } from './runnerOptions';
 
 // Path segments as a person might name folders: any characters but the separator and NUL.
@@ -28,7 +28,7 @@ describe('parseRunnerArgs', () => {
 				recorder,
 				"require('node:fs').writeFileSync(process.env.ARGV_OUT, JSON.stringify(process.argv.slice(2)));\n",
 			);
-			const code = await runTests({
+			const code = await runTestsQuietly({
 				vscodeExecutablePath: process.execPath,
 				extensionDevelopmentPath: '/repo',
 				extensionTestsPath: '/repo/.test-output/host/suite/index.js',

@@ -1,8 +1,12 @@
+import type { CompactionResult } from '../../src/core/compaction/compactTranscript';
 import { planCompaction } from '../../src/core/compaction/planCompaction';
+import { findFormat } from '../../src/core/transcript/registry';
+import { buildReviewView } from '../../src/core/view/buildReviewView';
 import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
 import type { ReviewView } from '../../src/core/view/viewModel';
 import type { HostToView, ViewToHost } from '../../src/protocol/messages';
 import { parseViewToHost } from '../../src/protocol/parseViewToHost';
+import { describeApply } from '../../src/protocol/strings';
 import type { ViewSession } from '../core/view/viewPipeline';
 import { whatIfOptions } from '../core/view/viewPipeline';
 import type { WebviewPage } from './harness';
@@ -14,6 +18,18 @@ export interface FakeHostOptions {
 	readonly review?: ReviewView;
 	/** Held back to test waiting states; replies are sent when `release` is called. */
 	readonly isManual?: boolean;
+}
+
+/**
+ * The review the extension host would send for a compaction of `session`: the same view builder and the same
+ * "Apply writes…" sentence (src/protocol/strings.ts) as the host, so the page under test cannot see a stale string.
+ */
+export function hostReviewView(session: ViewSession, result: CompactionResult): ReviewView {
+	return buildReviewView(result, {
+		countTokens: (text) => session.counter.countText(text),
+		before: session.transcript,
+		applyDescription: describeApply(findFormat(session.transcript.format)),
+	});
 }
 
 /** A stand-in for the extension host: validates every inbound message with `parseViewToHost`, answers requests. */

@@ -249,11 +249,11 @@ export async function openWebview(
 	return view;
 }
 
-/** Saves a screenshot under `.test-output/webview/` and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot under `.test-output/webview/` (the whole page, or only the viewport) and returns its path. */
+export async function screenshot(page: Page, name: string, isFullPage = true): Promise<string> {
 	mkdirSync(outputDir, { recursive: true });
 	const path = join(outputDir, `${name}.png`);
-	await page.screenshot({ path, fullPage: true });
+	await page.screenshot({ path, fullPage: isFullPage });
 	return path;
 }
 

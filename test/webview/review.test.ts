@@ -1,14 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { buildReviewView } from '../../src/core/view/buildReviewView';
+import { findFormat } from '../../src/core/transcript/registry';
 import type { ReviewView } from '../../src/core/view/viewModel';
 import type { ViewToHost } from '../../src/protocol/messages';
+import { describeApply, reviewStrings } from '../../src/protocol/strings';
 import { syntheticTranscript } from '../core/view/syntheticTranscript';
 import type { ViewSession } from '../core/view/viewPipeline';
 import { compactSession, openSession, sessionOf } from '../core/view/viewPipeline';
 import { corpusRoot, hasCorpus } from '../support/corpus';
-import { FakeHost } from './fakeHost';
+import { FakeHost, hostReviewView } from './fakeHost';
 import type { TestServer, WebviewPage } from './harness';
 import {
 	ensureBundle,
@@ -53,11 +54,7 @@ describe('webview: summary review in chromium', function () {
 			? openSession(corpusFile)
 			: sessionOf(syntheticTranscript(300), 'synthetic.jsonl', 60_000);
 		const result = await compactSession(session, { focus: 'codex' });
-		review = buildReviewView(result, {
-			countTokens: (text) => session.counter.countText(text),
-			before: session.transcript,
-			applyDescription: 'a new session file next to the original; resume with claude --resume <id>',
-		});
+		review = hostReviewView(session, result);
 		assert.ok(review.success && review.lostFacts.length >= 2, 'the fixture has a summary and lost facts');
 	});
 
@@ -129,11 +126,22 @@ describe('webview: summary review in chromium', function () {
 				`kept ${grouped(review.counts.kept)} · summarised ${grouped(review.counts.summarized)} · pruned ${grouped(review.counts.pruned)}`,
 			),
 		);
-		assert.ok(
-			((await view.page.locator('[data-testid=apply-description]').textContent()) ?? '').includes(
-				'claude --resume',
-			),
+		// The sentence the real host sends, shown once and verbatim (not "Apply writes: Apply writes…").
+		assert.equal(
+			(await view.page.locator('[data-testid=apply-description]').textContent())?.trim(),
+			describeApply(findFormat(session.transcript.format)),
 		);
+		for (const label of [
+			reviewStrings.apply,
+			reviewStrings.discard,
+			reviewStrings.openDiff,
+			reviewStrings.rerun,
+		])
+			assert.equal(
+				await view.page.locator('cl-summary-review vscode-button', { hasText: label }).count(),
+				1,
+				`one ${label} button`,
+			);
 	});
 
 	it('can be reviewed and applied with the keyboard alone', async () => {

@@ -4,6 +4,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../src/core/view/viewModel';
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
+import { gaugeStrings } from '../../src/protocol/strings';
 import { codiconLink } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
@@ -23,6 +24,8 @@ export interface SavedUiState {
 	readonly filter?: ListFilter;
 	readonly selected?: number;
 	readonly draft?: { readonly planId: string; readonly text: string };
+	/** The review this page shows, so VS Code's panel serializer reopens the same one after a reload (H2). */
+	readonly reviewId?: string;
 }
 
 /** Wait after the last summary edit before asking the host for an exact count, in milliseconds. */
@@ -43,6 +46,7 @@ export class AppShell extends LitElement {
 		emptyMessage: { state: true },
 		busyLabel: { state: true },
 		planError: { state: true },
+		isNarrow: { state: true },
 	};
 
 	static override styles = [
@@ -61,6 +65,18 @@ export class AppShell extends LitElement {
 				gap: 8px;
 				margin: 10px 0;
 			}
+			/* A short sidebar (Sessions expanded) still shows Compress: the actions stick to the bottom of the view. */
+			.buttons.sticky {
+				position: sticky;
+				bottom: 0;
+				z-index: 1;
+				margin: 10px -12px;
+				padding: 6px 12px;
+				background: var(--vscode-sideBar-background, var(--vscode-editor-background));
+				border-top: 1px solid
+					var(--vscode-sideBarSectionHeader-border, var(--vscode-widget-border, transparent));
+			}
+
 			.busy {
 				display: flex;
 				gap: 6px;
@@ -97,11 +113,28 @@ export class AppShell extends LitElement {
 	emptyMessage = '';
 	busyLabel = '';
 	planError = '';
+	/** True in a sidebar narrower than `narrowQuery`: the secondary action shows its icon only (name in tooltip). */
+	isNarrow = false;
 
+	private readonly narrowQuery = window.matchMedia('(max-width: 320px)');
+	private readonly onNarrowChange = (): void => {
+		this.isNarrow = this.narrowQuery.matches;
+	};
 	private bridge: HostBridge | undefined;
 	private saved: SavedUiState = {};
 	private countTimer: ReturnType<typeof setTimeout> | undefined;
 	private planSequence = 0;
+
+	override connectedCallback(): void {
+		super.connectedCallback();
+		this.onNarrowChange();
+		this.narrowQuery.addEventListener('change', this.onNarrowChange);
+	}
+
+	override disconnectedCallback(): void {
+		super.disconnectedCallback();
+		this.narrowQuery.removeEventListener('change', this.onNarrowChange);
+	}
 
 	/** Connects to the host: restores saved UI state, listens, and posts `ready`. Call once. */
 	connect(bridge: HostBridge): void {
@@ -132,6 +165,8 @@ export class AppShell extends LitElement {
 			case 'review/show':
 				this.transcriptId = message.transcriptId;
 				this.review = message.review;
+				if (this.saved.reviewId !== message.review.planId)
+					this.save({ ...this.saved, reviewId: message.review.planId });
 				void this.restoreDraft(message.review);
 				break;
 			case 'review/done': {
@@ -187,7 +222,7 @@ export class AppShell extends LitElement {
 	private renderTranscript(): unknown {
 		const t = this.transcript;
 		if (t === undefined) {
-			return html`<p class="muted" role="status">${this.emptyMessage || 'Waiting for a transcript…'}</p>`;
+			return html`<p class="muted" role="status">${this.emptyMessage || gaugeStrings.waiting}</p>`;
 		}
 		const isEditor = this.view === 'transcript';
 		return html`
@@ -225,22 +260,27 @@ export class AppShell extends LitElement {
 	}
 
 	private renderSidebarExtras(t: TranscriptView): unknown {
-		return html`<div class="buttons">
+		return html`<div class="buttons sticky" role="group" aria-label=${gaugeStrings.actionsLabel}>
 				<vscode-button
 					icon="fold"
+					data-action="compress"
 					@click=${() => this.bridge?.post({ type: 'command/run', command: 'compress' })}
-					>Compress…</vscode-button
+					>${gaugeStrings.compress}</vscode-button
 				>
 				<vscode-button
 					secondary
 					icon="list-flat"
+					data-action="open-transcript"
+					title=${gaugeStrings.openTranscript}
+					aria-label=${gaugeStrings.openTranscript}
+					?icon-only=${this.isNarrow}
 					@click=${() => this.bridge?.post({ type: 'command/run', command: 'openTranscriptView' })}
-					>Open transcript</vscode-button
+					>${this.isNarrow ? nothing : gaugeStrings.openTranscript}</vscode-button
 				>
 			</div>
 			${
 				t.largest.length > 0
-					? html`<h3 id="largest-heading">Largest</h3>
+					? html`<h3 id="largest-heading">${gaugeStrings.largest}</h3>
 							<ul class="largest" aria-labelledby="largest-heading">
 								${t.largest.map((i) => {
 									const row = t.rows[i];

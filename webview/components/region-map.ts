@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { PropertyValues } from 'lit';
 import { styleProps } from '../styleProps';
 import type { MessageRow, PlanView, RegionBand, RegionName } from '../../src/core/view/viewModel';
@@ -25,6 +25,18 @@ export function segmentAt(starts: Float64Array, count: number, offset: number): 
 // Every message gets at least this share of a token so zero-token messages still own a hover target.
 const minSegmentTokens = 0.5;
 
+/** Band labels from longest to shortest; a band shows the longest that fits in it, or none, never a clipped stub. */
+export const bandLabelChoices: Readonly<Record<RegionName, readonly string[]>> = {
+	head: ['head'],
+	middle: ['middle (summarised)', 'middle', 'mid'],
+	tail: ['tail'],
+};
+
+// Room kept clear at each end of a band label, in CSS pixels, so labels of neighbouring bands never run together.
+const labelGapPx = 3;
+
+const regionNames: readonly RegionName[] = ['head', 'middle', 'tail'];
+
 /**
  * The whole window as one strip: a segment per message, width by tokens, colour by role; head, middle and tail bands
  * over it; hatched prune (/) and dedup (\) candidates. Hover names the message, click or Enter selects it.
@@ -35,6 +47,7 @@ export class RegionMap extends LitElement {
 		plan: { attribute: false },
 		cursor: { state: true },
 		hover: { state: true },
+		labelChoice: { state: true },
 	};
 
 	static override styles = [
@@ -73,13 +86,20 @@ export class RegionMap extends LitElement {
 			.band-label {
 				position: absolute;
 				top: -16px;
-				left: 0;
-				right: 0;
+				left: ${unsafeCSS(labelGapPx)}px;
+				right: ${unsafeCSS(labelGapPx)}px;
 				font-size: 0.85em;
 				text-align: center;
 				white-space: nowrap;
 				overflow: hidden;
 				color: var(--vscode-descriptionForeground);
+				/* The label carries the band's full description as a tooltip. */
+				pointer-events: auto;
+				cursor: default;
+			}
+			.band-label[hidden] {
+				display: block;
+				visibility: hidden;
 			}
 			.band.head .band-label {
 				text-align: left;
@@ -119,15 +139,21 @@ export class RegionMap extends LitElement {
 	plan: PlanView | undefined;
 	cursor = -1;
 	hover: { index: number; x: number } | undefined;
+	/** Which of `bandLabelChoices` each band shows (-1: none fits); measured after layout. */
+	labelChoice: Readonly<Record<RegionName, number>> = { head: 0, middle: 0, tail: 0 };
 
 	private starts = new Float64Array(1);
 	private total = 0;
 	private resizeObserver: ResizeObserver | undefined;
 	private themeObserver: MutationObserver | undefined;
+	private measureContext: CanvasRenderingContext2D | null | undefined;
 
 	override connectedCallback(): void {
 		super.connectedCallback();
-		this.resizeObserver = new ResizeObserver(() => this.draw());
+		this.resizeObserver = new ResizeObserver(() => {
+			this.draw();
+			this.fitLabels();
+		});
 		this.resizeObserver.observe(this);
 		// VS Code swaps the body's theme class and the root's variables when the theme changes.
 		this.themeObserver = new MutationObserver(() => this.draw());
@@ -157,7 +183,31 @@ export class RegionMap extends LitElement {
 	}
 
 	protected override updated(changed: PropertyValues<this>): void {
-		if (changed.has('rows') || changed.has('plan')) this.draw();
+		if (changed.has('rows') || changed.has('plan')) {
+			this.draw();
+			this.fitLabels();
+		}
+	}
+
+	/** Picks, per band, the longest label whose measured width fits the band; none when even the shortest does not. */
+	private fitLabels(): void {
+		const plan = this.plan;
+		const strip = this.renderRoot.querySelector<HTMLElement>('.strip');
+		const sample = this.renderRoot.querySelector<HTMLElement>('.band-label');
+		if (plan === undefined || strip === null || sample === null) return;
+		this.measureContext ??= document.createElement('canvas').getContext('2d');
+		const context = this.measureContext;
+		if (context === null) return;
+		context.font = getComputedStyle(sample).font;
+		const stripWidth = strip.clientWidth;
+		const next: Record<RegionName, number> = { head: -1, middle: -1, tail: -1 };
+		for (const name of regionNames) {
+			const band = plan.regions[name];
+			const room =
+				((this.percentAt(band.to) - this.percentAt(band.from)) / 100) * stripWidth - 2 * labelGapPx;
+			next[name] = bandLabelChoices[name].findIndex((label) => context.measureText(label).width <= room);
+		}
+		if (regionNames.some((name) => next[name] !== this.labelChoice[name])) this.labelChoice = next;
 	}
 
 	override render(): unknown {
@@ -250,11 +300,19 @@ export class RegionMap extends LitElement {
 		if (band.to <= band.from) return nothing;
 		const left = this.percentAt(band.from);
 		const right = this.percentAt(band.to);
+		const label = bandLabelChoices[name][this.labelChoice[name]];
 		return html`<div
 			class="band ${name}"
 			${styleProps({ left: `${left}%`, width: `${Math.max(right - left, 0.3)}%` })}
 		>
-			<span class="band-label">${name === 'middle' ? 'middle (summarised)' : name}</span>
+			<span
+				class="band-label"
+				title=${this.describeBand(name, band)}
+				?hidden=${label === undefined}
+				data-band=${name}
+				aria-hidden="true"
+				>${label ?? ''}</span
+			>
 		</div>`;
 	}
 

@@ -5,6 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { ArtifactKind } from '../../src/core/facts/extractArtifacts';
 import type { LostFactView, ReviewView } from '../../src/core/view/viewModel';
+import { reviewStrings as t } from '../../src/protocol/strings';
 import { codiconLink, icon } from '../codicons';
 import { formatCount, formatPercent } from '../format';
 import { baseStyles } from '../styles';
@@ -105,10 +106,16 @@ export class SummaryReview extends LitElement {
 			}
 			ul {
 				list-style: none;
-				margin: 0;
+				margin: 0 0 8px;
 				padding: 0;
 				max-height: 320px;
 				overflow: auto;
+				/* The list ends at a visible edge, so its last fact never reads as hidden behind the button below. */
+				border-bottom: 1px solid
+					var(--vscode-contrastBorder, var(--vscode-widget-border, var(--vscode-panel-border)));
+			}
+			li:last-child {
+				border-bottom: none;
 			}
 			li {
 				/* Holds the visually hidden labels, so they do not stretch the page below the scrolled list. */
@@ -131,12 +138,25 @@ export class SummaryReview extends LitElement {
 			.counts {
 				margin: 8px 0;
 			}
+			/* Apply stays in sight however narrow or short the column: the bar sticks to the bottom of the panel. */
+			.actions-bar {
+				position: sticky;
+				bottom: 0;
+				z-index: 1;
+				margin: 8px -12px -16px;
+				padding: 8px 12px;
+				background: var(--vscode-editor-background);
+				border-top: 1px solid
+					var(--vscode-contrastBorder, var(--vscode-widget-border, var(--vscode-panel-border)));
+			}
 			.actions {
 				display: flex;
 				flex-wrap: wrap;
 				gap: 8px;
 				align-items: center;
-				margin-top: 8px;
+			}
+			.apply-description {
+				margin: 6px 0 0;
 			}
 			.rerun {
 				display: flex;
@@ -170,6 +190,31 @@ export class SummaryReview extends LitElement {
 	/** The lost fact whose buttons are in the tab order (roving tabindex: the list is one tab stop, arrows move). */
 	activeFact = 0;
 
+	private barObserver: ResizeObserver | undefined;
+	private observedBar: Element | undefined;
+
+	override disconnectedCallback(): void {
+		super.disconnectedCallback();
+		this.barObserver?.disconnect();
+		this.barObserver = undefined;
+		this.observedBar = undefined;
+	}
+
+	protected override updated(): void {
+		const bar = this.renderRoot.querySelector('.actions-bar');
+		if (bar === null || bar === this.observedBar) return;
+		this.barObserver?.disconnect();
+		this.observedBar = bar;
+		// Focus and scrollIntoView keep what they reveal above the sticky bar instead of under it.
+		this.barObserver = new ResizeObserver(() => {
+			document.documentElement.style.setProperty(
+				'scroll-padding-bottom',
+				`${Math.ceil(bar.getBoundingClientRect().height) + 8}px`,
+			);
+		});
+		this.barObserver.observe(bar);
+	}
+
 	protected override willUpdate(changed: PropertyValues<this>): void {
 		const previous = changed.get('review') as ReviewView | undefined;
 		if (changed.has('review') && this.review !== undefined && previous?.planId !== this.review.planId) {
@@ -183,7 +228,7 @@ export class SummaryReview extends LitElement {
 
 	override render(): unknown {
 		const r = this.review;
-		if (r === undefined) return html`<p class="muted">No compaction is waiting for review.</p>`;
+		if (r === undefined) return html`<p class="muted">${t.noReview}</p>`;
 		const isClosed = this.done !== undefined;
 		const summaryTokens = this.count.isEstimate
 			? `~${formatCount(this.count.tokens)}`
@@ -192,17 +237,17 @@ export class SummaryReview extends LitElement {
 		const focus = r.focus !== '' ? html` · focus “${r.focus}”` : nothing;
 		return html`
 			${codiconLink()}
-			<h2>Compaction preview · ${r.strategy}${focus}</h2>
+			<h2>${t.heading} · ${r.strategy}${focus}</h2>
 			<p class="numbers" data-testid="review-numbers">
 				before <strong>${formatCount(r.tokensBefore)}</strong> → after
 				<strong>${formatCount(r.tokensAfter)}</strong> tokens (−${formatPercent(r.reductionPercent)}) ·
 				${formatCount(r.messagesBefore)} → ${formatCount(r.messagesAfter)} messages
 			</p>
-			${r.success ? nothing : html`<div class="error-box" role="alert">${r.error ?? 'The compaction failed.'}</div>`}
+			${r.success ? nothing : html`<div class="error-box" role="alert">${r.error ?? t.failed}</div>`}
 			<div class="panes">
 				<section class="pane" aria-labelledby="summary-heading">
 					<h3 id="summary-heading">
-						Summary <span class="muted">(editable ·</span>
+						${t.summary} <span class="muted">(editable ·</span>
 						<span class=${isOver ? 'over' : ''} data-testid="summary-tokens" aria-live="polite"
 							>${summaryTokens} tokens</span
 						><span class="muted"
@@ -221,12 +266,12 @@ export class SummaryReview extends LitElement {
 				</section>
 				<section class="pane" aria-labelledby="facts-heading">
 					<h3 id="facts-heading">
-						Lost facts (${r.lostFacts.length})
+						${t.lostFacts} (${r.lostFacts.length})
 						<span class="muted">· ${formatPercent(r.retention * 100)} of facts kept</span>
 					</h3>
 					${
 						r.lostFacts.length === 0
-							? html`<p class="muted">Every fact of the changed messages is still in the window.</p>`
+							? html`<p class="muted">${t.noLostFacts}</p>`
 							: html`<ul
 										aria-label="Facts the compacted window no longer has; arrow keys move between them"
 										@keydown=${this.onFactKey}
@@ -234,7 +279,7 @@ export class SummaryReview extends LitElement {
 										${r.lostFacts.map((f, i) => this.renderFact(f, i, isClosed))}
 									</ul>
 									<vscode-button secondary icon="add" ?disabled=${isClosed} @click=${this.addAll}
-										>Add all to summary</vscode-button
+										>${t.addAll}</vscode-button
 									>`
 					}
 				</section>
@@ -243,54 +288,56 @@ export class SummaryReview extends LitElement {
 				kept ${formatCount(r.counts.kept)} · summarised ${formatCount(r.counts.summarized)} · pruned
 				${formatCount(r.counts.pruned)}${r.counts.dropped > 0 ? ` · dropped ${formatCount(r.counts.dropped)}` : ''}
 			</p>
-			<div class="actions">
-				<vscode-button
-					icon="check"
-					?disabled=${isClosed || !r.success}
-					@click=${this.apply}
-					data-action="apply"
-					>Apply</vscode-button
-				>
-				<vscode-button
-					secondary
-					icon="discard"
-					?disabled=${isClosed}
-					@click=${this.discard}
-					data-action="discard"
-					>Discard</vscode-button
-				>
-				<vscode-button
-					secondary
-					icon="diff"
-					?disabled=${isClosed || !r.success}
-					@click=${this.openDiff}
-					data-action="diff"
-					>Open diff</vscode-button
-				>
-				<span class="rerun">
-					<vscode-textfield
-						aria-label="Focus for another run"
-						placeholder="another focus"
-						.value=${this.rerunFocus}
-						?disabled=${isClosed}
-						@input=${(e: Event) => (this.rerunFocus = (e.currentTarget as HTMLElement & { value: string }).value)}
-					></vscode-textfield>
-					<vscode-button
-						secondary
-						icon="refresh"
-						?disabled=${isClosed}
-						@click=${this.rerun}
-						data-action="rerun"
-						>Re-run</vscode-button
-					>
-				</span>
-			</div>
-			<p class="muted" data-testid="apply-description">Apply writes: ${r.applyDescription}</p>
 			${
 				this.done !== undefined
 					? html`<div class="done" role="status" data-testid="review-done">${this.done.message}</div>`
 					: nothing
 			}
+			<div class="actions-bar" role="group" aria-label=${t.actionsLabel}>
+				<div class="actions">
+					<vscode-button
+						icon="check"
+						?disabled=${isClosed || !r.success}
+						@click=${this.apply}
+						data-action="apply"
+						>${t.apply}</vscode-button
+					>
+					<vscode-button
+						secondary
+						icon="discard"
+						?disabled=${isClosed}
+						@click=${this.discard}
+						data-action="discard"
+						>${t.discard}</vscode-button
+					>
+					<vscode-button
+						secondary
+						icon="diff"
+						?disabled=${isClosed || !r.success}
+						@click=${this.openDiff}
+						data-action="diff"
+						>${t.openDiff}</vscode-button
+					>
+					<span class="rerun">
+						<vscode-textfield
+							aria-label=${t.rerunFocusLabel}
+							placeholder=${t.rerunFocusPlaceholder}
+							.value=${this.rerunFocus}
+							?disabled=${isClosed}
+							@input=${(e: Event) => (this.rerunFocus = (e.currentTarget as HTMLElement & { value: string }).value)}
+						></vscode-textfield>
+						<vscode-button
+							secondary
+							icon="refresh"
+							?disabled=${isClosed}
+							@click=${this.rerun}
+							data-action="rerun"
+							>${t.rerun}</vscode-button
+						>
+					</span>
+				</div>
+				<p class="muted apply-description" data-testid="apply-description">${r.applyDescription}</p>
+			</div>
 		`;
 	}
 
@@ -321,7 +368,7 @@ export class SummaryReview extends LitElement {
 					@focus=${() => (this.activeFact = i)}
 					@click=${() => this.appendFacts([fact])}
 				>
-					${icon('add')} add to summary
+					${icon('add')} ${t.addOne}
 				</button>
 			</div>
 		</li>`;

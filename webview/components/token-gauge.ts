@@ -98,6 +98,10 @@ export class TokenGauge extends LitElement {
 			.mark-label.rotation {
 				top: 31px;
 			}
+			/* A mark in the left half labels to its right, so its label never runs off the left edge. */
+			.mark-label.start {
+				transform: none;
+			}
 			.headline {
 				display: flex;
 				gap: 8px;
@@ -210,7 +214,13 @@ export class TokenGauge extends LitElement {
 				title="${label}: ${formatCount(tokens)} tokens"
 				${styleProps({ left: `calc(${pct}% - 1px)` })}
 			></div>
-			<span class="mark-label ${name}" aria-hidden="true" ${styleProps({ left: `${pct}%` })}>${label}</span>`;
+			<span
+				class="mark-label ${name} ${pct < 50 ? 'start' : ''}"
+				aria-hidden="true"
+				data-mark=${name}
+				${styleProps({ left: `${pct}%` })}
+				>${label}</span
+			>`;
 	}
 }
 

@@ -1,10 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
-import { renderEmptyGaugeHtml, renderGaugeHtml, type GaugeContext } from '../views/gaugeHtml';
-import { hasWebviewBundle, ProtocolWebview } from '../views/protocolWebview';
+import { ProtocolWebview } from '../views/protocolWebview';
 import { transcriptController, transcriptMessage } from '../views/transcriptController';
-import { renderMessageListHtml } from './messageListHtml';
 
 /** A transcript opened in the Context Lens editor; the file itself is the state (read-only). */
 class TranscriptDocument implements vscode.CustomDocument {
@@ -14,7 +12,7 @@ class TranscriptDocument implements vscode.CustomDocument {
 
 /**
  * "Open with Context Lens" for `*.jsonl` and `*.json`: a read-only editor rendering the gauge, region map and message
- * list of the file (the webview bundle over the protocol, or a static page without it), live while the file grows.
+ * list of the file (the webview bundle over the protocol), live while the file grows.
  * A JSON file that is not a transcript shows why, with the reader's message (detection by content).
  */
 export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProvider<TranscriptDocument> {
@@ -36,42 +34,18 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 	async resolveCustomEditor(document: TranscriptDocument, panel: vscode.WebviewPanel): Promise<void> {
 		const path = document.uri.fsPath;
 		const { tracker, context, log } = this.services;
-		const page = hasWebviewBundle(context.extensionUri)
-			? new ProtocolWebview(
-					panel.webview,
-					'transcript',
-					vscode.l10n.t('Context Lens: {0}', basename(path)),
-					context.extensionUri,
-					log,
-					transcriptController(this.services, () => tracker.get(path)),
-				)
-			: undefined;
-		if (page === undefined)
-			panel.webview.options = { enableScripts: false, enableCommandUris: true, localResourceRoots: [] };
+		const page = new ProtocolWebview(
+			panel.webview,
+			'transcript',
+			vscode.l10n.t('Context Lens: {0}', basename(path)),
+			context.extensionUri,
+			log,
+			transcriptController(this.services, () => tracker.get(path)),
+		);
 		const set = this.panels.get(path) ?? new Set();
 		set.add(panel);
 		this.panels.set(path, set);
-		const render = (): void => {
-			if (page !== undefined) {
-				page.post(transcriptMessage(this.services, tracker.get(path)));
-				return;
-			}
-			const settings = this.services.settings();
-			const context: GaugeContext = {
-				thresholds: { compaction: settings.compactionRatio, rotation: settings.rotationRatio },
-				pendingReviews: this.services.store.reviews().filter((r) => r.file === path).length,
-				canCompact: vscode.workspace.isTrusted,
-				cspSource: panel.webview.cspSource,
-			};
-			const state = tracker.get(path)?.state;
-			panel.webview.html =
-				state?.ok === true
-					? renderGaugeHtml(state.report, context, renderMessageListHtml(state.transcript, state.report))
-					: renderEmptyGaugeHtml(
-							context,
-							state?.ok === false ? state.message : vscode.l10n.t('Reading {0}…', path),
-						);
-		};
+		const render = (): void => page.post(transcriptMessage(this.services, tracker.get(path)));
 		render();
 		const subscriptions = [
 			tracker.onDidUpdate(({ tracked }) => {
@@ -83,7 +57,7 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 			}),
 		];
 		panel.onDidDispose(() => {
-			page?.dispose();
+			page.dispose();
 			for (const d of subscriptions) d.dispose();
 			set.delete(panel);
 			if (set.size === 0) this.panels.delete(path);

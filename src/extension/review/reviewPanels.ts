@@ -1,28 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { findFormat } from '../../core/transcript/registry';
 import type { FormatId } from '../../core/transcript/model';
-import { hasWebviewBundle, ProtocolWebview, type WebviewController } from '../views/protocolWebview';
+import { describeApply as describeApplyTarget } from '../../protocol/strings';
+import { ProtocolWebview, type WebviewController } from '../views/protocolWebview';
 import type { PendingReview } from './pendingReviews';
 import { reviewController } from './reviewController';
 import { reviewUri, type ReviewDocumentProvider } from './reviewDocuments';
-import { renderReviewHtml } from './reviewHtml';
-import { parseReviewMessage, type ReviewHostToView } from './reviewMessages';
 import type { ReviewService } from './reviewService';
 
 /** View type of the review panel (also its serializer's id, so pending reviews reopen after a reload). */
 export const reviewPanelViewType = 'contextLens.review';
 
-/** What Apply writes for a format, in words (UI.md: Apply names what it will write). */
+/** What Apply writes for a format, in words (the sentence lives in src/protocol/strings.ts, shared with the tests). */
 export function describeApply(format: FormatId): string {
-	const target = findFormat(format);
-	if (target.write === undefined)
-		return `Apply is not available: ${target.label} files are read-only for Context Lens.`;
-	if (format === 'claude-code' || format === 'codex') {
-		return 'Apply writes a new resumable session file next to the original (the original is not touched); the notification says how to resume it.';
-	}
-	return `Apply writes a new ${target.label} file next to the original; the original is not touched.`;
+	return describeApplyTarget(findFormat(format));
 }
 
 /** The review panels, one per pending review, and the diff editor between the readable renderings. */
@@ -59,35 +51,18 @@ export class ReviewPanels implements vscode.Disposable {
 	/** Binds a panel (new or restored after a reload) to a review. */
 	attach(panel: vscode.WebviewPanel, review: PendingReview): void {
 		this.panels.set(review.id, panel);
-		if (hasWebviewBundle(this.extensionUri)) {
-			const page = new ProtocolWebview(
-				panel.webview,
-				'review',
-				panel.title,
-				this.extensionUri,
-				this.log,
-				this.controllerFor(review),
-			);
-			this.pages.set(review.id, page);
-			panel.onDidDispose(() => {
-				page.dispose();
-				if (this.pages.get(review.id) === page) this.pages.delete(review.id);
-				if (this.panels.get(review.id) === panel) this.panels.delete(review.id);
-			});
-			return;
-		}
-		panel.webview.options = { enableScripts: true, localResourceRoots: [] };
-		panel.webview.html = renderReviewHtml(review, {
-			cspSource: panel.webview.cspSource,
-			nonce: randomBytes(16).toString('base64'),
-			canApply: vscode.workspace.isTrusted && findFormat(review.format).write !== undefined,
-			applyNote: describeApply(review.format),
-		});
-		const listener = panel.webview.onDidReceiveMessage((value: unknown) => {
-			void this.onMessage(review, panel, value);
-		});
+		const page = new ProtocolWebview(
+			panel.webview,
+			'review',
+			panel.title,
+			this.extensionUri,
+			this.log,
+			this.controllerFor(review),
+		);
+		this.pages.set(review.id, page);
 		panel.onDidDispose(() => {
-			listener.dispose();
+			page.dispose();
+			if (this.pages.get(review.id) === page) this.pages.delete(review.id);
 			if (this.panels.get(review.id) === panel) this.panels.delete(review.id);
 		});
 	}
@@ -119,57 +94,6 @@ export class ReviewPanels implements vscode.Disposable {
 	/** Whether a review has an open panel. */
 	hasPanel(reviewId: string): boolean {
 		return this.panels.has(reviewId);
-	}
-
-	private async onMessage(review: PendingReview, panel: vscode.WebviewPanel, value: unknown): Promise<void> {
-		const message = parseReviewMessage(value);
-		if (message === undefined) {
-			this.log.warn(`review panel sent a malformed message: ${JSON.stringify(value)?.slice(0, 200)}`);
-			return;
-		}
-		try {
-			switch (message.type) {
-				case 'ready':
-					return;
-				case 'summary/edit': {
-					const counted = await this.reviews.editSummary(review.id, message.text, this.windows());
-					if (!counted.ok) {
-						void vscode.window.showWarningMessage(counted.message);
-						return;
-					}
-					const reply: ReviewHostToView = {
-						type: 'summary/counted',
-						tokensAfter: counted.tokensAfter,
-						syntheticTokens: counted.syntheticTokens,
-					};
-					await panel.webview.postMessage(reply);
-					this.documents.refresh(review.id);
-					return;
-				}
-				case 'review/apply':
-					await vscode.commands.executeCommand('contextLens.applyCompaction', review.id);
-					return;
-				case 'review/discard':
-					await vscode.commands.executeCommand('contextLens.discardCompaction', review.id);
-					return;
-				case 'review/openDiff':
-					await this.openDiff(review);
-					return;
-				case 'review/rerun':
-					await vscode.commands.executeCommand('contextLens.compress', { file: review.file });
-					return;
-			}
-		} catch (error) {
-			this.log.error(
-				`review panel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-			);
-			void vscode.window.showErrorMessage(
-				vscode.l10n.t(
-					'Context Lens could not handle that action: {0}. See the Context Lens output for details.',
-					String(error),
-				),
-			);
-		}
 	}
 
 	/** Opens the diff editor between the readable original and the readable compacted transcript. */

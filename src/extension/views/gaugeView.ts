@@ -1,8 +1,7 @@
 import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
-import { renderEmptyGaugeHtml, renderGaugeHtml, type GaugeContext } from './gaugeHtml';
-import { hasWebviewBundle, ProtocolWebview } from './protocolWebview';
+import { ProtocolWebview } from './protocolWebview';
 import { transcriptController, transcriptMessage } from './transcriptController';
 
 /** Id of the Gauge view in the Context Lens container. */
@@ -15,10 +14,7 @@ export interface GaugeShown {
 	readonly contextWindow: number;
 }
 
-/**
- * The sidebar Gauge for the active transcript, re-rendered on every update. Hosts the webview bundle over the
- * protocol; when the bundle was not built it renders a static page whose actions are command links.
- */
+/** The sidebar Gauge for the active transcript, re-rendered on every update: the webview bundle over the protocol. */
 export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
 	private view: vscode.WebviewView | undefined;
 	private page: ProtocolWebview | undefined;
@@ -34,10 +30,10 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 		);
 	}
 
-	/** How the view renders: the webview bundle once its page said `ready`, the static page, or not yet. */
-	get pageKind(): 'protocol' | 'static' | 'loading' | 'unresolved' {
-		if (this.view === undefined) return 'unresolved';
-		if (this.page === undefined) return 'static';
+	/** How the view renders: the webview bundle once its page said `ready`, the build hint without a bundle, or not yet. */
+	get pageKind(): 'protocol' | 'missingBundle' | 'loading' | 'unresolved' {
+		if (this.view === undefined || this.page === undefined) return 'unresolved';
+		if (this.page.isBundleMissing) return 'missingBundle';
 		return this.page.hasPageReady ? 'protocol' : 'loading';
 	}
 
@@ -50,16 +46,14 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 		this.view = view;
 		this.page?.dispose();
 		const { context, log, tracker } = this.services;
-		this.page = hasWebviewBundle(context.extensionUri)
-			? new ProtocolWebview(
-					view.webview,
-					'gauge',
-					vscode.l10n.t('Context Lens gauge'),
-					context.extensionUri,
-					log,
-					transcriptController(this.services, () => tracker.active),
-				)
-			: undefined;
+		this.page = new ProtocolWebview(
+			view.webview,
+			'gauge',
+			vscode.l10n.t('Context Lens gauge'),
+			context.extensionUri,
+			log,
+			transcriptController(this.services, () => tracker.active),
+		);
 		view.onDidDispose(() => {
 			if (this.view !== view) return;
 			this.view = undefined;
@@ -81,22 +75,7 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
 		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
-		if (this.page !== undefined) {
-			this.page.post(transcriptMessage(this.services, active));
-			return;
-		}
-		const settings = this.services.settings();
-		const context: GaugeContext = {
-			thresholds: { compaction: settings.compactionRatio, rotation: settings.rotationRatio },
-			pendingReviews: this.services.store.reviews().length,
-			canCompact: vscode.workspace.isTrusted,
-			cspSource: view.webview.cspSource,
-		};
-		view.webview.options = { enableScripts: false, enableCommandUris: true, localResourceRoots: [] };
-		view.webview.html =
-			state?.ok === true
-				? renderGaugeHtml(state.report, context)
-				: renderEmptyGaugeHtml(context, state !== undefined && !state.ok ? state.message : undefined);
+		this.page?.post(transcriptMessage(this.services, active));
 	}
 
 	/** Stops listening. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { HostToView, ViewKind, ViewToHost } from '../../protocol/messages';
 import { parseViewToHost } from '../../protocol/parseViewToHost';
-import { renderWebviewHtml } from '../../protocol/webviewHtml';
+import { renderMissingBundleHtml, renderWebviewHtml } from '../../protocol/webviewHtml';
 
 /** What a page does with the protocol: the state sent on every `ready`, and the handling of everything else. */
 export interface WebviewController {
@@ -13,17 +13,15 @@ export interface WebviewController {
 	handle(message: Exclude<ViewToHost, { type: 'ready' }>, post: (message: HostToView) => void): Promise<void>;
 }
 
-/** True when the webview bundle was built (dist/webview/main.js); the static pages stand in without it. */
-export function hasWebviewBundle(extensionUri: vscode.Uri): boolean {
-	return existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js').fsPath);
-}
-
 /**
  * Runs one webview page over the protocol (src/protocol/messages.ts): renders the page with a fresh nonce, validates
  * every inbound message with `parseViewToHost` (rejected ones are logged and dropped), queues host messages until the
  * page posts `ready`, then sends the controller's state; a page shown again posts `ready` again and gets it again.
+ * Without a built bundle (dist/webview/main.js) the page says how to build it, runs no script, and the log says why.
  */
 export class ProtocolWebview implements vscode.Disposable {
+	/** True when dist/webview/main.js was missing and the page shows how to build it instead of the UI. */
+	readonly isBundleMissing: boolean;
 	private isReady = false;
 	private queue: HostToView[] = [];
 	private readonly subscriptions: vscode.Disposable[] = [];
@@ -38,6 +36,20 @@ export class ProtocolWebview implements vscode.Disposable {
 		private readonly controller: WebviewController,
 	) {
 		const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+		const bundle = vscode.Uri.joinPath(dist, 'webview', 'main.js');
+		this.isBundleMissing = !existsSync(bundle.fsPath);
+		if (this.isBundleMissing) {
+			log.error(
+				`${kind} webview: ${bundle.fsPath} is missing, so the view shows how to build it; run \`npm run build\` and reload the window.`,
+			);
+			webview.options = { enableScripts: false, enableCommandUris: false, localResourceRoots: [] };
+			webview.html = renderMissingBundleHtml({
+				nonce: randomBytes(18).toString('base64'),
+				bundlePath: bundle.fsPath,
+				title,
+			});
+			return;
+		}
 		webview.options = {
 			enableScripts: true,
 			enableCommandUris: false,
@@ -46,7 +58,7 @@ export class ProtocolWebview implements vscode.Disposable {
 		webview.html = renderWebviewHtml({
 			cspSource: webview.cspSource,
 			nonce: randomBytes(18).toString('base64'),
-			scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'main.js')).toString(),
+			scriptUri: webview.asWebviewUri(bundle).toString(),
 			styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'codicon.css')).toString()],
 			view: kind,
 			title,
@@ -67,6 +79,7 @@ export class ProtocolWebview implements vscode.Disposable {
 	/** Sends a message now, or after `ready` if the page is not ready yet. */
 	post(message: HostToView): void {
 		this.last = message;
+		if (this.isBundleMissing) return;
 		if (!this.isReady) {
 			this.queue.push(message);
 			return;

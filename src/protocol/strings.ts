@@ -1,0 +1,59 @@
+/**
+ * User-facing text of the webview pages, in one place: the host builds the review with it, the Lit bundle renders it,
+ * and the chromium tests assert against it, so the three cannot drift apart.
+ */
+import type { FormatId } from '../core/transcript/model';
+
+/** Labels and fixed sentences of the review panel. */
+export const reviewStrings = Object.freeze({
+	heading: 'Compaction preview',
+	apply: 'Apply',
+	discard: 'Discard',
+	openDiff: 'Open diff',
+	rerun: 'Re-run',
+	rerunFocusLabel: 'Focus for another run',
+	rerunFocusPlaceholder: 'another focus',
+	addAll: 'Add all to summary',
+	addOne: 'add to summary',
+	summary: 'Summary',
+	lostFacts: 'Lost facts',
+	noLostFacts: 'Every fact of the changed messages is still in the window.',
+	noReview: 'No compaction is waiting for review.',
+	failed: 'The compaction failed.',
+	actionsLabel: 'Review actions',
+});
+
+/** Labels of the gauge (sidebar) and transcript pages. */
+export const gaugeStrings = Object.freeze({
+	compress: 'Compress…',
+	openTranscript: 'Open transcript',
+	largest: 'Largest',
+	waiting: 'Waiting for a transcript…',
+	actionsLabel: 'Gauge actions',
+});
+
+/** What `describeApply` needs of a format: its id, its label, and whether Context Lens can write it. */
+export interface ApplyTarget {
+	readonly id: FormatId;
+	readonly label: string;
+	readonly write?: unknown;
+}
+
+// Formats whose agent resumes a session file by id, so a written copy is a session the person can pick up.
+const resumableFormats: ReadonlySet<FormatId> = new Set<FormatId>(['claude-code', 'codex']);
+
+/** What Apply writes for a format, as one sentence the review shows verbatim (UI.md: Apply names what it writes). */
+export function describeApply(target: ApplyTarget): string {
+	if (target.write === undefined)
+		return `Apply is not available: ${target.label} files are read-only for Context Lens.`;
+	if (resumableFormats.has(target.id))
+		return 'Apply writes a new resumable session file next to the original (the original is not touched); the notification says how to resume it.';
+	return `Apply writes a new ${target.label} file next to the original; the original is not touched.`;
+}
+
+/** The page shown instead of the UI when dist/webview/main.js was not built: title and what to do, without script. */
+export const missingBundleStrings = Object.freeze({
+	title: 'Context Lens: the webview bundle was not built',
+	body: 'This view needs the webview bundle, which this copy of the extension does not have.',
+	fix: 'Run npm run build (or node esbuild.mjs) in the extension folder, then reload the window.',
+});
