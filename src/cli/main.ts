@@ -3,22 +3,7 @@ import { runCompact } from './compactCommand';
 import { runFormats } from './formatsCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-
-const usage = `Usage: context-lens <command> [options]
-
-Commands:
-  inspect <file>   how full the context window is and where the tokens go
-                   [--format F] [--model M] [--window N] [--json]
-  compact <file>   write a compacted copy in the same format; the input is never modified
-                   [--strategy S] [--focus "text"] [--summarizer offline|openai|anthropic]
-                   [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
-  formats          the transcript formats Context Lens reads and writes
-
-Summarizers: offline (default, no network); openai reads CONTEXT_LENS_OPENAI_BASE_URL and
-CONTEXT_LENS_OPENAI_API_KEY; anthropic reads ANTHROPIC_API_KEY and CONTEXT_LENS_ANTHROPIC_BASE_URL.
-
-Exit codes: 0 done (or nothing to compact), 2 usage error, 3 unreadable or unrecognised input,
-4 the compaction or the write failed (nothing was written).`;
+import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
 
 /** Runs the CLI with arguments (without node and script) and returns the exit code. */
 export async function runCli(
@@ -27,6 +12,11 @@ export async function runCli(
 	signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
 	const [command, ...rest] = args;
+	const help = command !== undefined && asksForHelp(rest) ? commandHelp[command] : undefined;
+	if (help !== undefined) {
+		io.out(help);
+		return ExitCode.ok;
+	}
 	try {
 		switch (command) {
 			case 'inspect':
@@ -39,8 +29,13 @@ export async function runCli(
 			case 'help':
 			case '--help':
 			case '-h':
-				io.out(usage);
+				io.out((command === 'help' ? commandHelp[rest[0] ?? ''] : undefined) ?? usage);
 				return command === undefined ? ExitCode.usage : ExitCode.ok;
+			case 'version':
+			case '--version':
+			case '-v':
+				io.out(cliVersion);
+				return ExitCode.ok;
 			default:
 				throw new UsageError(`unknown command '${command}'.`);
 		}
