@@ -70,12 +70,12 @@ const formatsHelp = `Usage: context-lens formats [--json]
 
 The transcript formats Context Lens reads and writes.`;
 
-/** The help text of each command, shown for `context-lens <command> --help`. */
-export const commandHelp: Readonly<Record<string, string>> = Object.freeze({
-	inspect: inspectHelp,
-	compact: compactHelp,
-	formats: formatsHelp,
-});
+/** The help text of each command, shown for `context-lens <command> --help` (a Map: names come from the command line). */
+export const commandHelp: ReadonlyMap<string, string> = new Map([
+	['inspect', inspectHelp],
+	['compact', compactHelp],
+	['formats', formatsHelp],
+]);
 
 /** The top-level usage text: commands, strategies, summarisers and exit codes. */
 export const usage = `Usage: context-lens <command> [options]

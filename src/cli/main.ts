@@ -12,7 +12,7 @@ export async function runCli(
 	signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
 	const [command, ...rest] = args;
-	const help = command !== undefined && asksForHelp(rest) ? commandHelp[command] : undefined;
+	const help = command !== undefined && asksForHelp(rest) ? commandHelp.get(command) : undefined;
 	if (help !== undefined) {
 		io.out(help);
 		return ExitCode.ok;
@@ -29,7 +29,7 @@ export async function runCli(
 			case 'help':
 			case '--help':
 			case '-h':
-				io.out((command === 'help' ? commandHelp[rest[0] ?? ''] : undefined) ?? usage);
+				io.out((command === 'help' ? commandHelp.get(rest[0] ?? '') : undefined) ?? usage);
 				return command === undefined ? ExitCode.usage : ExitCode.ok;
 			case 'version':
 			case '--version':

@@ -76,6 +76,12 @@ describe('context-lens CLI: version and help', () => {
 		const afterDashes = await run(['inspect', '--', '--help']);
 		assert.equal(afterDashes.code, 3, 'read as a file that does not exist');
 		assert.match(afterDashes.err, /--help: no such file/);
+		for (const name of ['constructor', '__proto__', 'toString']) {
+			const odd = await run([name, '--help']);
+			assert.equal(odd.code, 2, name);
+			assert.match(odd.err, /unknown command/);
+		}
+		assert.equal((await run(['help', 'constructor'])).out, (await run(['--help'])).out);
 	});
 
 	it('the bundled CLI carries the version from package.json and nothing else of it', async function () {
