@@ -3,27 +3,7 @@ import { runCompact, type CompactDeps } from './compactCommand';
 import { runFormats } from './formatsCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
-
-const usage = `Usage: context-lens <command> [options]
-
-Commands:
-  inspect <file>   how full the context window is and where the tokens go
-                   [--format F] [--model M] [--window N] [--json] [--read-timeout S]
-  compact <file>   write a compacted copy in the same format; the input is never modified
-                   [--strategy S] [--focus "text"] [--summarizer offline|openai|anthropic]
-                   [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
-                   [--timeout S] [--connect-timeout S] [--read-timeout S]
-  formats          the transcript formats Context Lens reads and writes
-
-Summarizers: offline (default, no network); openai reads CONTEXT_LENS_OPENAI_BASE_URL and
-CONTEXT_LENS_OPENAI_API_KEY; anthropic reads ANTHROPIC_API_KEY and CONTEXT_LENS_ANTHROPIC_BASE_URL.
-A summary request gives up after --timeout seconds (default 300), or after --connect-timeout seconds
-(default 30) when the server does not answer at all; a pipe that sends nothing for --read-timeout
-seconds (default 30) is given up.
-
-Exit codes: 0 done (or nothing to compact), 2 usage error, 3 unreadable or unrecognised input
-(or no messages in it), 4 the compaction or the write failed (nothing was written), 130 stopped with
-Ctrl-C (nothing was written).`;
+import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
 
 /**
  * Runs the CLI with arguments (without node and script) and returns the exit code. Everything printed goes through
@@ -37,6 +17,11 @@ export async function runCli(
 ): Promise<number> {
 	const io = escapedIo(rawIo);
 	const [command, ...rest] = args;
+	const help = command !== undefined && asksForHelp(rest) ? commandHelp.get(command) : undefined;
+	if (help !== undefined) {
+		io.out(help);
+		return ExitCode.ok;
+	}
 	try {
 		switch (command) {
 			case 'inspect':
@@ -49,8 +34,13 @@ export async function runCli(
 			case 'help':
 			case '--help':
 			case '-h':
-				io.out(usage);
+				io.out((command === 'help' ? commandHelp.get(rest[0] ?? '') : undefined) ?? usage);
 				return command === undefined ? ExitCode.usage : ExitCode.ok;
+			case 'version':
+			case '--version':
+			case '-v':
+				io.out(cliVersion);
+				return ExitCode.ok;
 			default:
 				throw new UsageError(`unknown command '${command}'.`);
 		}

@@ -1,6 +1,6 @@
 // Entry of `npm run test:host`: runs the bundled suite (test/host/suite) in a real extension host by handing
 // codeShim.sh to @vscode/test-electron as the VS Code executable. Builds nothing: dist/ and the suite bundle must
-// exist. Without the cached toolchain it skips on a developer machine and fails when CI=true (TESTING.md rules).
+// exist. Without the cached toolchain it skips on a developer machine and fails when CI=true (docs/testing.md).
 // usage: node --import tsx test/host/runHostTests.ts [--screenshot PNG] [--timeout SECONDS] [--disable-extensions]
 //        [--verbose] [--keep-scratch]
 import { TestRunFailedError } from '@vscode/test-electron';

@@ -1,4 +1,4 @@
-// Runs one extension test suite in a real VS Code extension host (TESTING.md): the VS Code server bundled in the
+// Runs one extension test suite in a real VS Code extension host (docs/testing.md): the VS Code server bundled in the
 // cached code-server, on Node 24, with the workbench open in headless Debian chromium. Invoked through codeShim.sh,
 // which @vscode/test-electron's runTests({ vscodeExecutablePath }) launches like a VS Code executable. With
 // --install-vsix=FILE the server's own CLI first installs that package into the scratch extensions folder and the
@@ -26,7 +26,7 @@ const say = (message: string): void => {
 	console.log(`[host +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
 };
 
-// Chromium's own switches from TESTING.md; --headless comes from playwright's headless launch.
+// Chromium's own switches from docs/testing.md; --headless comes from playwright's headless launch.
 const chromiumArgs = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -273,7 +273,7 @@ async function startServer(
 		String(port),
 		'--without-connection-token',
 		'--accept-server-license-terms',
-		// Without this the workbench ignores the extensionTestsPath payload and the run hangs (TESTING.md step 4).
+		// Without this the workbench ignores the extensionTestsPath payload and the run hangs (docs/testing.md, host suite step 4).
 		'--enable-smoke-test-driver',
 		'--disable-telemetry',
 		'--disable-workspace-trust',

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the real-extension-host tests need (TESTING.md) into a cache outside the repository:
+# Installs what the real-extension-host tests need (docs/testing.md) into a cache outside the repository:
 #   ${CONTEXT_LENS_HOST_CACHE:-$HOME/.cache/context-lens-host}/<version key>/
 # Idempotent: a second run with everything cached touches no network and takes well under a second.
 # Usage: bash test/host/setup.sh        Exit: 0 ready, 1 a step failed (the message names it and what to do).

@@ -16,7 +16,7 @@ export const repoRoot = resolve(__dirname, '..', '..');
 /** Where screenshots and metrics go (ignored by git and lint). */
 export const outputDir = join(repoRoot, '.test-output', 'webview');
 
-/** Debian's chromium, as TESTING.md installs it. */
+/** Debian's chromium, as test/host/setup.sh installs it (docs/testing.md). */
 export const chromiumPath = '/usr/bin/chromium';
 
 /** The theme variable files of the test page. */

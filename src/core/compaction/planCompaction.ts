@@ -420,14 +420,14 @@ function nothingToCompactMessage(
 	switch (options.strategy) {
 		case 'prune':
 			return cheap.candidates.isBelowMinimum
-				? `Nothing to prune: the cheap pass would free ${formatCount(cheap.candidates.tokens)} tokens, below the minimum of ${formatCount(options.minPruneTokens)} (H4).`
+				? `Nothing to prune: the cheap pass would free ${formatCount(cheap.candidates.tokens)} tokens, below the minimum of ${formatCount(options.minPruneTokens)}.`
 				: 'Nothing to prune: no old tool output or long arguments outside the protected head and tail.';
 		case 'lru':
-			return `Nothing to evict: ${formatCount(messages)} messages, and up to ${formatCount(options.maxMessages)} are kept (Z2).`;
+			return `Nothing to evict: ${formatCount(messages)} messages, and up to ${formatCount(options.maxMessages)} are kept.`;
 		case 'window':
-			return `Nothing to evict: the conversation fits in ${formatCount(options.maxTurns)} turns (Z3).`;
+			return `Nothing to evict: the conversation fits in ${formatCount(options.maxTurns)} turns.`;
 		case 'tc-cap':
-			return `Nothing to cap: no tool result after the head is longer than ${formatCount(options.toolResultCapChars)} characters (Z1).`;
+			return `Nothing to cap: no tool result after the head is longer than ${formatCount(options.toolResultCapChars)} characters.`;
 		default: {
 			const head = regions.head.to - regions.head.from;
 			const tail = regions.tail.to - regions.tail.from;
@@ -685,7 +685,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 			reason: 'nothingToCompact',
 			message:
 				isSummaryStyle && outcome.folded !== undefined && inputCount === 0
-					? 'Nothing to compact: nothing new has happened outside the protected tail since the last compaction (G4).'
+					? 'Nothing to compact: nothing new has happened outside the protected tail since the last compaction.'
 					: nothingToCompactMessage(resolved, outcome.regions, outcome.cheap, n, tokensBefore),
 		};
 	} else if (estimatedTokensAfter >= tokensBefore) {
@@ -694,7 +694,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 			reason: 'nothingToCompact',
 			message:
 				`Compacting would not free tokens: the window holds ${formatCount(tokensBefore)} tokens and the result would take ` +
-				`about ${formatCount(estimatedTokensAfter)}${isSummaryStyle ? ` with a summary of up to ${formatCount(summaryBudgetTokens)} tokens (R6)` : ''}.`,
+				`about ${formatCount(estimatedTokensAfter)}${isSummaryStyle ? ` with a summary of up to ${formatCount(summaryBudgetTokens)} tokens` : ''}.`,
 		};
 	}
 

@@ -10,44 +10,43 @@ export interface CompactionStrategy {
 	readonly description: string;
 }
 
-/** Every strategy, in the order menus list them; the first is the default. */
+/** Every strategy, in the order menus list them; the first is the default. Descriptions are shown to people: no ids. */
 export const compactionStrategies: readonly CompactionStrategy[] = Object.freeze([
+	// R4-R6, G2
 	{
 		name: 'summarize',
 		usesSummarizer: true,
-		description:
-			'Summarise the middle into one handoff message; head and recent tail stay verbatim (R4-R6, G2).',
+		description: 'Summarise the middle into one handoff message; the head and the recent tail stay verbatim.',
 	},
+	// H6
 	{
 		name: 'structure',
 		usesSummarizer: false,
-		description: 'Keep tool-call skeletons, move free text to a numbered spill file (H6); no model call.',
+		description: 'Keep tool-call skeletons and move free text to a numbered spill file; no model call.',
 	},
+	// H6, aggressive mode
 	{
 		name: 'structure-aggressive',
 		usesSummarizer: false,
-		description: 'Like structure, but collapse ordinary tool pairs into a tool-call history digest (H6).',
+		description: 'Like structure, but collapse ordinary tool pairs into a tool-call history digest.',
 	},
+	// R3, H4
 	{
 		name: 'prune',
 		usesSummarizer: false,
-		description: 'Only the cheap pass: deduplicate and shorten old tool output and long arguments (R3, H4).',
+		description: 'Only the cheap pass: deduplicate and shorten old tool output and long arguments.',
 	},
-	{
-		name: 'lru',
-		usesSummarizer: false,
-		description: 'Evict the oldest messages beyond a maximum count (Z2).',
-	},
-	{
-		name: 'window',
-		usesSummarizer: false,
-		description: 'Keep the first turn and the most recent turns (Z3).',
-	},
-	{ name: 'tc-cap', usesSummarizer: false, description: 'Cut tool results longer than a size limit (Z1).' },
+	// Z2
+	{ name: 'lru', usesSummarizer: false, description: 'Evict the oldest messages beyond a maximum count.' },
+	// Z3
+	{ name: 'window', usesSummarizer: false, description: 'Keep the first turn and the most recent turns.' },
+	// Z1
+	{ name: 'tc-cap', usesSummarizer: false, description: 'Cut tool results longer than a size limit.' },
+	// C4
 	{
 		name: 'rotate',
 		usesSummarizer: true,
-		description: 'Start a fresh session carrying a summary and the active task (C4).',
+		description: 'Start a fresh session carrying a summary and the active task.',
 	},
 ]);
 

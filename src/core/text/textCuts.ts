@@ -110,5 +110,5 @@ export function capToolResultText(text: string, capChars: number): string {
 	const head = headOf(text, capChars - tailChars);
 	const tail = tailOf(text, tailChars);
 	const cut = text.length - head.length - tail.length;
-	return `${head}\n[… ${formatCount(cut)} characters cut by the tool-result size cap (Z1) …]\n${tail}`;
+	return `${head}\n[… ${formatCount(cut)} characters cut by the tool-result size cap …]\n${tail}`;
 }

@@ -45,7 +45,7 @@ describe('activation', () => {
 		const extension = contextLens();
 		assert.equal(extension.id, extensionId);
 		assert.equal(extension.packageJSON.displayName, 'Context Lens');
-		// The host is the VS Code server's (TESTING.md), so the extension runs as a workspace extension.
+		// The host is the VS Code server's (docs/testing.md), so the extension runs as a workspace extension.
 		assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
 	});
 
