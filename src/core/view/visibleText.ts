@@ -1,5 +1,5 @@
 /**
- * Characters a terminal or a text view acts on instead of showing: C0 controls except tab and line feed (ESC starts
+ * Characters a terminal or a text view acts on instead of showing: ASCII control characters (U+0000 to U+001F) except tab and line feed (ESC starts
  * the sequences that set window titles, write the clipboard through OSC 52 or clear the screen; CR rewrites a line),
  * DEL, C1 controls (0x9B is a one-byte CSI on some terminals), and the bidirectional marks that reorder shown text.
  */
@@ -23,7 +23,7 @@ export function escapeControlChars(text: string): string {
 	return text.replace(controlChars, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Text for a one-line preview: C0 controls and DEL as their Unicode control pictures (␛, ␇, ␍), the rest as U+FFFD. */
+/** Text for a one-line preview: ASCII control characters and DEL as their Unicode control pictures (␛, ␇, ␍), the rest as U+FFFD. */
 export function showControlChars(text: string): string {
 	if (!hasControlChars(text)) return text;
 	return text.replace(controlChars, (c) => {
