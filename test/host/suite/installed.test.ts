@@ -143,4 +143,21 @@ describe('installed VSIX', () => {
 		// Left open for the runner's screenshot (.test-output/host/installed-vsix.png), which may catch the page before it
 		// paints: an installed extension runs in production mode, without the test API that reports the page ready.
 	});
+
+	it('ships every image the README shows, and opens its Details page', async () => {
+		const extension = contextLens();
+		const readme = readFileSync(join(extension.extensionPath, 'README.md'), 'utf8');
+		const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+		assert.ok(images.length > 0, 'the README shows images');
+		for (const image of images)
+			assert.ok(
+				existsSync(join(extension.extensionPath, image)),
+				`the VSIX lacks ${image}, which the README shows`,
+			);
+		// Left open for the runner's screenshot (.test-output/host/installed-vsix.png): the Details page renders the
+		// packaged README with those images.
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		await vscode.commands.executeCommand('extension.open', extensionId);
+		await new Promise((resolveDelay) => setTimeout(resolveDelay, 2_000));
+	});
 });

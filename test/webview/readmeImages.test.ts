@@ -1,0 +1,101 @@
+import { strict as assert } from 'node:assert';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { ViewSession } from '../core/view/viewPipeline';
+import { compactSession, openSession } from '../core/view/viewPipeline';
+import { FakeHost, hostReviewView } from './fakeHost';
+import type { TestServer, WebviewPage } from './harness';
+import { ensureBundle, launchChromium, openWebview, screenshot, startServer } from './harness';
+
+const repoRoot = resolve(__dirname, '..', '..');
+const sample = join(repoRoot, 'test', 'fixtures', 'sample-claude-session.jsonl');
+
+/** The images the README shows, as written in its Markdown. */
+function readmeImages(): string[] {
+	const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+	return [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+}
+
+// The README is the installed extension's Details page: its images must ship in the VSIX (.vscodeignore keeps
+// media/ and drops docs/), and they show the bundled sample session, never a machine's paths or corpus text.
+describe('README images', function () {
+	let browser: Browser | undefined;
+	let server: TestServer;
+	let session: ViewSession;
+	const opened: WebviewPage[] = [];
+
+	before(async function () {
+		const launched = await launchChromium();
+		if (typeof launched === 'string') {
+			console.log(`skipping webview tests: ${launched}`);
+			this.skip();
+		}
+		browser = launched;
+		await ensureBundle();
+		server = await startServer();
+		session = openSession(sample);
+	});
+
+	after(async () => {
+		for (const view of opened) await view.page.context().close();
+		await browser?.close();
+		await server?.close();
+	});
+
+	it('are all in media/, which the VSIX ships', () => {
+		const images = readmeImages();
+		assert.ok(images.length >= 3, `the README shows a hero and its features (${images.join(', ')})`);
+		const ignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8');
+		assert.match(ignore, /^!media\/\*\*$/m);
+		for (const image of images) {
+			assert.match(image, /^media\/[\w.-]+\.png$/, `${image} is a packaged, relative PNG`);
+			assert.ok(existsSync(join(repoRoot, image)), `${image} exists`);
+		}
+	});
+
+	it('are rendered from the bundled sample: the editor with a filled gauge, and the review', async () => {
+		assert.ok(browser);
+		const editor = await openWebview(
+			browser,
+			server.pageUrl('transcript', 'dark'),
+			new FakeHost({ transcriptId: 'sample', session }).onPost,
+			{ width: 1100, height: 720 },
+		);
+		opened.push(editor);
+		await editor.page.locator('[data-testid=usage]').waitFor();
+		const usage = (await editor.page.locator('[data-testid=usage]').textContent()) ?? '';
+		assert.match(usage, /^[\d,]+ of [\d,]+ · \d+%$/, 'the gauge is filled');
+		const hero = await screenshot(editor.page, 'readme-editor', false);
+
+		const sidebar = await openWebview(
+			browser,
+			server.pageUrl('gauge', 'dark'),
+			new FakeHost({ transcriptId: 'sample', session }).onPost,
+			{ width: 300, height: 420 },
+		);
+		opened.push(sidebar);
+		await sidebar.page.locator('[data-testid=usage]').waitFor();
+		const gauge = await screenshot(sidebar.page, 'readme-gauge', false);
+
+		const result = await compactSession(session, { focus: 'rounding' });
+		const review = hostReviewView(session, result);
+		assert.ok(review.success);
+		const page = await openWebview(
+			browser,
+			server.pageUrl('review', 'dark'),
+			new FakeHost({ transcriptId: 'sample', session, review }).onPost,
+			{ width: 1100, height: 720 },
+		);
+		opened.push(page);
+		await page.page.locator('[data-testid=review-numbers]').waitFor();
+		const reviewShot = await screenshot(page.page, 'readme-review', false);
+		// REFRESH_README_IMAGES=1 copies the fresh renderings over the README's images (run it after a UI change, then
+		// shrink them with Debian's pngquant: the VSIX has a size budget).
+		if (process.env['REFRESH_README_IMAGES'] === '1') {
+			copyFileSync(hero, join(repoRoot, 'media', 'readme-editor.png'));
+			copyFileSync(gauge, join(repoRoot, 'media', 'readme-gauge.png'));
+			copyFileSync(reviewShot, join(repoRoot, 'media', 'readme-review.png'));
+		}
+	});
+});
