@@ -146,7 +146,12 @@ describe('installed VSIX', () => {
 
 	it('ships every image the README shows, and opens its Details page', async () => {
 		const extension = contextLens();
-		const readme = readFileSync(join(extension.extensionPath, 'README.md'), 'utf8');
+		// vsce stores the README under a lower-case name.
+		const readmeName = readdirSync(extension.extensionPath).find(
+			(name) => name.toLowerCase() === 'readme.md',
+		);
+		assert.ok(readmeName !== undefined, 'the VSIX ships its README');
+		const readme = readFileSync(join(extension.extensionPath, readmeName), 'utf8');
 		const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
 		assert.ok(images.length > 0, 'the README shows images');
 		for (const image of images)
