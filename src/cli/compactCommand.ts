@@ -7,6 +7,7 @@ import { resolveCounting } from '../core/budget/analyzeBudget';
 import { renderSpill } from '../core/compaction/applyPlan';
 import { compactTranscript, type CompactionResult } from '../core/compaction/compactTranscript';
 import { resolveStrategy } from '../core/compaction/strategies';
+import { describeTailRule } from '../core/compaction/tailRule';
 import {
 	describeFingerprintChange,
 	fingerprintFile,
@@ -300,7 +301,7 @@ function renderResult(
 ): string {
 	const lines = [
 		`${result.strategy}: ${formatTokens(result.tokensBefore)} → ${formatTokens(result.tokensAfter)} tokens (−${formatShare(result.reductionPercent)}) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${formatWindowPercent(result.percentBefore)} → ${formatWindowPercent(result.percentAfter)} of the window`,
-		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited}`,
+		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited} · ${describeTailRule(result.plan)}`,
 	];
 	const lost = result.lostFacts;
 	if (lost !== undefined) {

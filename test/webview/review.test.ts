@@ -126,6 +126,9 @@ describe('webview: summary review in chromium', function () {
 				`kept ${grouped(review.counts.kept)} · summarised ${grouped(review.counts.summarized)} · pruned ${grouped(review.counts.pruned)}`,
 			),
 		);
+		// How the tail was sized, as the plan decided it (e.g. "tail: newest 20% of this session (… tokens)").
+		assert.match(review.tailRule, /^tail: /);
+		assert.ok(counts.endsWith(review.tailRule), counts);
 		// The sentence the real host sends, shown once and verbatim (not "Apply writes: Apply writes…").
 		assert.equal(
 			(await view.page.locator('[data-testid=apply-description]').textContent())?.trim(),

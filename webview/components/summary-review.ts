@@ -286,7 +286,9 @@ export class SummaryReview extends LitElement {
 			</div>
 			<p class="counts" data-testid="review-counts">
 				kept ${formatCount(r.counts.kept)} · summarised ${formatCount(r.counts.summarized)} · pruned
-				${formatCount(r.counts.pruned)}${r.counts.dropped > 0 ? ` · dropped ${formatCount(r.counts.dropped)}` : ''}
+				${formatCount(r.counts.pruned)}${r.counts.dropped > 0 ? ` · dropped ${formatCount(r.counts.dropped)}` : ''}${
+					r.tailRule !== '' ? html` · <span data-testid="review-tail-rule">${r.tailRule}</span>` : nothing
+				}
 			</p>
 			${
 				this.done !== undefined

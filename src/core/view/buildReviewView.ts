@@ -1,4 +1,5 @@
 import type { CompactionResult } from '../compaction/compactTranscript';
+import { describeTailRule } from '../compaction/tailRule';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
 import type { LostFactView, ReviewView } from './viewModel';
@@ -52,5 +53,6 @@ export function buildReviewView(result: CompactionResult, options: ReviewViewOpt
 		lostFacts,
 		retention: result.lostFacts?.retention ?? 1,
 		applyDescription: options.applyDescription,
+		tailRule: describeTailRule(plan),
 	};
 }

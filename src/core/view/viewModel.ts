@@ -192,6 +192,8 @@ export interface ReviewView {
 	readonly retention: number;
 	/** What Apply will write, in words. */
 	readonly applyDescription: string;
+	/** How the protected tail was sized, in words (`tail: newest 20% of this session (9,145 tokens)`). */
+	readonly tailRule: string;
 }
 
 /** Longest one-line preview in a row, in characters. */

@@ -33,5 +33,6 @@ export function buildPendingReviewView(
 		})),
 		retention: n.retention ?? 1,
 		applyDescription,
+		tailRule: review.tailRule ?? '',
 	};
 }

@@ -56,6 +56,8 @@ export interface PendingReview {
 	readonly lostFacts: readonly ReviewLostFact[];
 	/** Lost facts not listed because the list was capped. */
 	readonly lostFactsOmitted: number;
+	/** How the protected tail was sized, in words (absent in reviews stored before it was recorded). */
+	readonly tailRule?: string;
 	readonly createdAt: string;
 }
 

@@ -5,6 +5,7 @@ import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import { MessageTokenCache } from '../../core/budget/messageTokenCache';
 import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../../core/compaction/applyPlan';
 import { prepareCompactedForWrite } from '../../core/compaction/compactTranscript';
+import { describeTailRule } from '../../core/compaction/tailRule';
 import { compactTranscript } from '../../core/compaction/compactTranscript';
 import type { CompactionPlan } from '../../core/compaction/plan';
 import { parsePlan, serializePlan } from '../../core/compaction/serializePlan';
@@ -188,6 +189,7 @@ export class ReviewService {
 				};
 			}),
 			lostFactsOmitted: Math.max(0, lost.length - maxStoredLostFacts),
+			tailRule: describeTailRule(result.plan),
 			createdAt: new Date().toISOString(),
 		};
 		await this.store.putReview(review);
