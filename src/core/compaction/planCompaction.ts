@@ -195,211 +195,277 @@ function planSummaryStyle(
 	});
 }
 
+/** What every strategy family reads: the planned regions, the phases, and who in the middle is folded or kept. */
+interface StrategyScope {
+	readonly regions: { head: RegionSpan; middle: RegionSpan; tail: RegionSpan };
+	readonly phases: StrategyOutcome['phases'];
+	readonly currentPhaseId: string | undefined;
+	/** The previous compaction's summary, when it lies in the middle (G4: folded into the new one). */
+	readonly foldedInMiddle: number | undefined;
+	readonly lastUserPrompt: number | undefined;
+}
+
+/** Plans the regions (R4/R5/H7/G4) and phases (H4) the strategies start from. */
+function planStrategyScope(context: PlanContext): StrategyScope {
+	const { messages, tokens, options } = context;
+	const regionPlan = planRegions(messages, tokens, options);
+	const middle = regionPlan.middle;
+	return {
+		regions: { head: regionPlan.head, middle, tail: regionPlan.tail },
+		phases: {
+			phaseIds: regionPlan.phases.phaseIds,
+			protectedPhaseIds: regionPlan.phases.protectedPhaseIds,
+		},
+		currentPhaseId: currentPhaseOf(regionPlan.phases.phaseIds),
+		foldedInMiddle:
+			regionPlan.foldedSummary !== undefined &&
+			regionPlan.foldedSummary >= middle.from &&
+			regionPlan.foldedSummary < middle.to
+				? regionPlan.foldedSummary
+				: undefined,
+		lastUserPrompt: regionPlan.lastUserPrompt,
+	};
+}
+
+/** Decides what each window message becomes under the chosen strategy, and where the synthetic message goes. */
 function planStrategy(
 	context: PlanContext,
 	fates: MessageFate[],
 	transcript: Transcript,
 	planId: () => string,
 ): StrategyOutcome {
+	const scope = planStrategyScope(context);
+	switch (context.options.strategy) {
+		case 'summarize':
+			return planSummarizeStrategy(context, fates, scope);
+		case 'rotate':
+			return planRotateStrategy(context, fates, scope);
+		case 'prune':
+			return planPruneStrategy(context, scope);
+		case 'structure':
+		case 'structure-aggressive':
+			return planStructureStrategy(
+				context,
+				fates,
+				scope,
+				spillFileNameFor(transcript.meta.sessionId, planId()),
+			);
+		case 'lru':
+		case 'window':
+			return planEvictionStrategy(context, fates, scope, context.options.strategy);
+		case 'tc-cap':
+			return planToolResultCapStrategy(context, scope);
+	}
+}
+
+/** The cheap pass over the whole middle, nothing untouchable: what the strategies that summarise nothing prune. */
+function planCheapPassOverMiddle(context: PlanContext, scope: StrategyScope): CheapPassPlan {
+	return planCheapPass(context, {
+		from: scope.regions.middle.from,
+		to: scope.regions.middle.to,
+		isUntouchable: () => false,
+		currentPhaseId: scope.currentPhaseId,
+	});
+}
+
+/** The middle becomes one summary at its start, with the pinned messages and the last request kept. */
+function planSummarizeStrategy(
+	context: PlanContext,
+	fates: MessageFate[],
+	scope: StrategyScope,
+): StrategyOutcome {
+	const cheap = planSummaryStyle(
+		context,
+		fates,
+		scope.regions.middle,
+		scope.foldedInMiddle,
+		scope.currentPhaseId,
+		scope.lastUserPrompt,
+	);
+	return {
+		regions: scope.regions,
+		phases: scope.phases,
+		syntheticAt: scope.regions.middle.from,
+		syntheticKind: 'summary',
+		edits: cheap.edits,
+		cheap,
+		folded: scope.foldedInMiddle,
+	};
+}
+
+/** C4: a fresh session: everything after the leading system messages becomes the handoff. */
+function planRotateStrategy(
+	context: PlanContext,
+	fates: MessageFate[],
+	scope: StrategyScope,
+): StrategyOutcome {
+	const { messages, tokens } = context;
+	const n = messages.length;
+	// C4: the fresh session keeps only the leading system messages; everything else is carried by the summary.
+	const folded = findFoldedSummary(messages);
+	let headEnd = 0;
+	while (headEnd < n && isSystemRole(messages[headEnd]?.role ?? 'user')) headEnd++;
+	if (folded !== undefined) headEnd = Math.min(headEnd, folded);
+	const rotated = {
+		head: makeSpan(tokens, 0, headEnd),
+		middle: makeSpan(tokens, headEnd, n),
+		tail: makeSpan(tokens, n, n),
+	};
+	// C4: the fresh session holds only the handoff, which carries the request as its active task.
+	const cheap = planSummaryStyle(context, fates, rotated.middle, folded, scope.currentPhaseId, undefined);
+	return {
+		regions: rotated,
+		phases: scope.phases,
+		syntheticAt: headEnd,
+		syntheticKind: 'rotation',
+		edits: cheap.edits,
+		cheap,
+		folded,
+	};
+}
+
+/** R3/H4: only the cheap pass's edits, no synthetic message. */
+function planPruneStrategy(context: PlanContext, scope: StrategyScope): StrategyOutcome {
+	const cheap = planCheapPassOverMiddle(context, scope);
+	return {
+		regions: scope.regions,
+		phases: scope.phases,
+		syntheticAt: undefined,
+		syntheticKind: undefined,
+		edits: cheap.edits,
+		cheap,
+		folded: undefined,
+	};
+}
+
+/**
+ * H6: the middle's free text (and, aggressive, the calls that set no output and did not fail) moves to the spill
+ * file `fileName`; a reference message at the middle's start says where.
+ */
+function planStructureStrategy(
+	context: PlanContext,
+	fates: MessageFate[],
+	scope: StrategyScope,
+	fileName: string,
+): StrategyOutcome {
+	const isAggressive = context.options.strategy === 'structure-aggressive';
+	const middle = scope.regions.middle;
+	const pinned: MessageFate[] = [...fates];
+	fill(pinned, middle.from, middle.to, 'summarized');
+	for (let i = middle.from; i < middle.to; i++) {
+		if (isKeptInMiddle(context, i, scope.lastUserPrompt) || i === scope.foldedInMiddle)
+			keepWithToolPartners(context, pinned, i);
+	}
+	const isPinnedGroup = (i: number): boolean => i >= middle.from && i < middle.to && pinned[i] === 'kept';
+	const keptCallIds = decideStructureFates(context, middle, fates, isPinnedGroup, isAggressive);
+	const repaired = new Set(repairAlternation(context, fates, middle.from));
+	const isVerbatim = (i: number): boolean => isPinnedGroup(i) || repaired.has(i);
+	const cheap = planCheapPass(context, {
+		from: middle.from,
+		to: middle.to,
+		isUntouchable: isVerbatim,
+		currentPhaseId: scope.currentPhaseId,
+	});
+	const structure = planStructureEdits(
+		context,
+		middle,
+		fates,
+		isVerbatim,
+		cheap.edits,
+		keptCallIds,
+		isAggressive,
+		fileName,
+	);
+	const moved = fates.filter((f) => f === 'dropped').length;
+	return {
+		regions: scope.regions,
+		phases: scope.phases,
+		syntheticAt: middle.from,
+		syntheticKind: 'structure',
+		syntheticText: (preserved) =>
+			structureReferenceText(moved, fileName, structure.spill.entries.length, structure.digest, preserved),
+		edits: structure.edits,
+		cheap,
+		folded: undefined,
+		spill: structure.spill,
+	};
+}
+
+/**
+ * LRU (the last `maxMessages` stay) or window (the last `maxTurns` turns stay) eviction: the oldest messages go, and
+ * a marker says how many.
+ */
+function planEvictionStrategy(
+	context: PlanContext,
+	fates: MessageFate[],
+	scope: StrategyScope,
+	strategy: 'lru' | 'window',
+): StrategyOutcome {
 	const { messages, tokens, options } = context;
 	const n = messages.length;
-	const regionPlan = planRegions(messages, tokens, options);
-	const currentPhaseId = currentPhaseOf(regionPlan.phases.phaseIds);
-	const regions = { head: regionPlan.head, middle: regionPlan.middle, tail: regionPlan.tail };
-	const phases = {
-		phaseIds: regionPlan.phases.phaseIds,
-		protectedPhaseIds: regionPlan.phases.protectedPhaseIds,
+	const evicted =
+		strategy === 'lru'
+			? planLruEviction(messages, tokens, options.maxMessages)
+			: planWindowEviction(messages, tokens, options.maxTurns);
+	evicted.fates.forEach((fate, i) => {
+		fates[i] = fate;
+	});
+	const evictedRegions = {
+		head: makeSpan(tokens, 0, evicted.from),
+		middle: makeSpan(tokens, evicted.from, evicted.to),
+		tail: makeSpan(tokens, evicted.to, n),
 	};
-	const middle = regions.middle;
-	const foldedInMiddle =
-		regionPlan.foldedSummary !== undefined &&
-		regionPlan.foldedSummary >= middle.from &&
-		regionPlan.foldedSummary < middle.to
-			? regionPlan.foldedSummary
-			: undefined;
-	const cheapOverMiddle = (): CheapPassPlan =>
-		planCheapPass(context, {
-			from: middle.from,
-			to: middle.to,
-			isUntouchable: () => false,
-			currentPhaseId,
-		});
+	const turns = countTurns(messages, fates);
+	const limit = strategy === 'lru' ? options.maxMessages : options.maxTurns;
+	return {
+		regions: evictedRegions,
+		phases: scope.phases,
+		syntheticAt: evicted.to,
+		syntheticKind: 'eviction',
+		syntheticText: () =>
+			evictionMarkerText(strategy, evicted.stats.messagesEvicted, turns, evicted.stats.tokensEvicted, limit),
+		edits: [],
+		cheap: planCheapPassOverMiddle(context, scope),
+		folded: undefined,
+		eviction: evicted.stats,
+	};
+}
 
-	switch (options.strategy) {
-		case 'summarize': {
-			const cheap = planSummaryStyle(
-				context,
-				fates,
-				middle,
-				foldedInMiddle,
-				currentPhaseId,
-				regionPlan.lastUserPrompt,
-			);
-			return {
-				regions,
-				phases,
-				syntheticAt: middle.from,
-				syntheticKind: 'summary',
-				edits: cheap.edits,
-				cheap,
-				folded: foldedInMiddle,
+/** Z1: every tool result after the head longer than `toolResultCapChars` is cut as an ingest-time cap would cut it. */
+function planToolResultCapStrategy(context: PlanContext, scope: StrategyScope): StrategyOutcome {
+	const { messages, options } = context;
+	const n = messages.length;
+	const edits: PartEdit[] = [];
+	for (let i = scope.regions.head.to; i < n; i++) {
+		messages[i]?.parts.forEach((part, p) => {
+			if (part.kind !== 'toolResult' || part.text.length <= options.toolResultCapChars) return;
+			// Z1: the same cut an ingest-time cap would have made.
+			const replacement: ToolResultPart = {
+				kind: 'toolResult',
+				callId: part.callId,
+				text: capToolResultText(part.text, options.toolResultCapChars),
+				isError: part.isError,
+				images: part.images,
 			};
-		}
-		case 'rotate': {
-			// C4: the fresh session keeps only the leading system messages; everything else is carried by the summary.
-			const folded = findFoldedSummary(messages);
-			let headEnd = 0;
-			while (headEnd < n && isSystemRole(messages[headEnd]?.role ?? 'user')) headEnd++;
-			if (folded !== undefined) headEnd = Math.min(headEnd, folded);
-			const rotated = {
-				head: makeSpan(tokens, 0, headEnd),
-				middle: makeSpan(tokens, headEnd, n),
-				tail: makeSpan(tokens, n, n),
-			};
-			// C4: the fresh session holds only the handoff, which carries the request as its active task.
-			const cheap = planSummaryStyle(context, fates, rotated.middle, folded, currentPhaseId, undefined);
-			return {
-				regions: rotated,
-				phases,
-				syntheticAt: headEnd,
-				syntheticKind: 'rotation',
-				edits: cheap.edits,
-				cheap,
-				folded,
-			};
-		}
-		case 'prune': {
-			const cheap = cheapOverMiddle();
-			return {
-				regions,
-				phases,
-				syntheticAt: undefined,
-				syntheticKind: undefined,
-				edits: cheap.edits,
-				cheap,
-				folded: undefined,
-			};
-		}
-		case 'structure':
-		case 'structure-aggressive': {
-			const isAggressive = options.strategy === 'structure-aggressive';
-			const pinned: MessageFate[] = [...fates];
-			fill(pinned, middle.from, middle.to, 'summarized');
-			for (let i = middle.from; i < middle.to; i++) {
-				if (isKeptInMiddle(context, i, regionPlan.lastUserPrompt) || i === foldedInMiddle)
-					keepWithToolPartners(context, pinned, i);
-			}
-			const isPinnedGroup = (i: number): boolean => i >= middle.from && i < middle.to && pinned[i] === 'kept';
-			const keptCallIds = decideStructureFates(context, middle, fates, isPinnedGroup, isAggressive);
-			const repaired = new Set(repairAlternation(context, fates, middle.from));
-			const isVerbatim = (i: number): boolean => isPinnedGroup(i) || repaired.has(i);
-			const cheap = planCheapPass(context, {
-				from: middle.from,
-				to: middle.to,
-				isUntouchable: isVerbatim,
-				currentPhaseId,
+			edits.push({
+				message: i,
+				part: p,
+				kind: 'toolResultCap',
+				tokensBefore: context.partTokens(i, p),
+				tokensAfter: context.newPartTokens(replacement),
+				replacement,
 			});
-			const fileName = spillFileNameFor(transcript.meta.sessionId, planId());
-			const structure = planStructureEdits(
-				context,
-				middle,
-				fates,
-				isVerbatim,
-				cheap.edits,
-				keptCallIds,
-				isAggressive,
-				fileName,
-			);
-			const moved = fates.filter((f) => f === 'dropped').length;
-			return {
-				regions,
-				phases,
-				syntheticAt: middle.from,
-				syntheticKind: 'structure',
-				syntheticText: (preserved) =>
-					structureReferenceText(
-						moved,
-						fileName,
-						structure.spill.entries.length,
-						structure.digest,
-						preserved,
-					),
-				edits: structure.edits,
-				cheap,
-				folded: undefined,
-				spill: structure.spill,
-			};
-		}
-		case 'lru':
-		case 'window': {
-			const evicted =
-				options.strategy === 'lru'
-					? planLruEviction(messages, tokens, options.maxMessages)
-					: planWindowEviction(messages, tokens, options.maxTurns);
-			evicted.fates.forEach((fate, i) => {
-				fates[i] = fate;
-			});
-			const evictedRegions = {
-				head: makeSpan(tokens, 0, evicted.from),
-				middle: makeSpan(tokens, evicted.from, evicted.to),
-				tail: makeSpan(tokens, evicted.to, n),
-			};
-			const strategy = options.strategy;
-			const turns = countTurns(messages, fates);
-			const limit = strategy === 'lru' ? options.maxMessages : options.maxTurns;
-			return {
-				regions: evictedRegions,
-				phases,
-				syntheticAt: evicted.to,
-				syntheticKind: 'eviction',
-				syntheticText: () =>
-					evictionMarkerText(
-						strategy,
-						evicted.stats.messagesEvicted,
-						turns,
-						evicted.stats.tokensEvicted,
-						limit,
-					),
-				edits: [],
-				cheap: cheapOverMiddle(),
-				folded: undefined,
-				eviction: evicted.stats,
-			};
-		}
-		case 'tc-cap': {
-			const edits: PartEdit[] = [];
-			for (let i = regions.head.to; i < n; i++) {
-				messages[i]?.parts.forEach((part, p) => {
-					if (part.kind !== 'toolResult' || part.text.length <= options.toolResultCapChars) return;
-					// Z1: the same cut an ingest-time cap would have made.
-					const replacement: ToolResultPart = {
-						kind: 'toolResult',
-						callId: part.callId,
-						text: capToolResultText(part.text, options.toolResultCapChars),
-						isError: part.isError,
-						images: part.images,
-					};
-					edits.push({
-						message: i,
-						part: p,
-						kind: 'toolResultCap',
-						tokensBefore: context.partTokens(i, p),
-						tokensAfter: context.newPartTokens(replacement),
-						replacement,
-					});
-				});
-			}
-			return {
-				regions,
-				phases,
-				syntheticAt: undefined,
-				syntheticKind: undefined,
-				edits,
-				cheap: cheapOverMiddle(),
-				folded: undefined,
-			};
-		}
+		});
 	}
+	return {
+		regions: scope.regions,
+		phases: scope.phases,
+		syntheticAt: undefined,
+		syntheticKind: undefined,
+		edits,
+		cheap: planCheapPassOverMiddle(context, scope),
+		folded: undefined,
+	};
 }
 
 function countTurns(messages: readonly Message[], fates: readonly MessageFate[]): number {
