@@ -151,20 +151,8 @@ export async function runCompact(
 		}
 		const spill = renderSpill(result.plan, transcript);
 		spillPath = spill !== undefined ? join(dirname(out), spill.fileName) : undefined;
-		for (const target of [out, spillPath]) {
-			if (target === undefined) continue;
-			const unusable = await checkOutputTarget(target);
-			if (unusable !== undefined) {
-				io.err(`context-lens: ${unusable}`);
-				return ExitCode.failed;
-			}
-			if (existsSync(target) && values.force !== true) {
-				io.err(
-					`context-lens: ${target} already exists; nothing was written. Pass --force to replace it or --out to choose another path.`,
-				);
-				return ExitCode.failed;
-			}
-		}
+		const refused = await refuseOutputTargets([out, spillPath], values.force === true, io);
+		if (refused !== undefined) return refused;
 		const files = [
 			...(spill !== undefined && spillPath !== undefined ? [{ path: spillPath, text: spill.text }] : []),
 			{ path: out, text: written.text },
@@ -188,6 +176,32 @@ export async function runCompact(
 	}
 	io.out(renderResult(result, out, spillPath, resumeHint, values['dry-run'] === true));
 	return ExitCode.ok;
+}
+
+/**
+ * Checks every output path before anything is written: one that cannot be written, or that exists without
+ * --force, stops the command with its exit code (the message is already on stderr); undefined when all are usable.
+ */
+async function refuseOutputTargets(
+	targets: readonly (string | undefined)[],
+	isForced: boolean,
+	io: CliIo,
+): Promise<number | undefined> {
+	for (const target of targets) {
+		if (target === undefined) continue;
+		const unusable = await checkOutputTarget(target);
+		if (unusable !== undefined) {
+			io.err(`context-lens: ${unusable}`);
+			return ExitCode.failed;
+		}
+		if (existsSync(target) && !isForced) {
+			io.err(
+				`context-lens: ${target} already exists; nothing was written. Pass --force to replace it or --out to choose another path.`,
+			);
+			return ExitCode.failed;
+		}
+	}
+	return undefined;
 }
 
 function parseSummarizerName(value: string | undefined): SummarizerName {

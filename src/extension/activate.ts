@@ -120,22 +120,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 			supportsMultipleEditorsPerDocument: true,
 		}),
 		vscode.workspace.registerTextDocumentContentProvider(reviewScheme, documents),
-		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, {
-			deserializeWebviewPanel: async (panel, state: unknown) => {
-				// H2: the page saves the review id it shows (and the one it drafted for); otherwise the newest
-				// pending review without a panel is the one this panel showed.
-				const saved = state as { reviewId?: unknown; draft?: { planId?: unknown } } | undefined;
-				const id = saved?.reviewId ?? saved?.draft?.planId;
-				const review =
-					(typeof id === 'string' ? store.review(id) : undefined) ??
-					store
-						.reviews()
-						.reverse()
-						.find((r) => !panels.hasPanel(r.id));
-				if (review === undefined) panel.dispose();
-				else panels.attach(panel, review);
-			},
-		}),
+		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, reviewPanelSerializer(store, panels)),
 		...registerCommands(services, () => sessions.refresh()),
 		...registerContextParticipant(services),
 		followActiveEditor(tracker, log),
@@ -159,27 +144,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 
 	if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
 	return {
-		probe: async (path) => {
-			const read = await readTranscriptFile(path);
-			if (!read.ok) return { ok: false, message: formatReadFailure(read.failure) };
-			const report = analyzeBudget(read.transcript, { file: path, windows: settings().contextWindows });
-			const window = messagesInWindow(read.transcript);
-			return {
-				ok: true,
-				format: read.transcript.format,
-				tokens: report.tokens.total,
-				contextWindow: report.contextWindow,
-				statusText: formatStatusText(report.tokens.total, report.contextWindow),
-				windowMessages: window.length,
-				summaryMessages: window.filter(
-					(m) =>
-						m.flags.isSummary ||
-						m.parts.some((p) => p.kind === 'text' && p.text.includes(handoffPrefix.slice(0, 40))),
-				).length,
-				distinctIds:
-					new Set(read.transcript.messages.map((m) => m.id)).size === read.transcript.messages.length,
-			};
-		},
+		probe: (path) => probeTranscript(path, settings().contextWindows),
 		statusBarText: () => statusBar.text,
 		gaugeShown: () => gauge.shown,
 		gaugePage: () => gauge.pageKind,
@@ -188,6 +153,52 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+	};
+}
+
+/**
+ * Restores a review panel after a reload. H2: the page saves the review id it shows (and the one it drafted for);
+ * otherwise the newest pending review without a panel is the one this panel showed.
+ */
+function reviewPanelSerializer(store: ReviewStore, panels: ReviewPanels): vscode.WebviewPanelSerializer {
+	return {
+		deserializeWebviewPanel: async (panel, state: unknown) => {
+			const saved = state as { reviewId?: unknown; draft?: { planId?: unknown } } | undefined;
+			const id = saved?.reviewId ?? saved?.draft?.planId;
+			const review =
+				(typeof id === 'string' ? store.review(id) : undefined) ??
+				store
+					.reviews()
+					.reverse()
+					.find((r) => !panels.hasPanel(r.id));
+			if (review === undefined) panel.dispose();
+			else panels.attach(panel, review);
+		},
+	};
+}
+
+/** Reads a transcript file with core from scratch, independent of the tracker, for the host tests' `probe`. */
+async function probeTranscript(
+	path: string,
+	windows: ReturnType<typeof readSettings>['contextWindows'],
+): Promise<TranscriptProbe> {
+	const read = await readTranscriptFile(path);
+	if (!read.ok) return { ok: false, message: formatReadFailure(read.failure) };
+	const report = analyzeBudget(read.transcript, { file: path, windows });
+	const window = messagesInWindow(read.transcript);
+	return {
+		ok: true,
+		format: read.transcript.format,
+		tokens: report.tokens.total,
+		contextWindow: report.contextWindow,
+		statusText: formatStatusText(report.tokens.total, report.contextWindow),
+		windowMessages: window.length,
+		summaryMessages: window.filter(
+			(m) =>
+				m.flags.isSummary ||
+				m.parts.some((p) => p.kind === 'text' && p.text.includes(handoffPrefix.slice(0, 40))),
+		).length,
+		distinctIds: new Set(read.transcript.messages.map((m) => m.id)).size === read.transcript.messages.length,
 	};
 }
 

@@ -111,6 +111,22 @@ export function shrunkCall(part: ToolCallPart, keepChars: number, context: PlanC
 }
 
 /**
+ * H4: walking back from the end, the newest prunable results within `protectTokens` stay whole: every prunable
+ * result from the returned tool part (an index into the window index's tool parts) on.
+ */
+function findProtectedFrom(context: PlanContext, isPrunable: (k: number) => boolean): number {
+	const { toolMessage, toolPart } = context.index;
+	let protectedFrom = toolMessage.length;
+	let protectedTokens = 0;
+	for (let k = toolMessage.length - 1; k >= 0 && protectedTokens < context.options.protectTokens; k--) {
+		if (!isPrunable(k)) continue;
+		protectedFrom = k;
+		protectedTokens += context.partTokens(toolMessage[k] ?? 0, toolPart[k] ?? 0);
+	}
+	return protectedFrom;
+}
+
+/**
  * R3/H4: the cheap pre-pass over messages `from..to`, no model call. Older copies of identical tool results become
  * back-references (the newest copy stays); other large old results become a one-line description; long JSON
  * arguments are shrunk inside the JSON. Errors, pinned messages, tiny results, the current phase and the newest
@@ -143,15 +159,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		return part?.kind === 'toolResult' ? part : undefined;
 	};
 
-	// H4: walking back from the end, the newest prunable results within `protectTokens` stay whole: every
-	// prunable result from tool part `protectedFrom` on.
-	let protectedFrom = toolParts;
-	let protectedTokens = 0;
-	for (let k = toolParts - 1; k >= 0 && protectedTokens < options.protectTokens; k--) {
-		if (!isPrunable(k)) continue;
-		protectedFrom = k;
-		protectedTokens += context.partTokens(toolMessage[k] ?? 0, toolPart[k] ?? 0);
-	}
+	const protectedFrom = findProtectedFrom(context, isPrunable);
 
 	const byKind = { dedup: 0, toolOutput: 0, arguments: 0 };
 	const touched = new Set<number>();

@@ -175,86 +175,9 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 		];
 	};
 
-	const successes = digest.actions.filter((a) => a.ok);
-	const isDoneNow = (item: string): boolean => {
-		const text = normalised(stripBullet(item));
-		if (digest.todos.some((t) => t.status === 'completed' && normalised(t.content) === text)) return true;
-		return successes.some(
-			(a) =>
-				(a.kind === 'edit' || a.kind === 'write' || a.kind === 'shell') &&
-				[a.target, ...a.paths].some((t) => t.length >= 4 && item.includes(t)),
-		);
-	};
+	const completed = completedActionItems(carried, digest, groupOf);
 
-	const previousActions = carried('Completed Actions');
-	let number = 0;
-	const actionItems: ActionItem[] = [];
-	for (const line of previousActions) {
-		// `12. …`, a merged range `12–14. …`, or the tally of condensed actions `- (9 actions 1–9 condensed: …)`.
-		const numbered = /^(\d+)(?:–(\d+))?[.)] /.exec(line);
-		const tally = /^[-*] \(\d+ (?:focus )?actions? (\d+)(?:–(\d+))? condensed\b/.exec(line);
-		const group = groupOf(line, 'carried');
-		if (numbered !== null) {
-			const first = Number(numbered[1]);
-			const last = numbered[2] !== undefined ? Number(numbered[2]) : undefined;
-			number = Math.max(number, last ?? first);
-			actionItems.push({
-				number: first,
-				...(last !== undefined ? { lastNumber: last } : {}),
-				group,
-				text: line.slice(numbered[0].length),
-			});
-		} else if (tally !== null) {
-			const last = Number(tally[2] ?? tally[1]);
-			number = Math.max(number, last);
-			actionItems.push({
-				number: Number(tally[1]),
-				lastNumber: last,
-				isTally: true,
-				group,
-				text: stripBullet(line),
-			});
-		} else {
-			number++;
-			actionItems.push({ number, group, text: stripBullet(line) });
-		}
-	}
-	const stillInProgress: string[] = [];
-	const stillRemaining: string[] = [];
-	const stillBlocked: string[] = [];
-	const done = (bucket: string[], label: string) => (item: string) => {
-		if (isDoneNow(item)) {
-			number++;
-			actionItems.push({ number, group: groupOf(item, 'carried'), text: `${label} ${stripBullet(item)}` });
-		} else bucket.push(item);
-	};
-	carried('In Progress').forEach(done(stillInProgress, 'DONE'));
-	carried('Remaining Work').forEach(done(stillRemaining, 'DONE'));
-	carried('Blocked').forEach(done(stillBlocked, 'RESOLVED'));
-	for (const action of digest.actions) {
-		number++;
-		actionItems.push({
-			number,
-			group: groupOf(`${action.verb} ${action.target} ${action.outcome} ${action.tool}`, 'other'),
-			action,
-		});
-	}
-
-	// The error lines are written verbatim (the first one the result showed, then the most telling one): an
-	// unresolved failure is searched for by its exact text.
-	const blockedFresh = digest.blocked.map((a) => {
-		// The command or path is written whole: a clipped one cannot be searched for or run again.
-		const target = a.target;
-		const first = a.firstErrorLine;
-		const telltale = a.errorLine;
-		const errors =
-			first === undefined
-				? (telltale ?? a.outcome)
-				: telltale === undefined || telltale === first
-					? first
-					: `${first} · ${telltale}`;
-		return `${a.isCommand ? `\`${target}\`` : target} (${a.tool}): ${errors}`;
-	});
+	const blockedFresh = blockedLines(digest);
 
 	const state = activeStateItems(carried('Active State'), digest.state, groupOf);
 
@@ -294,27 +217,11 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 	];
 	const notes = carriedProse.filter((c) => !/^(?:Finding|Latest report): /.test(c.text));
 
-	const actedOn = new Set(digest.actions.flatMap((a) => [...a.paths, a.target]));
-	const actedText = digest.actions
-		.filter((a) => a.isCommand)
-		.map((a) => a.target)
-		.join('\n');
 	return {
 		activeTask,
 		notes,
 		findings: merge(carriedFindings, digest.findings),
-		errorPatterns: digest.errorPatterns.map((p) => {
-			const where =
-				p.count === 1
-					? `action #${p.firstAction}`
-					: `×${p.count}, first in action #${p.firstAction}, last in #${p.lastAction}`;
-			const last = p.lastExample !== undefined ? `; last: ${p.lastExample}` : '';
-			return {
-				text: `${p.example} (${where}${last})`,
-				group: groupOf(p.example, 'other'),
-				keys: [errorPatternKey(p.example)],
-			};
-		}),
+		errorPatterns: errorPatternItems(digest, groupOf),
 		...(goalText !== undefined
 			? {
 					goal: {
@@ -325,39 +232,17 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 			: {}),
 		blockedCommands: new Set(digest.blocked.filter((a) => a.isCommand).map((a) => a.target)),
 		constraints: merge(carried('Constraints & Preferences'), digest.constraints),
-		actions: actionItems,
+		actions: completed.actions,
 		state,
-		inProgress: merge(stillInProgress, digest.inProgress),
-		blocked: merge(stillBlocked, blockedFresh),
+		inProgress: merge(completed.inProgress, digest.inProgress),
+		blocked: merge(completed.blocked, blockedFresh),
 		decisions: merge(carried('Key Decisions'), digest.decisions),
 		resolved: merge(carried('Resolved Questions'), resolvedFresh),
 		pending: merge(carried('Pending User Asks'), pendingFresh),
 		files: fileItems,
-		remaining: merge(stillRemaining, digest.remaining),
+		remaining: merge(completed.remaining, digest.remaining),
 		critical,
-		facts: input.artifacts
-			.filter((a) => a.kind !== 'activeTask')
-			.map((artifact) => {
-				const context = artifact.kind === 'number' ? digest.figureContext.get(artifact.value) : undefined;
-				const action =
-					artifact.kind === 'number' && artifact.messageId !== previousSummaryId
-						? digest.resultOf.get(artifact.messageIndex)
-						: undefined;
-				const origin =
-					action === undefined
-						? undefined
-						: `#${action.number} ${action.verb} ${action.isCommand ? `\`${action.target}\`` : clipTarget(action.target)}`;
-				return {
-					...(origin !== undefined && action !== undefined ? { origin, originNumber: action.number } : {}),
-					artifact,
-					group: groupOf(
-						`${artifact.value} ${context ?? ''}`,
-						artifact.messageId === previousSummaryId ? 'carried' : 'other',
-					),
-					...(context !== undefined && context !== artifact.value ? { context } : {}),
-					...(actedOn.has(artifact.value) || actedText.includes(artifact.value) ? { isActedOn: true } : {}),
-				};
-			}),
+		facts: factItems(input, groupOf),
 	};
 }
 
@@ -442,4 +327,168 @@ function fileLines(
 	}
 	for (const [path, ops] of fresh) out.push({ text: `${path} — ${ops}`, group: groupOf(path, 'other') });
 	return out;
+}
+
+/** How an item's group is chosen: `focus` when it mentions a focus term (R10), else the fallback. */
+type GroupOf = (text: string, fallback: ItemGroup) => ItemGroup;
+
+/** The Completed Actions and the carried open items that are still open. */
+interface CompletedActions {
+	readonly actions: ActionItem[];
+	readonly inProgress: string[];
+	readonly remaining: string[];
+	readonly blocked: string[];
+}
+
+/**
+ * G4: numbers the Completed Actions: carried lines keep their numbers (ranges and tallies included), carried open
+ * items that these messages finished move here marked DONE or RESOLVED, then the fresh actions follow.
+ */
+function completedActionItems(
+	carried: (title: HandoffSectionTitle) => string[],
+	digest: SessionDigest,
+	groupOf: GroupOf,
+): CompletedActions {
+	const successes = digest.actions.filter((a) => a.ok);
+	const isDoneNow = (item: string): boolean => {
+		const text = normalised(stripBullet(item));
+		if (digest.todos.some((t) => t.status === 'completed' && normalised(t.content) === text)) return true;
+		return successes.some(
+			(a) =>
+				(a.kind === 'edit' || a.kind === 'write' || a.kind === 'shell') &&
+				[a.target, ...a.paths].some((t) => t.length >= 4 && item.includes(t)),
+		);
+	};
+
+	const previousActions = carried('Completed Actions');
+	let number = 0;
+	const actionItems: ActionItem[] = [];
+	for (const line of previousActions) {
+		// `12. …`, a merged range `12–14. …`, or the tally of condensed actions `- (9 actions 1–9 condensed: …)`.
+		const numbered = /^(\d+)(?:–(\d+))?[.)] /.exec(line);
+		const tally = /^[-*] \(\d+ (?:focus )?actions? (\d+)(?:–(\d+))? condensed\b/.exec(line);
+		const group = groupOf(line, 'carried');
+		if (numbered !== null) {
+			const first = Number(numbered[1]);
+			const last = numbered[2] !== undefined ? Number(numbered[2]) : undefined;
+			number = Math.max(number, last ?? first);
+			actionItems.push({
+				number: first,
+				...(last !== undefined ? { lastNumber: last } : {}),
+				group,
+				text: line.slice(numbered[0].length),
+			});
+		} else if (tally !== null) {
+			const last = Number(tally[2] ?? tally[1]);
+			number = Math.max(number, last);
+			actionItems.push({
+				number: Number(tally[1]),
+				lastNumber: last,
+				isTally: true,
+				group,
+				text: stripBullet(line),
+			});
+		} else {
+			number++;
+			actionItems.push({ number, group, text: stripBullet(line) });
+		}
+	}
+	const stillInProgress: string[] = [];
+	const stillRemaining: string[] = [];
+	const stillBlocked: string[] = [];
+	const done = (bucket: string[], label: string) => (item: string) => {
+		if (isDoneNow(item)) {
+			number++;
+			actionItems.push({ number, group: groupOf(item, 'carried'), text: `${label} ${stripBullet(item)}` });
+		} else bucket.push(item);
+	};
+	carried('In Progress').forEach(done(stillInProgress, 'DONE'));
+	carried('Remaining Work').forEach(done(stillRemaining, 'DONE'));
+	carried('Blocked').forEach(done(stillBlocked, 'RESOLVED'));
+	for (const action of digest.actions) {
+		number++;
+		actionItems.push({
+			number,
+			group: groupOf(`${action.verb} ${action.target} ${action.outcome} ${action.tool}`, 'other'),
+			action,
+		});
+	}
+	return {
+		actions: actionItems,
+		inProgress: stillInProgress,
+		remaining: stillRemaining,
+		blocked: stillBlocked,
+	};
+}
+
+/**
+ * The fresh Blocked lines. The error lines are written verbatim (the first one the result showed, then the most
+ * telling one): an unresolved failure is searched for by its exact text.
+ */
+function blockedLines(digest: SessionDigest): string[] {
+	return digest.blocked.map((a) => {
+		// The command or path is written whole: a clipped one cannot be searched for or run again.
+		const target = a.target;
+		const first = a.firstErrorLine;
+		const telltale = a.errorLine;
+		const errors =
+			first === undefined
+				? (telltale ?? a.outcome)
+				: telltale === undefined || telltale === first
+					? first
+					: `${first} · ${telltale}`;
+		return `${a.isCommand ? `\`${target}\`` : target} (${a.tool}): ${errors}`;
+	});
+}
+
+/** Error patterns as lines with their count and the actions they first and last showed in. */
+function errorPatternItems(digest: SessionDigest, groupOf: GroupOf): PatternItem[] {
+	return digest.errorPatterns.map((p) => {
+		const where =
+			p.count === 1
+				? `action #${p.firstAction}`
+				: `×${p.count}, first in action #${p.firstAction}, last in #${p.lastAction}`;
+		const last = p.lastExample !== undefined ? `; last: ${p.lastExample}` : '';
+		return {
+			text: `${p.example} (${where}${last})`,
+			group: groupOf(p.example, 'other'),
+			keys: [errorPatternKey(p.example)],
+		};
+	});
+}
+
+/**
+ * The artifacts Critical Context may list: a number's phrase and the action that printed it, and whether a tool
+ * call acted on the value (it then outranks values only seen in output).
+ */
+function factItems(input: ComposeInput, groupOf: GroupOf): FactItem[] {
+	const { digest } = input;
+	const actedOn = new Set(digest.actions.flatMap((a) => [...a.paths, a.target]));
+	const actedText = digest.actions
+		.filter((a) => a.isCommand)
+		.map((a) => a.target)
+		.join('\n');
+	return input.artifacts
+		.filter((a) => a.kind !== 'activeTask')
+		.map((artifact) => {
+			const context = artifact.kind === 'number' ? digest.figureContext.get(artifact.value) : undefined;
+			const action =
+				artifact.kind === 'number' && artifact.messageId !== previousSummaryId
+					? digest.resultOf.get(artifact.messageIndex)
+					: undefined;
+			const origin =
+				action === undefined
+					? undefined
+					: `#${action.number} ${action.verb} ${action.isCommand ? `\`${action.target}\`` : clipTarget(action.target)}`;
+			return {
+				...(origin !== undefined && action !== undefined ? { origin, originNumber: action.number } : {}),
+				artifact,
+				group: groupOf(
+					`${artifact.value} ${context ?? ''}`,
+					artifact.messageId === previousSummaryId ? 'carried' : 'other',
+				),
+				...(context !== undefined && context !== artifact.value ? { context } : {}),
+				...(actedOn.has(artifact.value) || actedText.includes(artifact.value) ? { isActedOn: true } : {}),
+			};
+		});
 }
