@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -291,4 +292,56 @@ export async function waitForText(
 		if (Date.now() > deadline) throw new Error(`text never matched; last: ${text}`);
 		await new Promise((done) => setTimeout(done, 50));
 	}
+}
+
+/** A chromium suite's browser and page server, and the pages its tests open. */
+export interface ChromiumSuite {
+	readonly browser: Browser;
+	readonly server: TestServer;
+	/** Pages a test opened: each is checked for page errors after its test and closed (see useChromiumSuite). */
+	readonly opened: WebviewPage[];
+}
+
+/**
+ * Registers the hooks every chromium suite needs: start Chromium (or skip the suite, saying why, where it cannot
+ * start), build the bundle, serve the pages; after each test, assert the pages it opened logged no error or CSP
+ * violation and close them; at the end, close the browser and the server. Call it first in a `describe`.
+ */
+export function useChromiumSuite(options: { readonly checksPages?: boolean } = {}): ChromiumSuite {
+	let browser: Browser | undefined;
+	let server: TestServer | undefined;
+	const opened: WebviewPage[] = [];
+	before(async function () {
+		const launched = await launchChromium();
+		if (typeof launched === 'string') {
+			console.log(`skipping webview tests: ${launched}`);
+			this.skip();
+		}
+		browser = launched;
+		await ensureBundle();
+		server = await startServer();
+	});
+	afterEach(async () => {
+		for (const view of opened.splice(0)) {
+			if (options.checksPages !== false)
+				assert.deepEqual(view.errors, [], 'the page logged no errors and no CSP violations');
+			await view.page.context().close();
+		}
+	});
+	after(async () => {
+		await browser?.close();
+		await server?.close();
+	});
+	return {
+		get browser(): Browser {
+			if (browser === undefined) throw new Error('chromium is not started: use the suite inside its tests');
+			return browser;
+		},
+		get server(): TestServer {
+			if (server === undefined)
+				throw new Error('the page server is not started: use the suite inside its tests');
+			return server;
+		},
+		opened,
+	};
 }

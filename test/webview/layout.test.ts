@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ReviewView } from '../../src/core/view/viewModel';
 import { gaugeStrings, reviewStrings } from '../../src/protocol/strings';
-import { syntheticTranscript } from '../core/view/syntheticTranscript';
 import type { ViewSession } from '../core/view/viewPipeline';
-import { compactSession, openSession, sessionOf } from '../core/view/viewPipeline';
-import { corpusRoot, hasCorpus } from '../support/corpus';
+import { compactSession, realOrSyntheticSession } from '../core/view/viewPipeline';
 import { FakeHost, hostReviewView } from './fakeHost';
-import type { TestServer, WebviewPage } from './harness';
-import { ensureBundle, launchChromium, openWebview, screenshot, startServer } from './harness';
+import type { WebviewPage } from './harness';
+import { openWebview, screenshot, useChromiumSuite } from './harness';
 
 /** A rendered box in page coordinates, with the text it shows and the text it would need. */
 interface LabelBox {
@@ -90,39 +87,15 @@ async function assertInViewport(page: Page, selector: string, what: string): Pro
 describe('webview: layout at sidebar and review-column widths in chromium', function () {
 	// Chromium on a loaded machine: each case renders, resizes and screenshots, which can pass mocha's 2 s default.
 	this.timeout(30_000);
-	let browser: Browser | undefined;
-	let server: TestServer;
+	const suite = useChromiumSuite();
 	let session: ViewSession;
 	let review: ReviewView;
-	const opened: WebviewPage[] = [];
+	const { opened } = suite;
 
 	before(async function () {
-		const launched = await launchChromium();
-		if (typeof launched === 'string') {
-			console.log(`skipping webview tests: ${launched}`);
-			this.skip();
-		}
-		browser = launched;
-		await ensureBundle();
-		server = await startServer();
-		const corpusFile = join(corpusRoot, 'claude-code', 'codemie-session-3fe1b6bc.jsonl');
-		session = hasCorpus()
-			? openSession(corpusFile)
-			: sessionOf(syntheticTranscript(300), 'synthetic.jsonl', 60_000);
+		session = realOrSyntheticSession(300, 60_000);
 		review = hostReviewView(session, await compactSession(session, { focus: 'codex' }));
 		assert.ok(review.lostFacts.length >= 4, 'enough lost facts to scroll the list');
-	});
-
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
-
-	afterEach(async () => {
-		for (const view of opened.splice(0)) {
-			assert.deepEqual(view.errors, [], 'the page logged no errors and no CSP violations');
-			await view.page.context().close();
-		}
 	});
 
 	async function open(
@@ -131,9 +104,11 @@ describe('webview: layout at sidebar and review-column widths in chromium', func
 		height: number,
 		ready: string,
 	): Promise<WebviewPage> {
-		assert.ok(browser);
 		const host = new FakeHost({ transcriptId: 't1', session, review });
-		const view = await openWebview(browser, server.pageUrl(kind, 'dark'), host.onPost, { width, height });
+		const view = await openWebview(suite.browser, suite.server.pageUrl(kind, 'dark'), host.onPost, {
+			width,
+			height,
+		});
 		opened.push(view);
 		await view.page.locator(ready).waitFor();
 		// Labels are fitted after layout (a resize observer and a second render); give them a frame or two.

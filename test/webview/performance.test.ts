@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { syntheticTranscript } from '../core/view/syntheticTranscript';
 import type { ViewSession } from '../core/view/viewPipeline';
 import { sessionOf } from '../core/view/viewPipeline';
 import { FakeHost } from './fakeHost';
-import type { TestServer, WebviewPage } from './harness';
-import { ensureBundle, launchChromium, openWebview, outputDir, screenshot, startServer } from './harness';
+import type { WebviewPage } from './harness';
+import { openWebview, outputDir, screenshot, useChromiumSuite } from './harness';
 
 /** First paint budget of a 10,000-message transcript, in milliseconds (the issue's target). */
 const firstPaintBudgetMs = 500;
@@ -58,31 +57,16 @@ const measureScroll = `(async () => {
 })()`;
 
 describe('webview: 10,000 messages in chromium', function () {
-	let browser: Browser | undefined;
-	let server: TestServer;
+	// Each run's page is closed before the next opens; the suite closes the last one after the test.
+	const suite = useChromiumSuite({ checksPages: false });
 	let session: ViewSession;
 	let view: WebviewPage | undefined;
 
-	before(async function () {
-		const launched = await launchChromium();
-		if (typeof launched === 'string') {
-			console.log(`skipping webview tests: ${launched}`);
-			this.skip();
-		}
-		browser = launched;
-		await ensureBundle();
-		server = await startServer();
+	before(() => {
 		session = sessionOf(syntheticTranscript(messageCount), 'synthetic-10k.jsonl', 4_000_000);
 	});
 
-	after(async () => {
-		await view?.page.context().close();
-		await browser?.close();
-		await server?.close();
-	});
-
 	it('paints the transcript view within the budget and scrolls the list without building every row', async () => {
-		assert.ok(browser);
 		const host = new FakeHost({ transcriptId: 'big' });
 		const payload = { type: 'transcript/show', transcriptId: 'big', view: session.view };
 		const runs: number[] = [];
@@ -99,7 +83,7 @@ describe('webview: 10,000 messages in chromium', function () {
 			| undefined;
 		for (let run = 0; run < 3; run++) {
 			await view?.page.context().close();
-			view = await openWebview(browser, server.pageUrl('transcript', 'dark'), host.onPost, {
+			view = await openWebview(suite.browser, suite.server.pageUrl('transcript', 'dark'), host.onPost, {
 				width: 1200,
 				height: 1000,
 			});
@@ -112,6 +96,7 @@ describe('webview: 10,000 messages in chromium', function () {
 			if (run === 2) scroll = (await view.page.evaluate(measureScroll)) as typeof scroll;
 		}
 		assert.ok(view && scroll);
+		suite.opened.push(view);
 		await screenshot(view.page, 'transcript-10k-dark');
 		assert.deepEqual(view.errors, []);
 		runs.sort((a, b) => a - b);

@@ -1,12 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { ViewSession } from '../core/view/viewPipeline';
 import { compactSession, openSession } from '../core/view/viewPipeline';
 import { FakeHost, hostReviewView } from './fakeHost';
-import type { TestServer, WebviewPage } from './harness';
-import { ensureBundle, launchChromium, openWebview, screenshot, startServer } from './harness';
+import { openWebview, screenshot, useChromiumSuite } from './harness';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const sample = join(repoRoot, 'test', 'fixtures', 'sample-claude-session.jsonl');
@@ -20,27 +18,12 @@ function readmeImages(): string[] {
 // The README is the installed extension's Details page: its images must ship in the VSIX (.vscodeignore keeps
 // media/ and drops docs/), and they show the bundled sample session, never a machine's paths or corpus text.
 describe('README images', function () {
-	let browser: Browser | undefined;
-	let server: TestServer;
+	const suite = useChromiumSuite();
+	const { opened } = suite;
 	let session: ViewSession;
-	const opened: WebviewPage[] = [];
 
-	before(async function () {
-		const launched = await launchChromium();
-		if (typeof launched === 'string') {
-			console.log(`skipping webview tests: ${launched}`);
-			this.skip();
-		}
-		browser = launched;
-		await ensureBundle();
-		server = await startServer();
+	before(() => {
 		session = openSession(sample);
-	});
-
-	after(async () => {
-		for (const view of opened) await view.page.context().close();
-		await browser?.close();
-		await server?.close();
 	});
 
 	it('are all in media/, which the VSIX ships', () => {
@@ -55,10 +38,9 @@ describe('README images', function () {
 	});
 
 	it('are rendered from the bundled sample: the editor with a filled gauge, and the review', async () => {
-		assert.ok(browser);
 		const editor = await openWebview(
-			browser,
-			server.pageUrl('transcript', 'dark'),
+			suite.browser,
+			suite.server.pageUrl('transcript', 'dark'),
 			new FakeHost({ transcriptId: 'sample', session }).onPost,
 			{ width: 1100, height: 720 },
 		);
@@ -69,8 +51,8 @@ describe('README images', function () {
 		const hero = await screenshot(editor.page, 'readme-editor', false);
 
 		const sidebar = await openWebview(
-			browser,
-			server.pageUrl('gauge', 'dark'),
+			suite.browser,
+			suite.server.pageUrl('gauge', 'dark'),
 			new FakeHost({ transcriptId: 'sample', session }).onPost,
 			{ width: 300, height: 420 },
 		);
@@ -82,8 +64,8 @@ describe('README images', function () {
 		const review = hostReviewView(session, result);
 		assert.ok(review.success);
 		const page = await openWebview(
-			browser,
-			server.pageUrl('review', 'dark'),
+			suite.browser,
+			suite.server.pageUrl('review', 'dark'),
 			new FakeHost({ transcriptId: 'sample', session, review }).onPost,
 			{ width: 1100, height: 720 },
 		);

@@ -1,25 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { findFormat } from '../../src/core/transcript/registry';
 import type { ReviewView } from '../../src/core/view/viewModel';
 import type { ViewToHost } from '../../src/protocol/messages';
 import { describeApply, reviewStrings } from '../../src/protocol/strings';
-import { syntheticTranscript } from '../core/view/syntheticTranscript';
 import type { ViewSession } from '../core/view/viewPipeline';
-import { compactSession, openSession, sessionOf } from '../core/view/viewPipeline';
-import { corpusRoot, hasCorpus } from '../support/corpus';
+import { compactSession, realOrSyntheticSession } from '../core/view/viewPipeline';
 import { FakeHost, hostReviewView } from './fakeHost';
-import type { TestServer, WebviewPage } from './harness';
-import {
-	ensureBundle,
-	launchChromium,
-	openWebview,
-	readValue,
-	screenshot,
-	startServer,
-	waitForText,
-} from './harness';
+import type { WebviewPage } from './harness';
+import { openWebview, readValue, screenshot, useChromiumSuite, waitForText } from './harness';
 
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
@@ -34,48 +22,23 @@ function expectedFactLine(fact: ReviewView['lostFacts'][number]): string {
 }
 
 describe('webview: summary review in chromium', function () {
-	let browser: Browser | undefined;
-	let server: TestServer;
+	const suite = useChromiumSuite();
 	let session: ViewSession;
 	let review: ReviewView;
-	const opened: WebviewPage[] = [];
+	const { opened } = suite;
 
 	before(async function () {
-		const launched = await launchChromium();
-		if (typeof launched === 'string') {
-			console.log(`skipping webview tests: ${launched}`);
-			this.skip();
-		}
-		browser = launched;
-		await ensureBundle();
-		server = await startServer();
-		const corpusFile = join(corpusRoot, 'claude-code', 'codemie-session-3fe1b6bc.jsonl');
-		session = hasCorpus()
-			? openSession(corpusFile)
-			: sessionOf(syntheticTranscript(300), 'synthetic.jsonl', 60_000);
+		session = realOrSyntheticSession(300, 60_000);
 		const result = await compactSession(session, { focus: 'codex' });
 		review = hostReviewView(session, result);
 		assert.ok(review.success && review.lostFacts.length >= 2, 'the fixture has a summary and lost facts');
-	});
-
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
-
-	afterEach(async () => {
-		for (const view of opened.splice(0)) {
-			assert.deepEqual(view.errors, [], 'the page logged no errors and no CSP violations');
-			await view.page.context().close();
-		}
 	});
 
 	async function open(
 		host: FakeHost,
 		theme: 'light' | 'dark' | 'high-contrast' = 'dark',
 	): Promise<WebviewPage> {
-		assert.ok(browser);
-		const page = await openWebview(browser, server.pageUrl('review', theme), host.onPost, {
+		const page = await openWebview(suite.browser, suite.server.pageUrl('review', theme), host.onPost, {
 			width: 1100,
 			height: 900,
 		});

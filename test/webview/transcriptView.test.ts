@@ -1,25 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { basename, join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { basename } from 'node:path';
 import { planCompaction } from '../../src/core/compaction/planCompaction';
 import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
 import type { ViewToHost } from '../../src/protocol/messages';
 import { filterRows } from '../../webview/listFilter';
-import { corpusRoot, describeCorpus, hasCorpus } from '../support/corpus';
-import { syntheticTranscript } from '../core/view/syntheticTranscript';
+import { describeCorpus } from '../support/corpus';
 import type { ViewSession } from '../core/view/viewPipeline';
-import { openSession, sessionOf, whatIfOptions } from '../core/view/viewPipeline';
+import { openSession, realOrSyntheticSession, whatIfOptions } from '../core/view/viewPipeline';
 import { FakeHost } from './fakeHost';
-import type { TestServer, ThemeName, WebviewPage } from './harness';
+import type { ThemeName, WebviewPage } from './harness';
 import {
 	chooseValue,
 	dataIndexes,
-	ensureBundle,
-	launchChromium,
 	openWebview,
 	readValue,
 	screenshot,
-	startServer,
+	useChromiumSuite,
 	waitForText,
 } from './harness';
 
@@ -44,36 +40,12 @@ function usageText(session: ViewSession): string {
 }
 
 describe('webview: gauge, region map and message list in chromium', function () {
-	let browser: Browser | undefined;
-	let server: TestServer;
+	const suite = useChromiumSuite();
 	let session: ViewSession;
-	const opened: WebviewPage[] = [];
+	const { opened } = suite;
 
 	before(async function () {
-		const launched = await launchChromium();
-		if (typeof launched === 'string') {
-			console.log(`skipping webview tests: ${launched}`);
-			this.skip();
-		}
-		browser = launched;
-		await ensureBundle();
-		server = await startServer();
-		const corpusFile = join(corpusRoot, 'claude-code', 'codemie-session-3fe1b6bc.jsonl');
-		session = hasCorpus()
-			? openSession(corpusFile)
-			: sessionOf(syntheticTranscript(400), 'synthetic.jsonl', 200_000);
-	});
-
-	after(async () => {
-		await browser?.close();
-		await server?.close();
-	});
-
-	afterEach(async () => {
-		for (const view of opened.splice(0)) {
-			assert.deepEqual(view.errors, [], 'the page logged no errors and no CSP violations');
-			await view.page.context().close();
-		}
+		session = realOrSyntheticSession(400, 200_000);
 	});
 
 	async function open(
@@ -82,8 +54,7 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		theme: ThemeName = 'dark',
 		width = 1100,
 	): Promise<WebviewPage> {
-		assert.ok(browser);
-		const page = await openWebview(browser, server.pageUrl(view, theme), host.onPost, {
+		const page = await openWebview(suite.browser, suite.server.pageUrl(view, theme), host.onPost, {
 			width,
 			height: 1000,
 		});
@@ -251,10 +222,9 @@ describe('webview: gauge, region map and message list in chromium', function () 
 	});
 
 	it('says how to open a transcript when none is open, and shows host work in progress', async () => {
-		assert.ok(browser);
 		const page = await openWebview(
-			browser,
-			server.pageUrl('gauge', 'dark'),
+			suite.browser,
+			suite.server.pageUrl('gauge', 'dark'),
 			new FakeHost({ transcriptId: 't1' }).onPost,
 		);
 		opened.push(page);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { analyzeBudget, resolveCounting } from '../../../src/core/budget/analyzeBudget';
 import type { BudgetReport } from '../../../src/core/budget/budgetReport';
 import { MessageTokenCache } from '../../../src/core/budget/messageTokenCache';
@@ -14,6 +14,8 @@ import { parseTranscript } from '../../../src/core/transcript/readTranscript';
 import type { Transcript } from '../../../src/core/transcript/model';
 import { buildTranscriptView } from '../../../src/core/view/buildTranscriptView';
 import type { TranscriptView, WhatIfOptions } from '../../../src/core/view/viewModel';
+import { corpusRoot, hasCorpus } from '../../support/corpus';
+import { syntheticTranscript } from './syntheticTranscript';
 
 /** A transcript run through the real core pipeline, as the extension host would hold it. */
 export interface ViewSession {
@@ -80,4 +82,11 @@ export function compactSession(session: ViewSession, whatIf: WhatIfOptions = {})
 		createOfflineSummarizer(),
 		new AbortController().signal,
 	);
+}
+
+/** The large real session the chromium suites render, or a synthetic one where the corpus is absent (never in CI). */
+export function realOrSyntheticSession(syntheticMessages: number, syntheticWindow: number): ViewSession {
+	return hasCorpus()
+		? openSession(join(corpusRoot, 'claude-code', 'codemie-session-3fe1b6bc.jsonl'))
+		: sessionOf(syntheticTranscript(syntheticMessages), 'synthetic.jsonl', syntheticWindow);
 }
