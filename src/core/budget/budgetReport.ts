@@ -1,6 +1,6 @@
 import type { Detection, Diagnostic, FormatId, Role } from '../transcript/model';
 
-import type { BudgetCategory, RecordedComparison } from '../tokens/measureWindow';
+import type { WindowMeasure } from '../tokens/measureWindow';
 
 export type { BudgetCategory, RecordedComparison } from '../tokens/measureWindow';
 
@@ -46,26 +46,11 @@ export interface BudgetReport {
 	readonly messages: number;
 	/** Messages in the file, including compacted history and other branches. */
 	readonly messagesInFile: number;
-	readonly tokens: {
-		/** The headline: `visible` + `hidden`; the `byKind` rows add up to it. */
-		readonly total: number;
-		/** Our count of the window's messages and the stored system text, less earlier turns' reasoning. */
-		readonly visible: number;
-		/** What the file does not show (system prompt, tool definitions), estimated from recorded usage; 0 without it. */
-		readonly hidden: number;
-		/** The part of `total` no compaction can change: `hidden` plus the stored system text. */
-		readonly fixed: number;
-		/** The visible part by role. */
-		readonly byRole: Readonly<Record<Role, number>>;
-		readonly byKind: Readonly<Record<BudgetCategory, number>>;
-		/** The agent's own record of its latest request, when the file has one. */
-		readonly recorded: RecordedComparison | undefined;
-		/**
-		 * Reasoning of turns before the current one, by our count. Providers do not send it again once a new user
-		 * turn starts, so it is left out of `total`, `byKind.thinking` and `byRole.assistant`.
-		 */
-		readonly earlierThinking: number;
-	};
+	/** The window's budget (see WindowMeasure): headline, its visible and hidden parts, rows, recorded comparison. */
+	readonly tokens: Pick<
+		WindowMeasure,
+		'total' | 'visible' | 'hidden' | 'fixed' | 'byRole' | 'byKind' | 'recorded' | 'earlierThinking'
+	>;
 	readonly percentUsed: number;
 	readonly regions: {
 		readonly head: RegionSummary;

@@ -70,21 +70,24 @@ export interface CompactionResult {
 
 /**
  * A compacted transcript made ready to write, and its budget: laid out as its format's writer will write it (what
- * is measured is what will be read back), with its recorded usage restated for its own window and the hidden part
- * `original` had (see restateUsage). Apply this to whatever `applyPlan` returned before writing it.
+ * is measured is what will be read back), with its recorded usage restated for its own window and `hiddenTokens`,
+ * the hidden part the original had (see restateUsage). Apply this to whatever `applyPlan` returned before writing it.
  */
 export function prepareCompactedForWrite(
-	original: Transcript,
 	compacted: Transcript,
 	counter: TokenCounting,
+	hiddenTokens: number,
 ): { transcript: Transcript; measure: WindowMeasure; notes: readonly string[] } {
-	const hidden = measureWindow(original, counter, countWindow(original, counter)).hidden;
 	const shaped = findFormat(compacted.format).shapeForWrite?.(compacted) ?? {
 		transcript: compacted,
 		notes: [],
 	};
 	const counts = countWindow(shaped.transcript, counter);
-	const restated = restateUsage(shaped.transcript, measureWindow(shaped.transcript, counter, counts), hidden);
+	const restated = restateUsage(
+		shaped.transcript,
+		measureWindow(shaped.transcript, counter, counts),
+		hiddenTokens,
+	);
 	return { transcript: restated, measure: measureWindow(restated, counter, counts), notes: shaped.notes };
 }
 
@@ -188,9 +191,9 @@ export async function compactTranscript(
 
 	const applyStarted = performance.now();
 	const prepared = prepareCompactedForWrite(
-		transcript,
 		applyPlan(transcript, plan, summary),
 		options.counter,
+		measured.hidden,
 	);
 	const { transcript: compacted, measure: afterMeasure } = prepared;
 	const after = { tokens: afterMeasure.total, messages: afterMeasure.messageTokens.length };

@@ -6,6 +6,7 @@ import { MessageTokenCache } from '../../core/budget/messageTokenCache';
 import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../../core/compaction/applyPlan';
 import { prepareCompactedForWrite } from '../../core/compaction/compactTranscript';
 import { describeTailRule } from '../../core/compaction/tailRule';
+import { measureWindow } from '../../core/tokens/measureWindow';
 import { compactTranscript } from '../../core/compaction/compactTranscript';
 import type { CompactionPlan } from '../../core/compaction/plan';
 import { parsePlan, serializePlan } from '../../core/compaction/serializePlan';
@@ -232,7 +233,8 @@ export class ReviewService {
 	 */
 	compacted(loaded: LoadedReview): Transcript {
 		const compacted = applyPlan(loaded.transcript, loaded.plan, loaded.review.summary);
-		return prepareCompactedForWrite(loaded.transcript, compacted, loaded.counter).transcript;
+		const { hidden } = measureWindow(loaded.transcript, loaded.counter);
+		return prepareCompactedForWrite(compacted, loaded.counter, hidden).transcript;
 	}
 
 	/** Stores an edited summary and returns the re-counted window: tokens after and the summary message's tokens. */
