@@ -21,6 +21,9 @@ export const reviewStrings = Object.freeze({
 	noReview: 'No compaction is waiting for review.',
 	failed: 'The compaction failed.',
 	actionsLabel: 'Review actions',
+	focusKeptLabel: 'Facts about the focus the output keeps, most telling first:',
+	focusLostLabel: (n: number): string =>
+		`${n} ${n === 1 ? 'fact' : 'facts'} about the focus ${n === 1 ? 'is' : 'are'} in Lost facts above.`,
 });
 
 /** Labels of the gauge (sidebar) and transcript pages. */
