@@ -29,6 +29,9 @@ install() {
 	rm -rf "$dest"
 	mv "$dest.partial" "$dest"
 	[ -x "$bin" ] || { echo "clients: FAILED: $bin is missing after the install" >&2; return 1; }
+	# A package whose binary does not start (a platform package missing) is not left in the cache as ready.
+	timeout 120 "$bin" --version >/dev/null 2>&1 </dev/null ||
+		{ echo "clients: FAILED: $bin --version does not run; removed $dest" >&2; rm -rf "$dest"; return 1; }
 	echo "clients: $name $version ready at $dest ($((SECONDS - started)) s)"
 }
 
