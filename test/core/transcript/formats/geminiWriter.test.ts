@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { geminiCliFormat } from '../../../../src/core/transcript/formats/geminiCli';
 import {
@@ -12,7 +13,10 @@ import {
 } from '../../../../src/core/transcript/model';
 import { parseTranscript } from '../../../../src/core/transcript/readTranscript';
 import { pairToolCalls } from '../../../../src/core/transcript/toolPairs';
-import { describeCorpus } from '../../../support/corpus';
+import { runCli } from '../../../../src/cli/main';
+import { nodeOutputFs } from '../../../../src/cli/writeOutputs';
+import { captureIo } from '../../../support/captureIo';
+import { corpusRoot, describeCorpus, hasCorpus } from '../../../support/corpus';
 
 type Json = Record<string, unknown>;
 
@@ -411,5 +415,57 @@ describe('geminiCliFormat.write: corpus', () => {
 			const pairing = pairToolCalls(messagesInWindow(back));
 			assert.deepEqual([pairing.unansweredCalls, pairing.orphanResults], [[], []]);
 		});
+	});
+});
+
+describe('context-lens compact on a Gemini CLI session', () => {
+	const session = join(corpusRoot, 'other', 'gemini-cli', 'codemie-session-2025-12-01T21-45-5b959dae.json');
+
+	function copy(): { dir: string; file: string } {
+		const dir = mkdtempSync(join(tmpdir(), 'context-lens-gemini-compact-'));
+		const file = join(dir, 'session-2025-12-01T21-45-5b959dae.json');
+		copyFileSync(session, file);
+		return { dir, file };
+	}
+
+	it('writes a JSON session beside the input, leaves the input alone and says how to resume it', async function () {
+		if (!hasCorpus()) this.skip();
+		const { dir, file } = copy();
+		try {
+			const before = readFileSync(file, 'utf8');
+			const io = captureIo();
+			assert.equal(await runCli(['compact', file, '--window', '3000'], io), 0, io.stderrLines.join(''));
+			const out = join(dir, 'session-2025-12-01T21-45-5b959dae.compacted.json');
+			assert.equal(readFileSync(file, 'utf8'), before);
+			assert.ok(io.stdout.join('\n').includes(`resume: gemini --session-file ${out}`));
+			const written = read(readFileSync(out, 'utf8'), out);
+			assert.ok(messagesInWindow(written).some((m) => m.flags.isSummary));
+			assert.deepEqual(readdirSync(dir).sort(), [basename(file), basename(out)].sort());
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('writes nothing when the input changed since it was read', async function () {
+		if (!hasCorpus()) this.skip();
+		const { dir, file } = copy();
+		try {
+			const io = captureIo();
+			const fs = {
+				...nodeOutputFs,
+				open: async (path: string, flags: 'wx', mode: number) => {
+					appendFileSync(file, '\n');
+					return nodeOutputFs.open(path, flags, mode);
+				},
+			};
+			const code = await runCli(['compact', file, '--window', '3000'], io, new AbortController().signal, {
+				fs,
+			});
+			assert.equal(code, 4);
+			assert.match(io.stderrLines.join(''), /changed while it was being compacted/);
+			assert.deepEqual(readdirSync(dir), [basename(file)]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
