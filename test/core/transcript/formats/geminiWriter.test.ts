@@ -403,6 +403,32 @@ describe('geminiCliFormat: records Gemini CLI rewrote after a compression', () =
 	});
 });
 
+describe('geminiCliFormat: sessions Gemini CLI 0.61 records', () => {
+	it('writes a result it recorded twice (with the call and as a user turn) once, with its call', () => {
+		const response = [{ functionResponse: { id: 'a', name: 'read_file', response: { output: 'alpha' } } }];
+		const recorded = [
+			header,
+			records[0],
+			{ ...records[3], id: 'g1', toolCalls: [{ ...call('a', 'alpha'), result: response }] },
+			{ id: 'u-response', timestamp: at(4), type: 'user', content: response },
+			records[6],
+		];
+		const transcript = read(recorded.map((r) => JSON.stringify(r)).join('\n'));
+		assert.deepEqual(pairToolCalls(messagesInWindow(transcript)).orphanResults.length, 1);
+		const shaped = shape(transcript);
+		assert.deepEqual(shaped.notes, [
+			'1 repeated tool result is written once, with its call: Gemini CLI records each result twice and would send both.',
+		]);
+		const out = lines(write(transcript).text);
+		assert.deepEqual(
+			out.slice(1).map((r) => r['id']),
+			['u1', 'g1', 'a4'],
+		);
+		const back = messagesInWindow(read(write(transcript).text));
+		assert.deepEqual(pairToolCalls(back).orphanResults, []);
+	});
+});
+
 describe('geminiCliFormat.write: corpus', () => {
 	describeCorpus('other/gemini-cli', (file) => {
 		it(`${basename(file)}: writes the window back so it reads the same, every call with its result`, () => {

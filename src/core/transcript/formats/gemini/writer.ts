@@ -37,6 +37,8 @@ interface SessionLayout {
 	readonly isDocument: boolean;
 	readonly droppedCalls: number;
 	readonly droppedResults: number;
+	/** Second copies of a result already written with its call (Gemini CLI 0.61 also records responses as a user turn). */
+	readonly repeatedResults: number;
 }
 
 /**
@@ -89,6 +91,10 @@ export function shapeGeminiSession(transcript: Transcript): ShapedForWrite {
 		notes.push(
 			`${layout.droppedResults} tool result${layout.droppedResults === 1 ? ' answers a call that is' : 's answer calls that are'} not kept, so ${layout.droppedResults === 1 ? 'it is' : 'they are'} left out.`,
 		);
+	if (layout.repeatedResults > 0)
+		notes.push(
+			`${layout.repeatedResults} repeated tool result${layout.repeatedResults === 1 ? ' is' : 's are'} written once, with ${layout.repeatedResults === 1 ? 'its call' : 'their calls'}: Gemini CLI records each result twice and would send both.`,
+		);
 	return { transcript: { ...transcript, messages }, notes };
 }
 
@@ -106,12 +112,14 @@ function layOutSession(transcript: Transcript, sessionId: string, now: string): 
 	const writer = new RecordWriter(resultFor, now, transcript.meta.model);
 	const records = window.flatMap((message) => writer.recordsOf(message));
 	const { header, isDocument } = sessionHeader(transcript, sessionId, now);
+	const repeatedResults = pairing.orphanResults.filter((o) => resultFor.has(o.callId)).length;
 	return {
 		header,
 		records,
 		isDocument,
 		droppedCalls: pairing.unansweredCalls.length,
-		droppedResults: pairing.orphanResults.length,
+		droppedResults: pairing.orphanResults.length - repeatedResults,
+		repeatedResults,
 	};
 }
 
