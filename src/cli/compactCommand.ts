@@ -144,8 +144,12 @@ export async function runCompact(
 	let spillPath: string | undefined;
 	let resumeHint: string | undefined;
 	if (values['dry-run'] !== true && writer !== undefined) {
-		const written = writer(result.transcript, { sessionId: randomUUID(), now: new Date().toISOString() });
 		out = resolve(values.out ?? defaultOutputPath(file));
+		const written = writer(result.transcript, {
+			sessionId: randomUUID(),
+			now: new Date().toISOString(),
+			path: out,
+		});
 		if (await isSameFile(file, out)) {
 			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
 			return ExitCode.usage;

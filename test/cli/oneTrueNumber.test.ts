@@ -52,7 +52,14 @@ function assertRowsAddUp(report: InspectJson, file: string): void {
 // input, and what it calls "after" is what inspect will say of the file it writes.
 describe('one budget for inspect and compact, on every writable corpus file', function () {
 	this.timeout(300_000);
-	for (const folder of ['claude-code', 'codex', 'copilot-chat', 'openai-chat', 'anthropic-messages']) {
+	for (const folder of [
+		'claude-code',
+		'codex',
+		'copilot-chat',
+		'openai-chat',
+		'anthropic-messages',
+		'other/gemini-cli',
+	]) {
 		describeCorpus(folder, (file) => {
 			it(`${folder}/${basename(file)}`, async () => {
 				const dir = mkdtempSync(join(tmpdir(), 'context-lens-one-number-'));
