@@ -88,7 +88,7 @@ function decide(
 	outcome: GateOutcome,
 	maxWaitMs: number,
 ): { decision: CompactionRecord['decision']; by: GateDecider; note?: string } {
-	const seconds = Math.round(maxWaitMs / 1000);
+	const seconds = Number((maxWaitMs / 1000).toFixed(1));
 	switch (outcome.kind) {
 		case 'no-window':
 			return {

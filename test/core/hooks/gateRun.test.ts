@@ -1,0 +1,155 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readCompactionLog } from '../../../src/core/hooks/compactionLog';
+import { GateServer, type GateAnswer, type GateRequest } from '../../../src/core/hooks/gateChannel';
+import { compactionLogPath } from '../../../src/core/hooks/hookPaths';
+import { heldReason, runCompactHook } from '../../../src/core/hooks/gateRun';
+
+const transcript = resolve(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl');
+
+function event(name: 'PreCompact' | 'PostCompact', trigger: 'auto' | 'manual', extra: object = {}): string {
+	return JSON.stringify({
+		session_id: 'session-7',
+		transcript_path: transcript,
+		cwd: '/work/app',
+		hook_event_name: name,
+		trigger,
+		...extra,
+	});
+}
+
+describe('the compaction hook run (stdin event to reply, with a window on a real socket)', function () {
+	if (process.platform === 'win32') return;
+	let home: string;
+	let server: GateServer | undefined;
+	const notes: string[] = [];
+	const context = (): Parameters<typeof runCompactHook>[2] => ({
+		home,
+		maxWaitMs: 3_000,
+		note: (l) => notes.push(l),
+	});
+	beforeEach(() => {
+		home = mkdtempSync(join(tmpdir(), 'clh-run-'));
+		notes.length = 0;
+	});
+	afterEach(async () => {
+		await server?.close();
+		server = undefined;
+		rmSync(home, { recursive: true, force: true });
+	});
+
+	async function window(answer: (r: GateRequest) => GateAnswer): Promise<GateRequest[]> {
+		const seen: GateRequest[] = [];
+		server = await GateServer.start(
+			home,
+			['/work/app'],
+			async (r) => {
+				seen.push(r);
+				return answer(r);
+			},
+			(m) => assert.fail(m),
+		);
+		return seen;
+	}
+
+	it('holds the compaction when the person chooses Review: Claude Code block JSON, and a record', async () => {
+		const figures = { tokens: 1840, contextWindow: 2000, percent: 92 };
+		const seen = await window(() => ({ decision: 'review', by: 'person', figures }));
+		const reply = await runCompactHook('claude-code', event('PreCompact', 'auto'), context());
+		assert.deepEqual(JSON.parse(reply.stdout), { decision: 'block', reason: heldReason('claude-code') });
+		assert.equal(reply.exitCode, 0);
+		assert.deepEqual(seen, [
+			{
+				agent: 'claude-code',
+				sessionId: 'session-7',
+				trigger: 'auto',
+				transcriptPath: transcript,
+				cwd: '/work/app',
+			},
+		]);
+		const log = await readCompactionLog(home, 'claude-code', 'session-7');
+		assert.equal(log?.transcriptPath, transcript);
+		assert.deepEqual(
+			log?.compactions.map(({ decision, by, before, trigger }) => ({ decision, by, before, trigger })),
+			[{ decision: 'review', by: 'person', before: figures, trigger: 'auto' }],
+		);
+	});
+
+	it('holds a Codex compaction with continue:false', async () => {
+		await window(() => ({ decision: 'review', by: 'person' }));
+		const reply = await runCompactHook('codex', event('PreCompact', 'auto'), context());
+		assert.deepEqual(JSON.parse(reply.stdout), { continue: false, stopReason: heldReason('codex') });
+	});
+
+	it('lets it run, printing nothing on stdout, when the person lets it compact', async () => {
+		await window(() => ({ decision: 'compact', by: 'person' }));
+		const reply = await runCompactHook('claude-code', event('PreCompact', 'auto'), context());
+		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
+		assert.deepEqual(notes, ['Context Lens: you chose to let it compact; the compaction runs.']);
+	});
+
+	it('fails open with no window, measuring the transcript itself for the record', async () => {
+		const reply = await runCompactHook('claude-code', event('PreCompact', 'auto'), context());
+		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
+		assert.deepEqual(notes, [
+			'Context Lens: no VS Code window with Context Lens is running; the compaction runs as usual.',
+		]);
+		const record = (await readCompactionLog(home, 'claude-code', 'session-7'))?.compactions[0];
+		assert.equal(record?.by, 'no-window');
+		assert.ok((record?.before?.tokens ?? 0) > 0, 'our own measure of the transcript');
+	});
+
+	it('fails open when the window does not answer in time, and says how long it waited', async () => {
+		server = await GateServer.start(
+			home,
+			[],
+			() => new Promise(() => undefined),
+			() => undefined,
+		);
+		const reply = await runCompactHook('codex', event('PreCompact', 'auto'), {
+			...context(),
+			maxWaitMs: 400,
+		});
+		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
+		assert.deepEqual(notes, [
+			'Context Lens: VS Code did not answer within 0.4 s; the compaction runs as usual.',
+		]);
+	});
+
+	it('fails open on an unreadable event, writing no record', async () => {
+		const reply = await runCompactHook('claude-code', '{"hook_event_name":"PreCompact"', context());
+		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
+		assert.match(
+			notes[0] ?? '',
+			/^Context Lens: the hook input on stdin is not JSON .*; the compaction runs as usual\.$/,
+		);
+		assert.ok(!existsSync(join(home, 'compactions')));
+	});
+
+	it('after the compaction, completes the record with our measure and the summary length', async () => {
+		await window(() => ({ decision: 'compact', by: 'timeout' }));
+		await runCompactHook('claude-code', event('PreCompact', 'auto'), context());
+		const after = await runCompactHook(
+			'claude-code',
+			event('PostCompact', 'auto', { compact_summary: 'x'.repeat(321) }),
+			context(),
+		);
+		assert.deepEqual(after, { stdout: '', exitCode: 0 });
+		const log = await readCompactionLog(home, 'claude-code', 'session-7');
+		assert.equal(log?.compactions.length, 1);
+		const record = log?.compactions[0];
+		assert.equal(record?.by, 'timeout');
+		assert.equal(record?.summaryChars, 321);
+		assert.ok((record?.after?.tokens ?? 0) > 0 && record?.after?.at !== undefined);
+		assert.ok(existsSync(compactionLogPath(home, 'claude-code', 'session-7')));
+	});
+
+	it('records a compaction the gate never saw as not asked', async () => {
+		await runCompactHook('codex', event('PostCompact', 'manual'), context());
+		const record = (await readCompactionLog(home, 'codex', 'session-7'))?.compactions[0];
+		assert.equal(record?.by, 'not-asked');
+		assert.equal(record?.trigger, 'manual');
+	});
+});
