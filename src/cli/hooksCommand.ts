@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ import {
 	type HookCommandSpec,
 } from '../core/hooks/hookSettings';
 import { editSettingsFile, readSettingsFile } from '../core/hooks/settingsFile';
+import { parseStamp, settleArguments, settleRecord, type SettleRequest } from '../core/hooks/settleRecord';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 
 /** What `hooks` takes from outside; tests pass their own. */
@@ -32,6 +34,8 @@ export interface HooksDeps {
 	readonly nodePath?: string;
 	/** The agent's event (default: all of stdin). */
 	readonly readStdin?: () => Promise<string>;
+	/** Starts the process that finishes a record after a compaction (default: a detached `hooks settle`). */
+	readonly settleLater?: (request: SettleRequest) => void;
 }
 
 const options = {
@@ -41,6 +45,10 @@ const options = {
 	'max-wait': { type: 'string' },
 	node: { type: 'string' },
 	cli: { type: 'string' },
+	session: { type: 'string' },
+	transcript: { type: 'string' },
+	trigger: { type: 'string' },
+	since: { type: 'string' },
 } as const;
 
 /**
@@ -59,6 +67,7 @@ export async function runHooks(args: readonly string[], io: CliIo, deps: HooksDe
 	const environment = deps.environment ?? processEnvironment();
 	const home = contextLensHome(environment);
 	if (verb === 'gate' || verb === 'record') return runHook(values.agent, values['max-wait'], home, io, deps);
+	if (verb === 'settle') return runSettle(values, home, io);
 	if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0] ?? ''}'.`);
 	if (values.settings !== undefined && values.project !== undefined)
 		throw new UsageError('give --settings FILE or --project DIR, not both.');
@@ -197,7 +206,12 @@ async function runHook(
 	const maxWaitMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : defaultMaxWaitSeconds) * 1000;
 	try {
 		const input = await (deps.readStdin ?? readAllStdin)();
-		const reply = await runCompactHook(agentName, input, { home, maxWaitMs, note });
+		const reply = await runCompactHook(agentName, input, {
+			home,
+			maxWaitMs,
+			note,
+			settleLater: deps.settleLater ?? settleInBackground,
+		});
 		if (reply.stdout !== '') io.out(reply.stdout);
 		return reply.exitCode;
 	} catch (error) {
@@ -206,6 +220,33 @@ async function runHook(
 		);
 		return ExitCode.ok;
 	}
+}
+
+/**
+ * Starts `hooks settle` detached from the agent (which writes the compacted session only once its hooks returned), so
+ * the hook itself returns at once.
+ */
+function settleInBackground(request: SettleRequest): void {
+	spawn(process.execPath, [ownScript(), 'hooks', ...settleArguments(request)], {
+		detached: true,
+		stdio: 'ignore',
+	}).unref();
+}
+
+/** `hooks settle`: finishes a compaction's record once the agent wrote the session (see settleRecord). */
+async function runSettle(
+	values: { agent?: string; session?: string; transcript?: string; trigger?: string; since?: string },
+	home: string,
+	io: CliIo,
+): Promise<number> {
+	const since = parseStamp(values.since);
+	const { agent, session, transcript, trigger } = values;
+	if (!isHookAgent(agent) || session === undefined || transcript === undefined || since === undefined)
+		throw new UsageError('settle needs --agent, --session, --transcript, --trigger and --since SIZE:MTIME.');
+	if (trigger !== 'manual' && trigger !== 'auto') throw new UsageError('--trigger is manual or auto.');
+	await settleRecord(home, { agent, sessionId: session, transcriptPath: transcript, trigger, since });
+	io.out(`Recorded the compaction of ${session}.`);
+	return ExitCode.ok;
 }
 
 /** Longest the hook waits for the agent's event on stdin, in ms. */

@@ -10,6 +10,7 @@ import {
 	type HookReply,
 } from './hookProtocol';
 import { measureTranscript } from './measureTranscript';
+import { fileStamp, type SettleRequest } from './settleRecord';
 
 /** The gate's longest wait for a window's answer by default, in seconds (below the hook timeout it is installed with). */
 export const defaultMaxWaitSeconds = 110;
@@ -23,6 +24,11 @@ export interface HookRunContext {
 	/** A note for the person, printed on stderr (the agents show a hook's stderr in their logs). */
 	readonly note: (line: string) => void;
 	readonly now?: () => number;
+	/**
+	 * Finishes the record after a compaction once the agent has written the session (a detached `hooks settle`
+	 * process in the CLI: Claude Code writes it only after its hooks return). Without it the record measures at once.
+	 */
+	readonly settleLater?: (request: SettleRequest) => void;
 }
 
 /** The reason the agent shows when Context Lens holds its compaction. */
@@ -125,7 +131,22 @@ async function record(
 	context: HookRunContext,
 ): Promise<HookReply> {
 	const now = context.now ?? Date.now;
-	const figures = await figuresOf(event.transcriptPath);
+	const path = event.transcriptPath;
+	const since = path !== undefined && context.settleLater !== undefined ? await fileStamp(path) : undefined;
+	if (path !== undefined && since !== undefined && context.settleLater !== undefined) {
+		await keep(context, () =>
+			recordAfter(context.home, keyOf(agent, event), event.trigger, undefined, event.compactSummary?.length),
+		);
+		context.settleLater({
+			agent,
+			sessionId: event.sessionId,
+			transcriptPath: path,
+			trigger: event.trigger,
+			since,
+		});
+		return allowReply;
+	}
+	const figures = await figuresOf(path);
 	await keep(context, () =>
 		recordAfter(
 			context.home,

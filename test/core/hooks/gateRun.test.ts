@@ -1,11 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCompactionLog } from '../../../src/core/hooks/compactionLog';
 import { GateServer, type GateAnswer, type GateRequest } from '../../../src/core/hooks/gateChannel';
 import { compactionLogPath } from '../../../src/core/hooks/hookPaths';
+import { measureTranscript } from '../../../src/core/hooks/measureTranscript';
 import { heldReason, runCompactHook } from '../../../src/core/hooks/gateRun';
+import {
+	fileStamp,
+	parseStamp,
+	settleArguments,
+	settleRecord,
+	waitForWrite,
+	type SettleRequest,
+} from '../../../src/core/hooks/settleRecord';
 
 const transcript = resolve(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl');
 
@@ -151,5 +160,62 @@ describe('the compaction hook run (stdin event to reply, with a window on a real
 		const record = (await readCompactionLog(home, 'codex', 'session-7'))?.compactions[0];
 		assert.equal(record?.by, 'not-asked');
 		assert.equal(record?.trigger, 'manual');
+	});
+});
+
+describe('finishing a record once the agent has written the compacted session', function () {
+	if (process.platform === 'win32') return;
+	let home: string;
+	beforeEach(() => {
+		home = mkdtempSync(join(tmpdir(), 'clh-settle-'));
+	});
+	afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+	it('the record hook hands over to a settle, which measures after the file changed and stayed quiet', async () => {
+		const file = join(home, 'session.jsonl');
+		copyFileSync(transcript, file);
+		const requests: SettleRequest[] = [];
+		const reply = await runCompactHook(
+			'claude-code',
+			JSON.stringify({
+				session_id: 's-9',
+				transcript_path: file,
+				hook_event_name: 'PostCompact',
+				trigger: 'auto',
+				compact_summary: 'abc',
+			}),
+			{ home, maxWaitMs: 1_000, note: () => undefined, settleLater: (r) => requests.push(r) },
+		);
+		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
+		assert.equal(requests.length, 1);
+		const pending = (await readCompactionLog(home, 'claude-code', 's-9'))?.compactions[0];
+		assert.equal(pending?.summaryChars, 3);
+		assert.equal(pending?.after, undefined, 'nothing measured before the agent writes');
+		const request = requests[0];
+		assert.ok(request !== undefined);
+		assert.deepEqual(parseStamp(settleArguments(request).at(-1)), request.since);
+		const lines = readFileSync(transcript, 'utf8')
+			.split('\n')
+			.filter((l) => l !== '');
+		setTimeout(() => writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`), 150);
+		const started = Date.now();
+		await settleRecord(home, request, { timeoutMs: 5_000, quietMs: 200, pollMs: 20 });
+		assert.ok(Date.now() - started >= 300, 'waited for the write and the quiet time');
+		const done = (await readCompactionLog(home, 'claude-code', 's-9'))?.compactions;
+		assert.equal(done?.length, 1);
+		const whole = await measureTranscript(transcript);
+		assert.ok(
+			whole.ok && (done?.[0]?.after?.tokens ?? Infinity) < whole.figures.tokens,
+			'the shorter file was measured',
+		);
+		assert.ok((done?.[0]?.after?.tokens ?? 0) > 0);
+	});
+
+	it('waits no longer than its limit for a file that never changes', async () => {
+		const file = join(home, 'still.jsonl');
+		copyFileSync(transcript, file);
+		const since = await fileStamp(file);
+		assert.ok(since !== undefined);
+		assert.equal(await waitForWrite(file, since, { timeoutMs: 200, quietMs: 50, pollMs: 20 }), false);
 	});
 });
