@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +11,6 @@ import {
 	type HookEnvironment,
 	type HookScope,
 } from '../core/hooks/agents';
-import { defaultMaxWaitSeconds, runCompactHook } from '../core/hooks/gateRun';
 import { contextLensHome, launcherPath, launcherTarget, writeLauncher } from '../core/hooks/hookPaths';
 import {
 	HookSettingsError,
@@ -22,7 +20,9 @@ import {
 	type HookCommandSpec,
 } from '../core/hooks/hookSettings';
 import { editSettingsFile, readSettingsFile } from '../core/hooks/settingsFile';
-import { parseStamp, settleArguments, settleRecord, type SettleRequest } from '../core/hooks/settleRecord';
+import type { SettleRequest } from '../core/hooks/settleRecord';
+import { measureTranscript } from '../core/hooks/measureTranscript';
+import { hookVerbs, runHookVerb } from './hookRunner';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 
 /** What `hooks` takes from outside; tests pass their own. */
@@ -66,8 +66,16 @@ export async function runHooks(args: readonly string[], io: CliIo, deps: HooksDe
 	const { values } = parsed;
 	const environment = deps.environment ?? processEnvironment();
 	const home = contextLensHome(environment);
-	if (verb === 'gate' || verb === 'record') return runHook(values.agent, values['max-wait'], home, io, deps);
-	if (verb === 'settle') return runSettle(values, home, io);
+	if (hookVerbs.has(verb ?? ''))
+		return runHookVerb(verb ?? '', values, io, {
+			home,
+			measure: async (path) => {
+				const measured = await measureTranscript(path);
+				return measured.ok ? measured.figures : undefined;
+			},
+			...(deps.readStdin !== undefined ? { readStdin: deps.readStdin } : {}),
+			...(deps.settleLater !== undefined ? { settleLater: deps.settleLater } : {}),
+		});
 	if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0] ?? ''}'.`);
 	if (values.settings !== undefined && values.project !== undefined)
 		throw new UsageError('give --settings FILE or --project DIR, not both.');
@@ -185,89 +193,4 @@ async function status(
 			: `The launcher ${launcherPath(home)} runs ${target}.`,
 	);
 	return ExitCode.ok;
-}
-
-/** The hook itself: never fails the agent (exit 0 unless it holds the compaction with its reply). */
-async function runHook(
-	agentName: string | undefined,
-	maxWait: string | undefined,
-	home: string,
-	io: CliIo,
-	deps: HooksDeps,
-): Promise<number> {
-	const note = (line: string): void => io.err(line);
-	if (!isHookAgent(agentName)) {
-		note(
-			`Context Lens: the hook names no known agent (--agent ${hookAgents.join('|')}); the compaction runs as usual.`,
-		);
-		return ExitCode.ok;
-	}
-	const seconds = maxWait === undefined ? defaultMaxWaitSeconds : Number(maxWait);
-	const maxWaitMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : defaultMaxWaitSeconds) * 1000;
-	try {
-		const input = await (deps.readStdin ?? readAllStdin)();
-		const reply = await runCompactHook(agentName, input, {
-			home,
-			maxWaitMs,
-			note,
-			settleLater: deps.settleLater ?? settleInBackground,
-		});
-		if (reply.stdout !== '') io.out(reply.stdout);
-		return reply.exitCode;
-	} catch (error) {
-		note(
-			`Context Lens: the hook failed (${error instanceof Error ? error.message : String(error)}); the compaction runs as usual.`,
-		);
-		return ExitCode.ok;
-	}
-}
-
-/**
- * Starts `hooks settle` detached from the agent (which writes the compacted session only once its hooks returned), so
- * the hook itself returns at once.
- */
-function settleInBackground(request: SettleRequest): void {
-	spawn(process.execPath, [ownScript(), 'hooks', ...settleArguments(request)], {
-		detached: true,
-		stdio: 'ignore',
-	}).unref();
-}
-
-/** `hooks settle`: finishes a compaction's record once the agent wrote the session (see settleRecord). */
-async function runSettle(
-	values: { agent?: string; session?: string; transcript?: string; trigger?: string; since?: string },
-	home: string,
-	io: CliIo,
-): Promise<number> {
-	const since = parseStamp(values.since);
-	const { agent, session, transcript, trigger } = values;
-	if (!isHookAgent(agent) || session === undefined || transcript === undefined || since === undefined)
-		throw new UsageError('settle needs --agent, --session, --transcript, --trigger and --since SIZE:MTIME.');
-	if (trigger !== 'manual' && trigger !== 'auto') throw new UsageError('--trigger is manual or auto.');
-	await settleRecord(home, { agent, sessionId: session, transcriptPath: transcript, trigger, since });
-	io.out(`Recorded the compaction of ${session}.`);
-	return ExitCode.ok;
-}
-
-/** Longest the hook waits for the agent's event on stdin, in ms. */
-const stdinTimeoutMs = 10_000;
-
-function readAllStdin(): Promise<string> {
-	return new Promise((resolveRead, reject) => {
-		if (process.stdin.isTTY) {
-			reject(new Error("the hook reads the agent's event on stdin; it is run by the agent, not by hand"));
-			return;
-		}
-		const chunks: Buffer[] = [];
-		const timer = setTimeout(() => reject(new Error('no event arrived on stdin')), stdinTimeoutMs);
-		process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-		process.stdin.on('end', () => {
-			clearTimeout(timer);
-			resolveRead(Buffer.concat(chunks).toString('utf8'));
-		});
-		process.stdin.on('error', (error) => {
-			clearTimeout(timer);
-			reject(error);
-		});
-	});
 }

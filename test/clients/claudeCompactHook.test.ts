@@ -164,9 +164,12 @@ describe('the compaction gate with the real Claude Code CLI', function () {
 		server = await GateServer.start(
 			run.clHome,
 			[run.wd],
-			async (r) => {
-				seen.push(r);
-				return answer;
+			{
+				precompact: async (r) => {
+					seen.push(r);
+					return answer;
+				},
+				measure: async () => undefined,
 			},
 			(m) => assert.fail(m),
 		);

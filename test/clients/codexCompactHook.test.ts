@@ -105,9 +105,12 @@ describe('the compaction gate with the real Codex CLI', function () {
 		server = await GateServer.start(
 			clHome,
 			[wd],
-			async (r) => {
-				seen.push(r);
-				return answer;
+			{
+				precompact: async (r) => {
+					seen.push(r);
+					return answer;
+				},
+				measure: async () => undefined,
 			},
 			(m) => assert.fail(m),
 		);

@@ -35,6 +35,13 @@ export interface GateAnswer {
 	readonly figures?: WindowFigures;
 }
 
+/** What a window does with the two requests of the channel: the question before a compaction, and a measure. */
+export interface GateHandlers {
+	readonly precompact: (request: GateRequest) => Promise<GateAnswer>;
+	/** Our measure of a transcript (the hook bundle the extension ships has no tokenizer of its own). */
+	readonly measure: (transcriptPath: string) => Promise<WindowFigures | undefined>;
+}
+
 /** What a window announces in the gates folder so hooks can find it. */
 export interface GateAnnouncement {
 	/** The window's channel id (the announcement is `<id>.json`). */
@@ -89,25 +96,32 @@ export function parseGateRequest(line: string): GateRequest | undefined {
 	};
 }
 
-function parseGateAnswer(line: string): GateAnswer | undefined {
-	let value: unknown;
+function parseJsonObject(line: string): Record<string, unknown> | undefined {
 	try {
-		value = JSON.parse(line);
+		const value: unknown = JSON.parse(line);
+		return isJsonObject(value) ? value : undefined;
 	} catch {
 		return undefined;
 	}
-	if (!isJsonObject(value)) return undefined;
-	const { decision, by, figures } = value;
-	if (decision !== 'review' && decision !== 'compact') return undefined;
-	if (by !== 'person' && by !== 'timeout' && by !== 'manual' && by !== 'dismissed') return undefined;
-	const checked =
-		isJsonObject(figures) &&
+}
+
+function checkedFigures(figures: unknown): WindowFigures | undefined {
+	return isJsonObject(figures) &&
 		typeof figures['tokens'] === 'number' &&
 		typeof figures['contextWindow'] === 'number' &&
 		typeof figures['percent'] === 'number'
-			? (figures as unknown as WindowFigures)
-			: undefined;
-	return { decision, by, ...(checked !== undefined ? { figures: checked } : {}) };
+		? (figures as unknown as WindowFigures)
+		: undefined;
+}
+
+function parseGateAnswer(line: string): GateAnswer | undefined {
+	const value = parseJsonObject(line);
+	if (value === undefined) return undefined;
+	const { decision, by } = value;
+	if (decision !== 'review' && decision !== 'compact') return undefined;
+	if (by !== 'person' && by !== 'timeout' && by !== 'manual' && by !== 'dismissed') return undefined;
+	const figures = checkedFigures(value['figures']);
+	return { decision, by, ...(figures !== undefined ? { figures } : {}) };
 }
 
 /** A window's end of the channel: listens, answers each request with `handler`, and announces itself. */
@@ -122,19 +136,19 @@ export class GateServer {
 	) {}
 
 	/**
-	 * Listens on a fresh channel in `home`'s gates folder (0700) and announces it. `handler` answers each request;
-	 * when it throws, the hook is told to let the compaction run.
+	 * Listens on a fresh channel in `home`'s gates folder (0700) and announces it. `handlers` answer the requests;
+	 * when the question throws, the hook is told to let the compaction run.
 	 */
 	static async start(
 		home: string,
 		folders: readonly string[],
-		handler: (request: GateRequest) => Promise<GateAnswer>,
+		handlers: GateHandlers,
 		onError: (message: string) => void,
 	): Promise<GateServer> {
 		await ensurePrivateDir(gatesDir(home));
 		const id = `${process.pid}-${randomBytes(3).toString('hex')}`;
 		const socket = gateSocketPath(home, id);
-		const server = createServer((client) => serveClient(client, handler, onError));
+		const server = createServer((client) => serveClient(client, handlers, onError));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(socket, () => {
@@ -181,26 +195,36 @@ export class GateServer {
 	}
 }
 
-function serveClient(
-	client: Socket,
-	handler: (request: GateRequest) => Promise<GateAnswer>,
-	onError: (message: string) => void,
-): void {
+function serveClient(client: Socket, handlers: GateHandlers, onError: (message: string) => void): void {
+	const fail = (what: string, fallback: object) => (error: unknown) => {
+		onError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+		client.end(`${JSON.stringify(fallback)}\n`);
+	};
 	readLine(
 		client,
 		(line) => {
 			const request = parseGateRequest(line);
-			if (request === undefined) {
-				client.end(`${JSON.stringify({ error: 'not a gate request' })}\n`);
+			if (request !== undefined) {
+				handlers
+					.precompact(request)
+					.then(
+						(answer) => client.end(`${JSON.stringify(answer)}\n`),
+						fail('gate', { decision: 'compact', by: 'dismissed' }),
+					);
 				return;
 			}
-			handler(request).then(
-				(answer) => client.end(`${JSON.stringify(answer)}\n`),
-				(error: unknown) => {
-					onError(`gate: ${error instanceof Error ? error.message : String(error)}`);
-					client.end(`${JSON.stringify({ decision: 'compact', by: 'dismissed' })}\n`);
-				},
-			);
+			const measure = parseJsonObject(line);
+			const path = measure?.['transcriptPath'];
+			if (measure?.['kind'] === 'measure' && typeof path === 'string') {
+				handlers
+					.measure(path)
+					.then(
+						(figures) => client.end(`${JSON.stringify(figures !== undefined ? { figures } : {})}\n`),
+						fail('measure', {}),
+					);
+				return;
+			}
+			client.end(`${JSON.stringify({ error: 'not a gate request' })}\n`);
 		},
 		() => client.destroy(),
 	);
@@ -262,10 +286,30 @@ export async function askGate(home: string, request: GateRequest, deadline: numb
 			if (!isAlive(window.pid)) await forget(home, window);
 			continue;
 		}
-		const answer = await exchange(socket, request, deadline);
+		const line = await exchange(socket, { kind: 'precompact', ...request }, deadline);
+		const answer = line === undefined ? undefined : parseGateAnswer(line);
 		return answer === undefined ? { kind: 'no-answer', window } : { kind: 'answered', answer, window };
 	}
 	return { kind: 'no-window' };
+}
+
+/**
+ * Asks a running window (the first that accepts, folder first as for the gate) for our measure of a transcript;
+ * undefined when no window answers by `deadline`.
+ */
+export async function askMeasure(
+	home: string,
+	transcriptPath: string,
+	cwd: string | undefined,
+	deadline: number,
+): Promise<WindowFigures | undefined> {
+	for (const window of await announcedWindows(home, cwd)) {
+		const socket = await connect(window.socket, Math.min(connectTimeoutMs, deadline - Date.now()));
+		if (socket === undefined) continue;
+		const line = await exchange(socket, { kind: 'measure', transcriptPath }, deadline);
+		return line === undefined ? undefined : checkedFigures(parseJsonObject(line)?.['figures']);
+	}
+	return undefined;
 }
 
 function connect(path: string, timeoutMs: number): Promise<Socket | undefined> {
@@ -288,10 +332,10 @@ function connect(path: string, timeoutMs: number): Promise<Socket | undefined> {
 	});
 }
 
-function exchange(socket: Socket, request: GateRequest, deadline: number): Promise<GateAnswer | undefined> {
+function exchange(socket: Socket, message: object, deadline: number): Promise<string | undefined> {
 	return new Promise((resolve) => {
 		let done = false;
-		const finish = (answer: GateAnswer | undefined): void => {
+		const finish = (answer: string | undefined): void => {
 			if (done) return;
 			done = true;
 			clearTimeout(timer);
@@ -301,10 +345,10 @@ function exchange(socket: Socket, request: GateRequest, deadline: number): Promi
 		const timer = setTimeout(() => finish(undefined), Math.max(0, deadline - Date.now()));
 		readLine(
 			socket,
-			(line) => finish(parseGateAnswer(line)),
+			(line) => finish(line),
 			() => finish(undefined),
 		);
-		socket.write(`${JSON.stringify({ kind: 'precompact', ...request })}\n`);
+		socket.write(`${JSON.stringify(message)}\n`);
 	});
 }
 

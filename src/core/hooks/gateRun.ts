@@ -9,7 +9,6 @@ import {
 	type CompactHookEvent,
 	type HookReply,
 } from './hookProtocol';
-import { measureTranscript } from './measureTranscript';
 import { fileStamp, type SettleRequest } from './settleRecord';
 
 /** The gate's longest wait for a window's answer by default, in seconds (below the hook timeout it is installed with). */
@@ -23,6 +22,11 @@ export interface HookRunContext {
 	readonly maxWaitMs: number;
 	/** A note for the person, printed on stderr (the agents show a hook's stderr in their logs). */
 	readonly note: (line: string) => void;
+	/**
+	 * Our measure of a transcript, when there is one to take: the full CLI counts it itself; the hook bundle the
+	 * extension ships asks a running window (it carries no tokenizer).
+	 */
+	readonly measure: (path: string) => Promise<WindowFigures | undefined>;
 	readonly now?: () => number;
 	/**
 	 * Finishes the record after a compaction once the agent has written the session (a detached `hooks settle`
@@ -77,7 +81,7 @@ async function gate(agent: HookAgent, event: CompactHookEvent, context: HookRunC
 	const before =
 		outcome.kind === 'answered' && outcome.answer.figures !== undefined
 			? outcome.answer.figures
-			: await figuresOf(event.transcriptPath);
+			: await figuresOf(event.transcriptPath, context);
 	await keep(context, () =>
 		recordBefore(context.home, keyOf(agent, event), {
 			trigger: event.trigger,
@@ -146,7 +150,7 @@ async function record(
 		});
 		return allowReply;
 	}
-	const figures = await figuresOf(path);
+	const figures = await figuresOf(path, context);
 	await keep(context, () =>
 		recordAfter(
 			context.home,
@@ -167,10 +171,12 @@ function keyOf(agent: HookAgent, event: CompactHookEvent): Parameters<typeof rec
 	};
 }
 
-async function figuresOf(path: string | undefined): Promise<WindowFigures | undefined> {
+async function figuresOf(
+	path: string | undefined,
+	context: HookRunContext,
+): Promise<WindowFigures | undefined> {
 	if (path === undefined) return undefined;
-	const measured = await measureTranscript(path).catch(() => undefined);
-	return measured?.ok === true ? measured.figures : undefined;
+	return context.measure(path).catch(() => undefined);
 }
 
 async function keep(context: HookRunContext, write: () => Promise<void>): Promise<void> {

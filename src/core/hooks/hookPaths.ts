@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HookAgent, HookEnvironment } from './agents';
-import { launcherFileName } from './hookSettings';
+
+/** The file name of the launcher every installed hook runs; it also identifies our entries in the agents' settings. */
+export const launcherFileName = 'context-lens-hook.cjs';
 
 /**
  * Context Lens's own per-person folder for the hooks: the launcher the installed hooks run, the running windows'

@@ -1,13 +1,11 @@
 import { locateJsonSyntaxError } from '../transcript/jsonlLines';
 import { isJsonObject, type JsonObject } from '../transcript/json';
 import type { HookAgent } from './agents';
+import { launcherFileName } from './hookPaths';
 
 /** The agent events Context Lens hooks: before a compaction (the gate) and after it (the record). */
 export const hookedEvents = ['PreCompact', 'PostCompact'] as const;
 export type HookedEvent = (typeof hookedEvents)[number];
-
-/** The file name of the launcher every installed hook runs (see hookPaths.ts); it identifies our entries. */
-export const launcherFileName = 'context-lens-hook.cjs';
 
 /** How the installed command starts the launcher: the Node executable and the launcher, both absolute paths. */
 export interface HookCommandSpec {

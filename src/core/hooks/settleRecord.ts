@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { HookAgent } from './agents';
 import { recordAfter } from './compactionLog';
 import type { CompactTrigger } from './hookProtocol';
-import { measureTranscript } from './measureTranscript';
+import type { WindowFigures } from './gateChannel';
 
 /** A file's size and modification time, to tell when the agent has written to it. */
 export interface FileStamp {
@@ -87,16 +87,17 @@ export function parseStamp(text: string | undefined): FileStamp | undefined {
 export async function settleRecord(
 	home: string,
 	request: SettleRequest,
+	measure: (path: string) => Promise<WindowFigures | undefined>,
 	timing = defaultSettleTiming,
 ): Promise<void> {
 	await waitForWrite(request.transcriptPath, request.since, timing);
-	const measured = await measureTranscript(request.transcriptPath);
-	if (!measured.ok) return;
+	const figures = await measure(request.transcriptPath).catch(() => undefined);
+	if (figures === undefined) return;
 	await recordAfter(
 		home,
 		{ agent: request.agent, sessionId: request.sessionId, transcriptPath: request.transcriptPath },
 		request.trigger,
-		{ ...measured.figures, at: new Date().toISOString() },
+		{ ...figures, at: new Date().toISOString() },
 		undefined,
 	);
 }

@@ -3,7 +3,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatWindowPercent } from '../../core/budget/formatFigures';
 import { agentLabel, processEnvironment } from '../../core/hooks/agents';
-import { GateServer, type GateAnswer, type GateRequest } from '../../core/hooks/gateChannel';
+import {
+	GateServer,
+	type GateAnswer,
+	type GateRequest,
+	type WindowFigures,
+} from '../../core/hooks/gateChannel';
 import { contextLensHome, launcherTarget, writeLauncher } from '../../core/hooks/hookPaths';
 import { measureTranscript } from '../../core/hooks/measureTranscript';
 import type { ExtensionServices } from '../commands/extensionServices';
@@ -58,9 +63,9 @@ export class CompactionGate implements vscode.Disposable {
 		);
 	}
 
-	/** This extension's CLI, which the launcher runs. */
+	/** The hook program this extension ships (dist/hook.js, see src/cli/hookMain.ts), which the launcher runs. */
 	get cliPath(): string {
-		return vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'cli.js').fsPath;
+		return vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'hook.js').fsPath;
 	}
 
 	/** The channel this window listens on, when it does. */
@@ -91,19 +96,23 @@ export class CompactionGate implements vscode.Disposable {
 		this.server = await GateServer.start(
 			this.home,
 			folders(),
-			(request) => this.answer(request),
+			{ precompact: (request) => this.answer(request), measure: (path) => this.measure(path) },
 			(message) => this.services.log.warn(message),
 		);
 		this.services.log.info(`compaction gate listening on ${this.server.socket}`);
 	}
 
+	/** Our measure of a transcript, with the person's window settings. */
+	private async measure(path: string): Promise<WindowFigures | undefined> {
+		const measured = await measureTranscript(path, this.services.settings().contextWindows);
+		return measured.ok ? measured.figures : undefined;
+	}
+
 	private async answer(request: GateRequest): Promise<GateAnswer> {
 		const settings = readHookSettings();
 		const measured =
-			request.transcriptPath !== undefined
-				? await measureTranscript(request.transcriptPath, this.services.settings().contextWindows)
-				: undefined;
-		const figures = measured?.ok === true ? { figures: measured.figures } : {};
+			request.transcriptPath !== undefined ? await this.measure(request.transcriptPath) : undefined;
+		const figures = measured !== undefined ? { figures: measured } : {};
 		const reply = (answer: GateAnswer): GateAnswer => {
 			this.events.push({ request, answer });
 			this.services.log.info(
@@ -116,7 +125,7 @@ export class CompactionGate implements vscode.Disposable {
 		const path = request.transcriptPath;
 		if (path === undefined) return reply({ decision: 'compact', by: 'dismissed', ...figures });
 		const result = await this.prompts.ask(
-			this.message(request, measured?.ok === true ? measured.figures.percent : undefined),
+			this.message(request, measured?.percent),
 			settings.answerTimeoutMs,
 			vscode.l10n.t('Too late: {0} has compacted the session already.', agentLabel(request.agent)),
 		);

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import {
 	announcedWindows,
 	askGate,
+	askMeasure,
 	GateServer,
 	parseGateRequest,
 	type GateAnswer,
 	type GateRequest,
 } from '../../../src/core/hooks/gateChannel';
 import { gatesDir } from '../../../src/core/hooks/hookPaths';
+
+const figures = { tokens: 184_000, contextWindow: 200_000, percent: 92 };
 
 const request: GateRequest = {
 	agent: 'claude-code',
@@ -35,7 +38,12 @@ describe('compaction gate channel (a real local socket)', function () {
 		folders: string[],
 		handler: (r: GateRequest) => Promise<GateAnswer>,
 	): Promise<GateServer> {
-		const server = await GateServer.start(home, folders, handler, (m) => assert.fail(m));
+		const server = await GateServer.start(
+			home,
+			folders,
+			{ precompact: handler, measure: async (path) => (path === '/t.jsonl' ? figures : undefined) },
+			(m) => assert.fail(m),
+		);
 		servers.push(server);
 		return server;
 	}
@@ -117,6 +125,13 @@ describe('compaction gate channel (a real local socket)', function () {
 			['/other', '/work/app'],
 			'most recently focused first',
 		);
+	});
+
+	it('measures a transcript for the hook bundle, which has no tokenizer; nothing without a window', async () => {
+		assert.equal(await askMeasure(home, '/t.jsonl', undefined, Date.now() + 2_000), undefined);
+		await serve([], async () => ({ decision: 'compact', by: 'person' }));
+		assert.deepEqual(await askMeasure(home, '/t.jsonl', undefined, Date.now() + 2_000), figures);
+		assert.equal(await askMeasure(home, '/other.jsonl', undefined, Date.now() + 2_000), undefined);
 	});
 
 	it('accepts only well-formed requests from a client', async () => {

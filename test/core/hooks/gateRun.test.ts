@@ -3,7 +3,12 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCompactionLog } from '../../../src/core/hooks/compactionLog';
-import { GateServer, type GateAnswer, type GateRequest } from '../../../src/core/hooks/gateChannel';
+import {
+	GateServer,
+	type GateAnswer,
+	type GateRequest,
+	type WindowFigures,
+} from '../../../src/core/hooks/gateChannel';
 import { compactionLogPath } from '../../../src/core/hooks/hookPaths';
 import { measureTranscript } from '../../../src/core/hooks/measureTranscript';
 import { heldReason, runCompactHook } from '../../../src/core/hooks/gateRun';
@@ -17,6 +22,12 @@ import {
 } from '../../../src/core/hooks/settleRecord';
 
 const transcript = resolve(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl');
+
+/** Our own measure, as the full CLI takes it. */
+async function localMeasure(path: string): Promise<WindowFigures | undefined> {
+	const measured = await measureTranscript(path);
+	return measured.ok ? measured.figures : undefined;
+}
 
 function event(name: 'PreCompact' | 'PostCompact', trigger: 'auto' | 'manual', extra: object = {}): string {
 	return JSON.stringify({
@@ -38,6 +49,7 @@ describe('the compaction hook run (stdin event to reply, with a window on a real
 		home,
 		maxWaitMs: 3_000,
 		note: (l) => notes.push(l),
+		measure: localMeasure,
 	});
 	beforeEach(() => {
 		home = mkdtempSync(join(tmpdir(), 'clh-run-'));
@@ -54,9 +66,12 @@ describe('the compaction hook run (stdin event to reply, with a window on a real
 		server = await GateServer.start(
 			home,
 			['/work/app'],
-			async (r) => {
-				seen.push(r);
-				return answer(r);
+			{
+				precompact: async (r) => {
+					seen.push(r);
+					return answer(r);
+				},
+				measure: async () => undefined,
 			},
 			(m) => assert.fail(m),
 		);
@@ -114,7 +129,7 @@ describe('the compaction hook run (stdin event to reply, with a window on a real
 		server = await GateServer.start(
 			home,
 			[],
-			() => new Promise(() => undefined),
+			{ precompact: () => new Promise(() => undefined), measure: async () => undefined },
 			() => undefined,
 		);
 		const reply = await runCompactHook('codex', event('PreCompact', 'auto'), {
@@ -184,7 +199,13 @@ describe('finishing a record once the agent has written the compacted session', 
 				trigger: 'auto',
 				compact_summary: 'abc',
 			}),
-			{ home, maxWaitMs: 1_000, note: () => undefined, settleLater: (r) => requests.push(r) },
+			{
+				home,
+				maxWaitMs: 1_000,
+				note: () => undefined,
+				measure: localMeasure,
+				settleLater: (r) => requests.push(r),
+			},
 		);
 		assert.deepEqual(reply, { stdout: '', exitCode: 0 });
 		assert.equal(requests.length, 1);
@@ -199,7 +220,7 @@ describe('finishing a record once the agent has written the compacted session', 
 			.filter((l) => l !== '');
 		setTimeout(() => writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`), 150);
 		const started = Date.now();
-		await settleRecord(home, request, { timeoutMs: 5_000, quietMs: 200, pollMs: 20 });
+		await settleRecord(home, request, localMeasure, { timeoutMs: 5_000, quietMs: 200, pollMs: 20 });
 		assert.ok(Date.now() - started >= 300, 'waited for the write and the quiet time');
 		const done = (await readCompactionLog(home, 'claude-code', 's-9'))?.compactions;
 		assert.equal(done?.length, 1);

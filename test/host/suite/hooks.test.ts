@@ -74,6 +74,12 @@ describe('the compaction gate: the installed hook asks this window', function ()
 		assert.equal(written.hooks.PreCompact[0]?.hooks[0]?.command, 'true');
 		gate = written.hooks.PreCompact[1]?.hooks[0]?.command ?? '';
 		assert.match(gate, /context-lens-hook\.cjs" gate --agent claude-code$/);
+		const launcher = /"([^"]*context-lens-hook\.cjs)"/.exec(gate)?.[1] ?? '';
+		assert.match(
+			readFileSync(launcher, 'utf8'),
+			/^const cli = ".*[\\/]dist[\\/]hook\.js";$/m,
+			'it runs the small hook bundle',
+		);
 		await waitFor('the gate channel', () => api.gateSocket());
 	});
 
