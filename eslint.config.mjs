@@ -13,7 +13,7 @@ const noVscodeInCore = {
 };
 
 // The layers of src/core, lowest first: a folder imports only from folders of a lower rank (and from itself).
-// transcript <- tokens, io, facts <- compaction <- summarize <- budget <- view; the text and redaction helpers sit
+// transcript <- tokens, io, facts <- compaction <- summarize <- budget <- view, hooks; the text and redaction helpers sit
 // at the bottom. Above core: protocol, then extension, cli and webview.
 const coreLayers = [
 	['text', 0],
@@ -26,6 +26,7 @@ const coreLayers = [
 	['summarize', 4],
 	['budget', 5],
 	['view', 6],
+	['hooks', 6],
 ];
 
 function layerRules() {

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCompact, type CompactDeps } from './compactCommand';
 import { runFormats } from './formatsCommand';
+import { runHooks } from './hooksCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
 import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
@@ -30,6 +31,8 @@ export async function runCli(
 				return await runCompact(parse(rest, compactOptions), io, signal, deps);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
+			case 'hooks':
+				return await runHooks(rest, io);
 			case undefined:
 			case 'help':
 			case '--help':
