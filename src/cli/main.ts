@@ -3,6 +3,7 @@ import { runCompact, type CompactDeps } from './compactCommand';
 import { runFormats } from './formatsCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
+import { keepOptions } from './keepOptions';
 import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
 
 /**
@@ -61,6 +62,7 @@ const inspectOptions = {
 	window: { type: 'string' },
 	json: { type: 'boolean' },
 	'read-timeout': { type: 'string' },
+	...keepOptions,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const compactOptions = {
@@ -77,6 +79,7 @@ const compactOptions = {
 	timeout: { type: 'string' },
 	'connect-timeout': { type: 'string' },
 	'read-timeout': { type: 'string' },
+	...keepOptions,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {
