@@ -11,6 +11,7 @@ import { registerCommands } from './commands/registerCommands';
 import { transcriptEditorViewType } from './commands/transcriptCommands';
 import { TranscriptEditorProvider } from './editors/transcriptEditor';
 import { ReviewStore } from './review/pendingReviews';
+import { PinStore } from './sessions/pinStore';
 import { ReviewDocumentProvider, reviewScheme } from './review/reviewDocuments';
 import { ReviewPanels, reviewPanelViewType } from './review/reviewPanels';
 import { ReviewService } from './review/reviewService';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	});
 	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), log);
 	const store = new ReviewStore(context.workspaceState);
+	const pins = new PinStore(context.workspaceState);
 	const reviews = new ReviewService(store);
 	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
 	const panels = new ReviewPanels(
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		context,
 		log,
 		tracker,
+		pins,
 		store,
 		reviews,
 		panels,

@@ -51,7 +51,7 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		{ counter: cache, contextWindow, ...(pinned !== undefined ? { pinned } : {}) },
 		messageTokens,
 	);
-	const pinnedFiguresNow = pinnedFigures(
+	const pinnedKept = pinnedFigures(
 		markPinned(window, pinned !== undefined ? [...pinned] : undefined),
 		messageTokens,
 	);
@@ -84,7 +84,7 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		percentUsed: percentOfWindow(measure.total, contextWindow),
 		regions: plan.regions,
 		pruneCandidates: { messages: plan.pruneCandidates.messages, tokens: plan.pruneCandidates.tokens },
-		...(pinnedFiguresNow !== undefined ? { pinned: pinnedFiguresNow } : {}),
+		...(pinnedKept !== undefined ? { pinned: pinnedKept } : {}),
 		toolPairs: {
 			matched: pairing.matched,
 			unanswered: pairing.unanswered,

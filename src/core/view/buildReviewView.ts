@@ -2,6 +2,7 @@ import type { CompactionResult } from '../compaction/compactTranscript';
 import { describeTailRule } from '../compaction/tailRule';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
+import { buildPinnedReviewView } from './buildTranscriptView';
 import type { LostFactView, ReviewView } from './viewModel';
 
 /** What the review builder needs beside the result. */
@@ -54,5 +55,6 @@ export function buildReviewView(result: CompactionResult, options: ReviewViewOpt
 		retention: result.lostFacts?.retention ?? 1,
 		applyDescription: options.applyDescription,
 		tailRule: describeTailRule(plan),
+		pinned: buildPinnedReviewView(plan.pinned, window ?? [], plan.messageTokens),
 	};
 }
