@@ -22,6 +22,7 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
+import { transcriptMessage } from './views/transcriptController';
 
 /** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
 export interface TranscriptProbe {
@@ -54,6 +55,10 @@ export interface ContextLensTestApi {
 	activeTranscript(): string | undefined;
 	pendingReviewIds(): string[];
 	editorPanels(): number;
+	/** The pinned message indexes the editor and gauge show for a tracked file now (undefined when not tracked). */
+	pinnedShown(path: string): readonly number[] | undefined;
+	/** The pins a fresh store reads from the workspace state for a file, as after a reload (window indexes). */
+	pinsAfterReload(path: string): Promise<readonly number[]>;
 }
 
 /** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
@@ -156,6 +161,15 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+		pinnedShown: (path) => {
+			const shown = transcriptMessage(services, tracker.get(path));
+			return shown.type === 'transcript/show' ? shown.view.plan.pinned.messages : undefined;
+		},
+		pinsAfterReload: async (path) => {
+			const read = await readTranscriptFile(path);
+			if (!read.ok) return [];
+			return [...new PinStore(context.workspaceState).pinnedIndexes(path, read.transcript)];
+		},
 	};
 }
 
