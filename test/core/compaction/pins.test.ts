@@ -19,6 +19,7 @@ import {
 	transcriptOf,
 } from './arbitraries';
 import { firstRepeatedRole, survivesVerbatim, toolPairProblems, windowOf } from './kit';
+import { syntheticTranscript } from '../view/syntheticTranscript';
 
 const allStrategies: readonly StrategyName[] = [
 	'summarize',
@@ -274,6 +275,28 @@ describe('pins', () => {
 		const plan = planCompaction(transcript, { ...base, pinned: new Set([0]) });
 		assert.equal(plan.foldedSummary, undefined);
 		assert.equal(plan.fates[0], 'kept');
+	});
+
+	it('a few pins in a long Claude Code middle keep a few messages more, not the span after them (R13 repairs do not cascade)', () => {
+		// Tool results and the next prompt are both user messages here, so a seam after a pinned result needs an
+		// assistant message between; the one kept must not open another such seam, and so on through the middle.
+		const transcript = syntheticTranscript(2_000);
+		const window = windowOf(transcript);
+		const pins = [400, 800, 1_200].map((i) =>
+			window.findIndex((m, k) => k >= i && m.parts.some((p) => p.kind === 'toolCall')),
+		);
+		for (const strategy of ['summarize', 'structure', 'lru'] as const) {
+			const base = { counter: testCounter, contextWindow: 200_000, strategy };
+			const plain = planCompaction(transcript, base);
+			const pinned = planCompaction(transcript, { ...base, pinned: new Set(pins) });
+			const group = (pinned.pinned?.messages.length ?? 0) + (pinned.pinned?.partners.length ?? 0);
+			assert.ok(
+				pinned.counts.kept <= plain.counts.kept + group + 2 * pins.length,
+				`${strategy}: ${plain.counts.kept} kept without pins, ${pinned.counts.kept} with ${pins.length} pins (${group} messages with partners)`,
+			);
+			const out = windowOf(applyPlan(transcript, pinned, pinned.needsSummary ? 'Summary.' : undefined));
+			for (const i of pins) assert.ok(keepsEveryPart(window[i] as Message, out), `${strategy}: #${i + 1}`);
+		}
 	});
 
 	it('resolves pinned indexes to whole, distinct, ascending plain data', () => {
