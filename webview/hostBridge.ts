@@ -15,6 +15,7 @@ declare global {
 /** Requests and the value their reply carries. */
 export interface RequestReplies {
 	'plan/request': PlanView;
+	'message/pin': PlanView;
 	'message/details': MessageDetails;
 	'summary/count': number;
 }

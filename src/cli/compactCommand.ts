@@ -19,9 +19,11 @@ import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummar
 import type { Summarizer } from '../core/compaction/summarizer';
 import { TokenCounter } from '../core/tokens/tokenCounter';
 import { findFormat } from '../core/transcript/registry';
+import { messagesInWindow } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { formatShare, formatTokens, formatWindowPercent } from '../core/budget/formatFigures';
 import { parseFormatOption, parseSecondsOption, parseWindowOption, singleFile } from './inspectCommand';
+import { describePinnedMessages, resolveKeepOptions, type KeepValues } from './keepOptions';
 import { startWaitReporter } from './progress';
 import { readInput } from './readInput';
 import { summarizerFromCli } from './summarizerOption';
@@ -29,7 +31,7 @@ import { checkOutputTarget, writeOutputs, type OutputFs } from './writeOutputs';
 
 /** Parsed `compact` arguments. */
 interface CompactArgs {
-	readonly values: {
+	readonly values: KeepValues & {
 		readonly strategy?: string | undefined;
 		readonly focus?: string | undefined;
 		readonly summarizer?: string | undefined;
@@ -95,6 +97,12 @@ export async function runCompact(
 		return ExitCode.failed;
 	}
 
+	const keep = resolveKeepOptions(values, messagesInWindow(transcript), file);
+	if (!keep.ok) {
+		io.err(`context-lens: ${keep.message} Nothing was written.`);
+		return ExitCode.usage;
+	}
+
 	let summarizer: Summarizer | undefined;
 	if (strategy.strategy.usesSummarizer) {
 		const chosen = chooseSummarizer(summarizerName, values.model, timeouts);
@@ -124,6 +132,7 @@ export async function runCompact(
 			// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
 			...(summarizerName !== 'offline' ? { summaryInputSource: 'pruned' as const } : {}),
 			...(values.focus !== undefined && values.focus.trim() !== '' ? { focus: values.focus.trim() } : {}),
+			...(keep.pinned !== undefined ? { pinned: keep.pinned } : {}),
 		},
 		summarizer,
 		signal,
@@ -292,6 +301,7 @@ function toJson(
 			regions: result.plan.regions,
 			counts: result.plan.counts,
 			pruneCandidates: result.plan.pruneCandidates,
+			pinned: result.plan.pinned ?? null,
 			summaryBudgetTokens: result.plan.summaryBudgetTokens,
 			preflight: result.plan.preflight,
 		},
@@ -333,6 +343,8 @@ function renderResult(
 		`${result.strategy}: ${formatTokens(result.tokensBefore)} → ${formatTokens(result.tokensAfter)} tokens (−${formatShare(result.reductionPercent)}) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${formatWindowPercent(result.percentBefore)} → ${formatWindowPercent(result.percentAfter)} of the window`,
 		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited} · ${describeTailRule(result.plan)}`,
 	];
+	const pinned = result.plan.pinned;
+	if (pinned !== undefined) lines.push(`pinned: ${describePinnedMessages(pinned)}, kept verbatim`);
 	const lost = result.lostFacts;
 	if (lost !== undefined) {
 		const total = lost.kept.length + lost.lost.length;

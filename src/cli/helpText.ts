@@ -47,6 +47,8 @@ Options:
   --model M     count for this model instead of the one the transcript names
   --window N    the context window in tokens, instead of the model's
   --json        one JSON object instead of the readable report
+  --keep N      keep message N (numbered as here) verbatim whatever is planned; repeatable, or 3,7
+  --keep-matching "text"   keep every message whose text contains it (any case); repeatable
   --read-timeout S   give up on a pipe that sends nothing for S seconds (default 30)`;
 
 const compactHelp = `Usage: context-lens compact <file> [options]
@@ -56,6 +58,9 @@ Writes a compacted copy in the same format; the input is never modified.
 Options:
   --strategy S     how to compact (below)
   --focus "text"   what the summary should keep in most detail
+  --keep N         keep message N (as inspect numbers it) verbatim, never summarised or pruned;
+                   repeatable, or 3,7
+  --keep-matching "text"   keep every message whose text contains it (any case); repeatable
   --summarizer Z   offline, openai or anthropic
   --model M        the summariser's model (openai, anthropic); with offline, the model to count for
   --window N       the context window in tokens, instead of the model's
@@ -104,10 +109,12 @@ export const usage = `Usage: context-lens <command> [options]
 Commands:
   inspect <file>   how full the context window is and where the tokens go
                    [--format F] [--model M] [--window N] [--json] [--read-timeout S]
+                   [--keep N] [--keep-matching "text"]
   compact <file>   write a compacted copy in the same format; the input is never modified
                    [--strategy S] [--focus "text"] [--summarizer offline|openai|anthropic]
                    [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
                    [--timeout S] [--connect-timeout S] [--read-timeout S]
+                   [--keep N] [--keep-matching "text"]
   formats          the transcript formats Context Lens reads and writes
   hooks install|uninstall|status <claude-code|codex>
                    a review in VS Code before the agent compacts on its own

@@ -2,14 +2,15 @@ import { analyzeBudget } from '../core/budget/analyzeBudget';
 import type { BudgetReport } from '../core/budget/budgetReport';
 import { defaultRotationRatio, defaultTriggerRatio } from '../core/compaction/options';
 import { parseFormatId, transcriptFormats } from '../core/transcript/registry';
-import type { FormatId } from '../core/transcript/model';
+import { messagesInWindow, type FormatId } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { resolveKeepOptions, type KeepValues } from './keepOptions';
 import { readInput } from './readInput';
 import { renderBudget } from './renderBudget';
 
 /** Parsed `inspect` arguments. */
 interface InspectArgs {
-	readonly values: {
+	readonly values: KeepValues & {
 		readonly format?: string | undefined;
 		readonly model?: string | undefined;
 		readonly window?: string | undefined;
@@ -36,8 +37,14 @@ export async function runInspect(
 		shouldFingerprint: false,
 	});
 	if (!read.ok) return read.code;
+	const keep = resolveKeepOptions(parsed.values, messagesInWindow(read.transcript), file);
+	if (!keep.ok) {
+		io.err(`context-lens: ${keep.message}`);
+		return ExitCode.usage;
+	}
 	const report = analyzeBudget(read.transcript, {
 		file,
+		...(keep.pinned !== undefined ? { pinned: keep.pinned } : {}),
 		...(parsed.values.model !== undefined ? { model: parsed.values.model } : {}),
 		...(contextWindow !== undefined ? { contextWindow } : {}),
 	});
@@ -120,6 +127,7 @@ export function toJson(report: BudgetReport): Record<string, unknown> {
 		},
 		regions: report.regions,
 		pruneCandidates: report.pruneCandidates,
+		pinned: report.pinned ?? null,
 		toolPairs: report.toolPairs,
 		largest: report.largest,
 		diagnostics: report.diagnostics.map((d) => ({

@@ -4,6 +4,7 @@ import { runFormats } from './formatsCommand';
 import { runHooks } from './hooksCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
+import { keepOptions } from './keepOptions';
 import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
 
 /**
@@ -64,6 +65,7 @@ const inspectOptions = {
 	window: { type: 'string' },
 	json: { type: 'boolean' },
 	'read-timeout': { type: 'string' },
+	...keepOptions,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const compactOptions = {
@@ -80,6 +82,7 @@ const compactOptions = {
 	timeout: { type: 'string' },
 	'connect-timeout': { type: 'string' },
 	'read-timeout': { type: 'string' },
+	...keepOptions,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {

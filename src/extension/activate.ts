@@ -12,6 +12,7 @@ import { transcriptEditorViewType } from './commands/transcriptCommands';
 import { TranscriptEditorProvider } from './editors/transcriptEditor';
 import { registerHooks } from './hooks/registerHooks';
 import { ReviewStore } from './review/pendingReviews';
+import { PinStore } from './sessions/pinStore';
 import { ReviewDocumentProvider, reviewScheme } from './review/reviewDocuments';
 import { ReviewPanels, reviewPanelViewType } from './review/reviewPanels';
 import { ReviewService } from './review/reviewService';
@@ -22,6 +23,7 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
+import { transcriptMessage } from './views/transcriptController';
 
 /** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
 export interface TranscriptProbe {
@@ -59,6 +61,10 @@ export interface ContextLensTestApi {
 	gatePrompts(): readonly { readonly id: number; readonly message: string }[];
 	answerGate(id: number, choice: 'review' | 'compact'): boolean;
 	gateDecisions(): readonly { readonly sessionId: string; readonly decision: string; readonly by: string }[];
+	/** The pinned message indexes the editor and gauge show for a tracked file now (undefined when not tracked). */
+	pinnedShown(path: string): readonly number[] | undefined;
+	/** The pins a fresh store reads from the workspace state for a file, as after a reload (window indexes). */
+	pinsAfterReload(path: string): Promise<readonly number[]>;
 }
 
 /** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
@@ -75,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	});
 	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), log);
 	const store = new ReviewStore(context.workspaceState);
+	const pins = new PinStore(context.workspaceState);
 	const reviews = new ReviewService(store);
 	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
 	const panels = new ReviewPanels(
@@ -91,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		context,
 		log,
 		tracker,
+		pins,
 		store,
 		reviews,
 		panels,
@@ -170,6 +178,15 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 				decision: e.answer.decision,
 				by: e.answer.by,
 			})),
+		pinnedShown: (path) => {
+			const shown = transcriptMessage(services, tracker.get(path));
+			return shown.type === 'transcript/show' ? shown.view.plan.pinned.messages : undefined;
+		},
+		pinsAfterReload: async (path) => {
+			const read = await readTranscriptFile(path);
+			if (!read.ok) return [];
+			return [...new PinStore(context.workspaceState).pinnedIndexes(path, read.transcript)];
+		},
 	};
 }
 

@@ -62,6 +62,18 @@ export type ViewToHost =
 	  }
 	/** Open the transcript file at a message's source line. */
 	| { readonly type: 'message/reveal'; readonly transcriptId: string; readonly index: number }
+	/**
+	 * Pin (`isPinned`) or unpin a message, stored per session; answered by `plan/result`: the plan re-made with the
+	 * page's what-if settings and the pins as they are now. Nothing is written to the transcript.
+	 */
+	| {
+			readonly type: 'message/pin';
+			readonly requestId: number;
+			readonly transcriptId: string;
+			readonly index: number;
+			readonly isPinned: boolean;
+			readonly whatIf: WhatIfOptions;
+	  }
 	/** Token count of an edited summary; answered by `summary/count`. */
 	| { readonly type: 'summary/count'; readonly requestId: number; readonly text: string }
 	/** Apply the reviewed compaction with this (possibly edited) summary. */
@@ -83,7 +95,7 @@ export type HostToView =
 	| { readonly type: 'transcript/show'; readonly transcriptId: string; readonly view: TranscriptView }
 	/** No transcript is open; `message` says how to open one. */
 	| { readonly type: 'transcript/empty'; readonly message: string }
-	/** Reply to `plan/request`. */
+	/** Reply to `plan/request` and `message/pin`. */
 	| { readonly type: 'plan/result'; readonly requestId: number; readonly result: Reply<PlanView> }
 	/** Reply to `message/details`. */
 	| { readonly type: 'message/details'; readonly requestId: number; readonly result: Reply<MessageDetails> }

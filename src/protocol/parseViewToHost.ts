@@ -88,6 +88,21 @@ export function parseViewToHost(value: unknown): ViewToHost | undefined {
 			return isIndex(m.requestId) && isId(m.transcriptId) && isIndex(m.index)
 				? { type: 'message/details', requestId: m.requestId, transcriptId: m.transcriptId, index: m.index }
 				: undefined;
+		case 'message/pin': {
+			if (!isIndex(m.requestId) || !isId(m.transcriptId) || !isIndex(m.index)) return undefined;
+			if (typeof m.isPinned !== 'boolean') return undefined;
+			const whatIf = parseWhatIf(m.whatIf);
+			return whatIf
+				? {
+						type: 'message/pin',
+						requestId: m.requestId,
+						transcriptId: m.transcriptId,
+						index: m.index,
+						isPinned: m.isPinned,
+						whatIf,
+					}
+				: undefined;
+		}
 		case 'message/reveal':
 			return isId(m.transcriptId) && isIndex(m.index)
 				? { type: 'message/reveal', transcriptId: m.transcriptId, index: m.index }

@@ -35,6 +35,8 @@ export function hostReviewView(session: ViewSession, result: CompactionResult): 
 /** A stand-in for the extension host: validates every inbound message with `parseViewToHost`, answers requests. */
 export class FakeHost {
 	readonly received: ViewToHost[] = [];
+	/** Window indexes pinned through `message/pin`, as the extension's pin store would hold them. */
+	readonly pinned = new Set<number>();
 	readonly rejected: unknown[] = [];
 	private readonly held: (() => Promise<void>)[] = [];
 
@@ -78,10 +80,29 @@ export class FakeHost {
 						requestId: message.requestId,
 						result: { ok: false, reason: 'No such transcript.' },
 					};
-				const plan = planCompaction(
-					session.transcript,
-					whatIfOptions(session.counter, session.contextWindow, message.whatIf),
-				);
+				const plan = planCompaction(session.transcript, {
+					...whatIfOptions(session.counter, session.contextWindow, message.whatIf),
+					pinned: this.pinned,
+				});
+				return {
+					type: 'plan/result',
+					requestId: message.requestId,
+					result: { ok: true, value: buildPlanView(plan) },
+				};
+			}
+			case 'message/pin': {
+				if (session === undefined || message.transcriptId !== transcriptId)
+					return {
+						type: 'plan/result',
+						requestId: message.requestId,
+						result: { ok: false, reason: 'No such transcript.' },
+					};
+				if (message.isPinned) this.pinned.add(message.index);
+				else this.pinned.delete(message.index);
+				const plan = planCompaction(session.transcript, {
+					...whatIfOptions(session.counter, session.contextWindow, message.whatIf),
+					pinned: this.pinned,
+				});
 				return {
 					type: 'plan/result',
 					requestId: message.requestId,

@@ -80,4 +80,29 @@ describe('README images', function () {
 			copyFileSync(reviewShot, join(repoRoot, 'media', 'readme-review.png'));
 		}
 	});
+
+	it('show a pinned message in the editor: its mark on the region map, its figure and its row', async () => {
+		const host = new FakeHost({ transcriptId: 'sample', session });
+		const editor = await openWebview(suite.browser, suite.server.pageUrl('transcript', 'dark'), host.onPost, {
+			width: 1100,
+			height: 600,
+		});
+		opened.push(editor);
+		await editor.page.locator('[data-testid=usage]').waitFor();
+		// A tool call a third into the middle, so the shot shows the pinned call and the result kept with it.
+		const { middle } = session.view.plan.regions;
+		const target = session.view.rows.findIndex(
+			(r) => r.index >= middle.from + (middle.to - middle.from) / 3 && r.kinds.includes('toolCall'),
+		);
+		await editor.page.evaluate(
+			`document.querySelector('cl-app-shell').shadowRoot.querySelector('cl-message-list').scrollToIndex(${target})`,
+		);
+		await editor.page.locator(`cl-message-list #row-${target} button.pin`).click({ force: true });
+		await editor.page.locator('cl-region-map [data-testid=pin-summary]').waitFor();
+		assert.deepEqual([...host.pinned], [target]);
+		await editor.page.mouse.move(0, 0);
+		const shot = await screenshot(editor.page, 'readme-pins', false);
+		if (process.env['REFRESH_README_IMAGES'] === '1')
+			copyFileSync(shot, join(repoRoot, 'media', 'readme-pins.png'));
+	});
 });

@@ -5,12 +5,12 @@ import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
 import { gaugeStrings } from '../../src/protocol/strings';
-import { codiconLink } from '../codicons';
+import { codiconLink, icon } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
 import { baseStyles } from '../styles';
 import type { ListFilter } from '../listFilter';
-import type { DetailsRequest, MessageList } from './message-list';
+import type { DetailsRequest, MessageList, PinToggle } from './message-list';
 import './message-list';
 import type { MessageSelectDetail } from './region-map';
 import './region-map';
@@ -87,12 +87,29 @@ export class AppShell extends LitElement {
 				padding: 0;
 				list-style: none;
 			}
+			.largest li {
+				display: flex;
+				align-items: center;
+				gap: 4px;
+			}
 			.largest button.link {
 				display: block;
-				max-width: 100%;
+				flex: 1 1 auto;
+				min-width: 0;
 				overflow: hidden;
 				text-overflow: ellipsis;
 				white-space: nowrap;
+			}
+			.largest button.pin {
+				flex: none;
+				padding: 0 2px;
+				border: none;
+				background: none;
+				color: var(--vscode-descriptionForeground);
+				cursor: pointer;
+			}
+			.largest button.pin[aria-pressed='true'] {
+				color: var(--vscode-foreground);
 			}
 			.error {
 				color: var(--vscode-errorForeground);
@@ -250,6 +267,7 @@ export class AppShell extends LitElement {
 								.plan=${this.plan}
 								.filter=${this.saved.filter ?? { role: '', kind: '', search: '' }}
 								@details-request=${this.onDetailsRequest}
+								@pin-toggle=${this.onPinToggle}
 								@message-reveal=${this.onReveal}
 								@filter-change=${this.onFilter}
 							></cl-message-list>
@@ -286,8 +304,20 @@ export class AppShell extends LitElement {
 									const row = t.rows[i];
 									if (row === undefined) return nothing;
 									const label = `${row.toolName ?? row.role} ${formatShort(row.tokens)} · ${row.preview}`;
+									const isPinned = (this.plan ?? t.plan).pinned.messages.includes(i);
+									const pinLabel = `${isPinned ? 'Unpin' : 'Pin'} message ${i + 1}`;
 									return html`<li>
 										<button class="link" title=${label} @click=${() => this.reveal(i)}>${label}</button>
+										<button
+											class="pin"
+											aria-pressed=${isPinned ? 'true' : 'false'}
+											aria-label=${pinLabel}
+											title=${isPinned ? pinLabel : `${pinLabel}: keep it verbatim whatever the strategy`}
+											data-pin=${i}
+											@click=${() => void this.pin(i, !isPinned)}
+										>
+											${icon(isPinned ? 'pinned' : 'pin')}
+										</button>
 									</li>`;
 								})}
 							</ul>`
@@ -364,6 +394,32 @@ export class AppShell extends LitElement {
 
 	private onReveal(event: CustomEvent<{ index: number }>): void {
 		this.reveal(event.detail.index);
+	}
+
+	private onPinToggle(event: CustomEvent<PinToggle>): void {
+		void this.pin(event.detail.index, event.detail.isPinned);
+	}
+
+	/** Pins or unpins a message through the host, which answers with the plan re-made under this page's what-if. */
+	private async pin(index: number, isPinned: boolean): Promise<void> {
+		const bridge = this.bridge;
+		const whatIf = (this.plan ?? this.transcript?.plan)?.whatIf;
+		if (bridge === undefined || this.transcriptId === '' || whatIf === undefined) return;
+		const sequence = ++this.planSequence;
+		const reply = await bridge.request<'message/pin'>({
+			type: 'message/pin',
+			transcriptId: this.transcriptId,
+			index,
+			isPinned,
+			whatIf,
+		});
+		if (sequence !== this.planSequence) return;
+		if (reply.ok) {
+			this.plan = reply.value;
+			this.planError = '';
+		} else {
+			this.planError = reply.reason;
+		}
 	}
 
 	private onFilter(event: CustomEvent<ListFilter>): void {

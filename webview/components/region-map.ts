@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { PropertyValues } from 'lit';
 import { styleProps } from '../styleProps';
 import type { MessageRow, PlanView, RegionBand, RegionName } from '../../src/core/view/viewModel';
-import { colorRole, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
+import { colorRole, describePinned, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
 import { baseStyles } from '../styles';
 
 /** Detail of the `message-select` event: the row to show. */
@@ -132,6 +132,18 @@ export class RegionMap extends LitElement {
 			.facts {
 				margin: 2px 0;
 			}
+			/* A pinned message: a small downward triangle between the band line and the strip. */
+			.pin-mark {
+				position: absolute;
+				top: 2px;
+				width: 0;
+				height: 0;
+				margin-left: -5px;
+				border-left: 5px solid transparent;
+				border-right: 5px solid transparent;
+				border-top: 8px solid var(--vscode-foreground);
+				pointer-events: none;
+			}
 		`,
 	];
 
@@ -218,6 +230,7 @@ export class RegionMap extends LitElement {
 		const label =
 			`Region map of ${this.rows.length} messages: ${this.describeBand('head', head)}, ` +
 			`${this.describeBand('middle', middle)}, ${this.describeBand('tail', tail)}. ` +
+			(plan.pinned.messages.length > 0 ? `Pinned: ${describePinned(plan.pinned)}. ` : '') +
 			'Use the arrow keys to move between messages and Enter to show one.';
 		const active = this.cursor >= 0 ? this.rows[this.cursor] : undefined;
 		return html`
@@ -237,6 +250,15 @@ export class RegionMap extends LitElement {
 			>
 				<canvas aria-hidden="true"></canvas>
 				${this.renderBand('head', head)} ${this.renderBand('middle', middle)} ${this.renderBand('tail', tail)}
+				${plan.pinned.messages.map(
+					(i) =>
+						html`<div
+							class="pin-mark"
+							data-pin-mark=${i}
+							aria-hidden="true"
+							${styleProps({ left: `${this.percentAt(i + 0.5)}%` })}
+						></div>`,
+				)}
 				${
 					this.cursor >= 0
 						? html`<div
@@ -252,6 +274,13 @@ export class RegionMap extends LitElement {
 				${this.describeBand('tail', tail)}
 			</div>
 			<div class="facts muted" data-testid="prune-summary">${this.describePrune(plan)}</div>
+			${
+				plan.pinned.messages.length > 0
+					? html`<div class="facts muted" data-testid="pin-summary">
+							pinned: ${describePinned(plan.pinned)}
+						</div>`
+					: nothing
+			}
 		`;
 	}
 
@@ -277,7 +306,8 @@ export class RegionMap extends LitElement {
 
 	private describeRow(row: MessageRow): string {
 		const tool = row.toolName !== undefined ? ` · ${row.toolName}` : '';
-		return `#${row.index + 1} ${row.role}${tool} · ${formatCount(row.tokens)} tokens · ${regionLabels[this.regionOf(row.index)]} · ${row.preview}`;
+		const pinned = this.plan?.pinned.messages.includes(row.index) === true ? ' · pinned' : '';
+		return `#${row.index + 1} ${row.role}${tool} · ${formatCount(row.tokens)} tokens · ${regionLabels[this.regionOf(row.index)]}${pinned} · ${row.preview}`;
 	}
 
 	private regionOf(index: number): RegionName {

@@ -7,7 +7,7 @@ import type { ArtifactKind } from '../../src/core/facts/extractArtifacts';
 import type { LostFactView, ReviewView } from '../../src/core/view/viewModel';
 import { reviewStrings as t } from '../../src/protocol/strings';
 import { codiconLink, icon } from '../codicons';
-import { formatCount, formatPercent } from '../format';
+import { describePinned, formatCount, formatPercent, formatShort } from '../format';
 import { baseStyles } from '../styles';
 
 /** A summary's token count as the review shows it: exact from the host, or a local estimate while it is pending. */
@@ -148,6 +148,18 @@ export class SummaryReview extends LitElement {
 				margin: 4px 0;
 				padding-left: 20px;
 				overflow-wrap: anywhere;
+			}
+			.pinned h3 {
+				margin: 8px 0 4px;
+				font-size: 1em;
+				font-weight: 600;
+			}
+			.pinned button.link {
+				display: block;
+				max-width: 100%;
+				overflow: hidden;
+				text-overflow: ellipsis;
+				white-space: nowrap;
 			}
 			/* Apply stays in sight however narrow or short the column: the bar sticks to the bottom of the panel. */
 			.actions-bar {
@@ -301,7 +313,7 @@ export class SummaryReview extends LitElement {
 					r.tailRule !== '' ? html` · <span data-testid="review-tail-rule">${r.tailRule}</span>` : nothing
 				}
 			</p>
-			${this.renderFocusKept(r)}
+			${this.renderFocusKept(r)} ${this.renderPinned(r)}
 			${
 				this.done !== undefined
 					? html`<div class="done" role="status" data-testid="review-done">${this.done.message}</div>`
@@ -371,6 +383,32 @@ export class SummaryReview extends LitElement {
 			}
 			${f.lost.length > 0 ? html`<p class="muted">${t.focusLostLabel(f.lost.length)}</p>` : nothing}
 		</details>`;
+	}
+
+	/** The messages kept verbatim because they are pinned, each a link to it in the transcript. */
+	private renderPinned(r: ReviewView): unknown {
+		if (r.pinned.messages.length === 0) return nothing;
+		return html`<section class="pinned" aria-labelledby="pinned-heading" data-testid="review-pinned">
+			<h3 id="pinned-heading">
+				${icon('pinned')} pinned: ${describePinned(r.pinned)}
+				<span class="muted">· kept verbatim at their place</span>
+			</h3>
+			<ul aria-label="Pinned messages">
+				${r.pinned.messages.map(
+					(m) =>
+						html`<li>
+							<button
+								class="link"
+								title=${m.preview}
+								aria-label="Show pinned message ${m.index + 1} (line ${m.line}) in the transcript"
+								@click=${() => this.emitAction({ action: 'reveal', index: m.index })}
+							>
+								#${m.index + 1} ${m.role} · ${formatShort(m.tokens)} · ${m.preview}
+							</button>
+						</li>`,
+				)}
+			</ul>
+		</section>`;
 	}
 
 	private renderFact(fact: LostFactView, i: number, isClosed: boolean): unknown {

@@ -163,6 +163,11 @@ export interface CompactionOptions {
 	readonly summaryInputSource?: SummaryInputSource;
 	/** R11: append a one-time note about the compaction to a leading system message. */
 	readonly shouldNoteSystemPrompt?: boolean;
+	/**
+	 * Window indexes (`#n` less one) the person pinned: whatever the strategy, each stays verbatim at its place with
+	 * its tool partners (see pins.ts). Resolve `--keep`, `--keep-matching` and stored pins first (pinTargets.ts).
+	 */
+	readonly pinned?: ReadonlySet<number>;
 }
 
 /** The options a plan was made with, every default filled in; plain data (no counter) so plans serialise. */
@@ -201,6 +206,8 @@ export interface ResolvedCompactionOptions {
 	readonly isPhaseGraduated: boolean;
 	readonly shouldNoteSystemPrompt: boolean;
 	readonly summaryInputSource: SummaryInputSource;
+	/** The pinned window indexes, ascending; absent when nothing is pinned (so such plans keep their ids). */
+	readonly pinned?: readonly number[];
 }
 
 function count(value: number | undefined, fallback: number): number {
@@ -209,6 +216,12 @@ function count(value: number | undefined, fallback: number): number {
 
 function share(value: number | undefined, fallback: number, max = 1): number {
 	return value !== undefined && Number.isFinite(value) && value >= 0 && value <= max ? value : fallback;
+}
+
+/** Pinned indexes as plain data: whole, non-negative, distinct and ascending. */
+function pinnedIndexes(pinned: ReadonlySet<number> | undefined): readonly number[] {
+	if (pinned === undefined || pinned.size === 0) return [];
+	return [...pinned].filter((i) => Number.isSafeInteger(i) && i >= 0).sort((a, b) => a - b);
 }
 
 function text(value: string | undefined): string | undefined {
@@ -220,6 +233,7 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 	const focus = text(options.focus);
 	const previousSummary = text(options.previousSummary);
 	const keepRecent = options.keepRecentMessages;
+	const pinned = pinnedIndexes(options.pinned);
 	return {
 		strategy: options.strategy ?? defaultStrategy,
 		contextWindow: count(options.contextWindow, 0),
@@ -257,6 +271,7 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 		isPhaseGraduated: options.isPhaseGraduated ?? true,
 		shouldNoteSystemPrompt: options.shouldNoteSystemPrompt ?? true,
 		summaryInputSource: options.summaryInputSource ?? defaultSummaryInputSource,
+		...(pinned.length > 0 ? { pinned } : {}),
 	};
 }
 

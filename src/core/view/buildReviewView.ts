@@ -3,6 +3,7 @@ import { describeTailRule } from '../compaction/tailRule';
 import { describeFocusReport, reportFocus } from '../facts/focusReport';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
+import { buildPinnedReviewView } from './buildTranscriptView';
 import type { LostFactView, ReviewView } from './viewModel';
 
 /** What the review builder needs beside the result. */
@@ -65,5 +66,6 @@ export function buildReviewView(result: CompactionResult, options: ReviewViewOpt
 					},
 				}
 			: {}),
+		pinned: buildPinnedReviewView(plan.pinned, window ?? [], plan.messageTokens),
 	};
 }

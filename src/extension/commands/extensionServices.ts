@@ -4,6 +4,7 @@ import type { ReviewStore } from '../review/pendingReviews';
 import type { ReviewDocumentProvider } from '../review/reviewDocuments';
 import type { ReviewPanels } from '../review/reviewPanels';
 import type { ReviewService } from '../review/reviewService';
+import type { PinStore } from '../sessions/pinStore';
 import type { TranscriptTracker } from '../sessions/transcriptTracker';
 
 /** Everything the commands, views and chat handler share; built once in activate. */
@@ -11,6 +12,8 @@ export interface ExtensionServices {
 	readonly context: vscode.ExtensionContext;
 	readonly log: vscode.LogOutputChannel;
 	readonly tracker: TranscriptTracker;
+	/** The person's pinned messages, per session file. */
+	readonly pins: PinStore;
 	readonly store: ReviewStore;
 	readonly reviews: ReviewService;
 	readonly panels: ReviewPanels;

@@ -56,10 +56,10 @@ export async function exportPlainTextCommand(
 	if (state === undefined || !state.ok || counter === undefined)
 		throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
 	const settings = services.settings();
-	const plan = planCompaction(
-		state.transcript,
-		planOptionsFrom(settings, counter, state.report.contextWindow),
-	);
+	const plan = planCompaction(state.transcript, {
+		...planOptionsFrom(settings, counter, state.report.contextWindow),
+		pinned: services.pins.pinnedIndexes(file, state.transcript),
+	});
 	const text = await exportPlainText(state.transcript, plan);
 	const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
 	await vscode.window.showTextDocument(document, { preview: true });

@@ -90,6 +90,7 @@ export function reviewController(host: ReviewPageHost): WebviewController {
 						await vscode.commands.executeCommand('workbench.action.openSettings', 'contextLens');
 					return;
 				case 'plan/request':
+				case 'message/pin':
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,

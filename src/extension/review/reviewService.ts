@@ -16,6 +16,9 @@ import type { Summarizer } from '../../core/compaction/summarizer';
 import { resolveModel } from '../../core/tokens/modelRegistry';
 import { TokenCounter } from '../../core/tokens/tokenCounter';
 import { messagesInWindow, type Transcript } from '../../core/transcript/model';
+import { resolvePinKeys } from '../../core/compaction/pinTargets';
+import { buildPinnedReviewView } from '../../core/view/buildTranscriptView';
+import { sessionIdOf, type SessionPins } from '../sessions/pinStore';
 import { formatReadFailure } from '../../core/transcript/readTranscript';
 import { findFormat } from '../../core/transcript/registry';
 import { writeFileAtomic } from './atomicWrite';
@@ -47,10 +50,11 @@ export interface ReviewSettings {
 	readonly windows: Readonly<Record<string, number>>;
 }
 
-/** What the person asked for: focus (R10) and strategy. */
+/** What the person asked for: focus (R10), strategy, and the file's pins (kept verbatim when they match its session). */
 export interface CompressRequest {
 	readonly focus?: string;
 	readonly strategy: StrategyName;
+	readonly pins?: SessionPins;
 }
 
 /** A review with its source transcript read and its plan parsed, ready to render or apply. */
@@ -128,6 +132,13 @@ export class ReviewService {
 		const counter = counterFor(transcript, settings.windows);
 		const cache = new MessageTokenCache(counter);
 		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
+		const window = messagesInWindow(transcript);
+		// Pins are set on what the person saw; the file read now may have grown, so they are found again in it.
+		const pins = request.pins;
+		const pinned =
+			pins !== undefined && pins.sessionId === sessionIdOf(transcript)
+				? new Set(resolvePinKeys(window, pins.keys).indexes)
+				: undefined;
 		const result = await compactTranscript(
 			transcript,
 			{
@@ -139,6 +150,7 @@ export class ReviewService {
 				triggerRatio: settings.triggerRatio,
 				rotationRatio: settings.rotationRatio,
 				...(request.focus !== undefined ? { focus: request.focus } : {}),
+				...(pinned !== undefined && pinned.size > 0 ? { pinned } : {}),
 				// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
 				...(summarizer !== undefined && summarizer.id !== 'offline'
 					? { summaryInputSource: 'pruned' as const }
@@ -152,7 +164,6 @@ export class ReviewService {
 		}
 		const plan = result.plan;
 		const lost = result.lostFacts?.lost ?? [];
-		const window = messagesInWindow(transcript);
 		const review: PendingReview = {
 			id: randomUUID(),
 			file,
@@ -191,6 +202,9 @@ export class ReviewService {
 			}),
 			lostFactsOmitted: Math.max(0, lost.length - maxStoredLostFacts),
 			tailRule: describeTailRule(result.plan),
+			...(plan.pinned !== undefined
+				? { pinned: buildPinnedReviewView(plan.pinned, window, plan.messageTokens) }
+				: {}),
 			createdAt: new Date().toISOString(),
 		};
 		await this.store.putReview(review);

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { planCompaction } from '../../core/compaction/planCompaction';
 import { messagesInWindow } from '../../core/transcript/model';
 import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../../core/view/buildTranscriptView';
-import type { WhatIfOptions } from '../../core/view/viewModel';
-import { assertNever, type HostToView } from '../../protocol/messages';
+import type { PlanView, WhatIfOptions } from '../../core/view/viewModel';
+import { assertNever, type HostToView, type Reply, type ViewToHost } from '../../protocol/messages';
 import type { ExtensionServices } from '../commands/extensionServices';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 import type { WebviewController } from './protocolWebview';
@@ -27,15 +27,49 @@ export function transcriptMessage(
 	if (!state.ok || counter === undefined)
 		return { type: 'transcript/empty', message: state.ok ? '' : state.message };
 	const settings = services.settings();
-	const plan = planCompaction(
-		state.transcript,
-		planOptionsFrom(settings, counter, state.report.contextWindow),
-	);
+	const plan = planCompaction(state.transcript, {
+		...planOptionsFrom(settings, counter, state.report.contextWindow),
+		pinned: services.pins.pinnedIndexes(tracked.path, state.transcript),
+	});
 	return {
 		type: 'transcript/show',
 		transcriptId: tracked.path,
 		view: buildTranscriptView(state.transcript, state.report, plan),
 	};
+}
+
+/** The plan of a tracked transcript with what-if settings and its pins, as the region map draws it. */
+function planViewFor(
+	services: ExtensionServices,
+	tracked: TrackedTranscript | undefined,
+	whatIf: WhatIfOptions,
+): Reply<PlanView> {
+	const state = tracked?.state;
+	if (tracked?.counter === undefined || state?.ok !== true)
+		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
+	const plan = planCompaction(state.transcript, {
+		...planOptionsFrom(services.settings(), tracked.counter, state.report.contextWindow, whatIf),
+		pinned: services.pins.pinnedIndexes(tracked.path, state.transcript),
+	});
+	return { ok: true, value: buildPlanView(plan) };
+}
+
+/** Pins or unpins a window message of a tracked transcript (stored per session), then re-plans with the page's what-if. */
+async function pinMessage(
+	services: ExtensionServices,
+	tracked: TrackedTranscript | undefined,
+	message: Extract<ViewToHost, { type: 'message/pin' }>,
+): Promise<Reply<PlanView>> {
+	const state = tracked?.state;
+	if (tracked === undefined || state?.ok !== true)
+		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
+	if (message.index >= state.report.messages)
+		return { ok: false, reason: vscode.l10n.t('That message is not in the window any more.') };
+	const pinned = await services.pins.toggle(tracked.path, state.transcript, message.index, message.isPinned);
+	services.log.info(
+		`${message.isPinned ? 'pinned' : 'unpinned'} #${message.index + 1} of ${tracked.path}; pinned now: ${pinned.map((i) => `#${i + 1}`).join(', ') || 'none'}`,
+	);
+	return planViewFor(services, tracked, message.whatIf);
 }
 
 /**
@@ -52,30 +86,20 @@ export function transcriptController(
 		initialMessages: () => [transcriptMessage(services, target())],
 		async handle(message, post) {
 			switch (message.type) {
-				case 'plan/request': {
-					const tracked = stateOf(message.transcriptId);
-					const state = tracked?.state;
-					if (tracked?.counter === undefined || state?.ok !== true) {
-						post({
-							type: 'plan/result',
-							requestId: message.requestId,
-							result: { ok: false, reason: 'The transcript is no longer open.' },
-						});
-						return;
-					}
-					const settings = services.settings();
-					const w: WhatIfOptions = message.whatIf;
-					const plan = planCompaction(
-						state.transcript,
-						planOptionsFrom(settings, tracked.counter, state.report.contextWindow, w),
-					);
+				case 'plan/request':
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,
-						result: { ok: true, value: buildPlanView(plan) },
+						result: planViewFor(services, stateOf(message.transcriptId), message.whatIf),
 					});
 					return;
-				}
+				case 'message/pin':
+					post({
+						type: 'plan/result',
+						requestId: message.requestId,
+						result: await pinMessage(services, stateOf(message.transcriptId), message),
+					});
+					return;
 				case 'message/details': {
 					const state = stateOf(message.transcriptId)?.state;
 					const details =

@@ -40,6 +40,9 @@ const validMessage: fc.Arbitrary<ViewToHost> = fc.oneof(
 		.record({ requestId, transcriptId: id, index })
 		.map((m): ViewToHost => ({ type: 'message/details', ...m })),
 	fc.record({ transcriptId: id, index }).map((m): ViewToHost => ({ type: 'message/reveal', ...m })),
+	fc
+		.record({ requestId, transcriptId: id, index, isPinned: fc.boolean(), whatIf })
+		.map((m): ViewToHost => ({ type: 'message/pin', ...m })),
 	fc.record({ requestId, text: fc.string() }).map((m): ViewToHost => ({ type: 'summary/count', ...m })),
 	fc
 		.record({ planId: id, editedSummary: fc.string() })
@@ -64,6 +67,8 @@ function fieldsOf(message: ViewToHost): string[] {
 			return ['requestId', 'transcriptId', 'index'];
 		case 'message/reveal':
 			return ['transcriptId', 'index'];
+		case 'message/pin':
+			return ['requestId', 'transcriptId', 'index', 'isPinned', 'whatIf'];
 		case 'summary/count':
 			return ['requestId', 'text'];
 		case 'summary/accept':

@@ -160,6 +160,20 @@ describe('contributed commands', () => {
 		assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), {});
 	});
 
+	it('togglePin pins and unpins a message the editor then shows pinned; clearPins unpins every one', async () => {
+		const api = await contextLensApi();
+		assert.deepEqual(await run<number[]>('contextLens.togglePin', { file, message: 10 }), [10]);
+		assert.deepEqual(
+			await run<number[]>('contextLens.togglePin', { file, message: 20, pinned: true }),
+			[10, 20],
+		);
+		assert.deepEqual(api.pinnedShown(file), [9, 19]);
+		assert.deepEqual(await run<number[]>('contextLens.togglePin', { file, message: 10 }), [20]);
+		assert.equal(await run<boolean>('contextLens.clearPins', { file }), true);
+		assert.deepEqual(api.pinnedShown(file), []);
+		assert.equal(await run<boolean>('contextLens.clearPins', { file }), false, 'nothing left to unpin');
+	});
+
 	it('every contributed command was run by this suite', () => {
 		assert.deepEqual(
 			contributedCommands().filter((c) => !ran.has(c)),
