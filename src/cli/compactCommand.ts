@@ -103,15 +103,14 @@ export async function runCompact(
 		return ExitCode.usage;
 	}
 
-	let summarizer: Summarizer | undefined;
-	if (strategy.strategy.usesSummarizer) {
-		const chosen = chooseSummarizer(summarizerName, values.model, timeouts);
-		if (!chosen.ok) {
-			io.err(`context-lens: ${chosen.message}`);
-			return ExitCode.usage;
-		}
-		summarizer = chosen.summarizer;
+	const chosen = strategy.strategy.usesSummarizer
+		? chooseSummarizer(summarizerName, values.model, timeouts)
+		: ({ ok: true, summarizer: undefined } as const);
+	if (!chosen.ok) {
+		io.err(`context-lens: ${chosen.message}`);
+		return ExitCode.usage;
 	}
+	const summarizer: Summarizer | undefined = chosen.summarizer;
 
 	const counting = resolveCounting(transcript, {
 		...(contextWindow !== undefined ? { contextWindow } : {}),
