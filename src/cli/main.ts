@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCompact, type CompactDeps } from './compactCommand';
+import { runCompare } from './compareCommand';
 import { runFormats } from './formatsCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
@@ -28,6 +29,8 @@ export async function runCli(
 				return await runInspect(parse(rest, inspectOptions), io, signal);
 			case 'compact':
 				return await runCompact(parse(rest, compactOptions), io, signal, deps);
+			case 'compare':
+				return await runCompare(parse(rest, compareOptions), io, signal);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
 			case undefined:
@@ -76,6 +79,15 @@ const compactOptions = {
 	json: { type: 'boolean' },
 	timeout: { type: 'string' },
 	'connect-timeout': { type: 'string' },
+	'read-timeout': { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const compareOptions = {
+	focus: { type: 'string' },
+	model: { type: 'string' },
+	window: { type: 'string' },
+	format: { type: 'string' },
+	json: { type: 'boolean' },
 	'read-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 

@@ -1,7 +1,8 @@
 import { compactTranscript, type CompactionResult } from '../compaction/compactTranscript';
 import type { CompactionOptions } from '../compaction/options';
 import { compactionStrategies, type StrategyName } from '../compaction/strategies';
-import { artifactKinds, type Artifact, type ArtifactKind } from '../facts/extractArtifacts';
+import { rankLostFacts } from '../audit/rankLostFacts';
+import type { ArtifactKind } from '../facts/extractArtifacts';
 import { createOfflineSummarizer } from '../summarize/offline/offlineSummarizer';
 import { measureWindow, percentOfWindow } from '../tokens/measureWindow';
 import { messagesInWindow, type Transcript } from '../transcript/model';
@@ -66,21 +67,6 @@ export interface CompareProgress {
 
 /** Lost facts listed per row unless the caller says otherwise. */
 export const defaultLostFactItems = 5;
-
-const kindRank = new Map<ArtifactKind, number>(artifactKinds.map((k, i) => [k, i]));
-
-/**
- * The lost facts that matter most first: by kind in report order (the active task, error lines and commands before
- * paths, names and numbers), then the newest message first, since later facts are nearer the work in progress.
- */
-export function rankLostFacts(lost: readonly Artifact[], count: number): Artifact[] {
-	return [...lost]
-		.sort(
-			(a, b) =>
-				(kindRank.get(a.kind) ?? 99) - (kindRank.get(b.kind) ?? 99) || b.messageIndex - a.messageIndex,
-		)
-		.slice(0, Math.max(0, count));
-}
 
 function rowOf(result: CompactionResult, timeMs: number, items: number): CompareRow {
 	const lost = result.lostFacts;

@@ -11,9 +11,9 @@ import {
 	compareWithCache,
 	transcriptVersionKey,
 } from '../../../src/core/compare/compareCache';
+import { rankLostFacts } from '../../../src/core/audit/rankLostFacts';
 import {
 	compareStrategies,
-	rankLostFacts,
 	type CompareOptions,
 	type CompareProgress,
 } from '../../../src/core/compare/compareStrategies';
