@@ -1,10 +1,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { LitElement, css, html, nothing } from 'lit';
+import type { AuditView } from '../../src/core/audit/auditTypes';
+import type { CompareView } from '../../src/core/compare/compareTypes';
 import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../src/core/view/viewModel';
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
-import { gaugeStrings } from '../../src/protocol/strings';
+import { auditStrings, compareStrings, gaugeStrings } from '../../src/protocol/strings';
 import { codiconLink } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
@@ -12,8 +14,14 @@ import { baseStyles } from '../styles';
 import type { ListFilter } from '../listFilter';
 import type { DetailsRequest, MessageList } from './message-list';
 import './message-list';
-import type { MessageSelectDetail } from './region-map';
+import type { CompactionRestoreDetail, SourceRevealDetail } from './agent-compactions';
+import './agent-compactions';
+import type { CompareOpenDetail, CompareProgressView, CompareStartDetail } from './compare-view';
+import './compare-view';
+import type { CompactionMark, MessageSelectDetail } from './region-map';
 import './region-map';
+import type { CompactionSelectDetail, TimelineSelectDetail } from './timeline';
+import './timeline';
 import type { ReviewAction, SummaryCount, SummaryReview } from './summary-review';
 import './summary-review';
 import './token-gauge';
@@ -47,6 +55,11 @@ export class AppShell extends LitElement {
 		busyLabel: { state: true },
 		planError: { state: true },
 		isNarrow: { state: true },
+		audit: { state: true },
+		compare: { state: true },
+		compareProgress: { state: true },
+		compareError: { state: true },
+		selectedCompaction: { state: true },
 	};
 
 	static override styles = [
@@ -115,6 +128,12 @@ export class AppShell extends LitElement {
 	planError = '';
 	/** True in a sidebar narrower than `narrowQuery`: the secondary action shows its icon only (name in tooltip). */
 	isNarrow = false;
+	/** The editor's audit of the transcript (compactions and timeline), fetched after each `transcript/show`. */
+	audit: AuditView | undefined;
+	compare: CompareView | undefined;
+	compareProgress: CompareProgressView | undefined;
+	compareError = '';
+	selectedCompaction = -1;
 
 	private readonly narrowQuery = window.matchMedia('(max-width: 320px)');
 	private readonly onNarrowChange = (): void => {
@@ -124,6 +143,8 @@ export class AppShell extends LitElement {
 	private saved: SavedUiState = {};
 	private countTimer: ReturnType<typeof setTimeout> | undefined;
 	private planSequence = 0;
+	private auditSequence = 0;
+	private auditTimer: ReturnType<typeof setTimeout> | undefined;
 
 	override connectedCallback(): void {
 		super.connectedCallback();
@@ -156,6 +177,7 @@ export class AppShell extends LitElement {
 				this.emptyMessage = '';
 				this.planError = '';
 				void this.restoreSelection();
+				if (this.view === 'transcript') this.scheduleAudit();
 				break;
 			case 'transcript/empty':
 				this.transcript = undefined;
@@ -182,9 +204,26 @@ export class AppShell extends LitElement {
 			case 'host/busy':
 				this.busyLabel = message.busy ? message.label : '';
 				break;
+			case 'compare/progress':
+				if (message.transcriptId === this.transcriptId)
+					this.compareProgress = {
+						done: message.done,
+						total: message.total,
+						...(message.strategy !== undefined ? { strategy: message.strategy } : {}),
+					};
+				break;
+			case 'compare/result':
+				if (message.transcriptId !== this.transcriptId) break;
+				this.compareProgress = undefined;
+				if (message.result.ok) {
+					this.compare = message.result.value;
+					this.compareError = '';
+				} else this.compareError = message.result.reason;
+				break;
 			case 'plan/result':
 			case 'message/details':
 			case 'summary/count':
+			case 'audit/result':
 				// Replies are routed to their request by the bridge; one arriving here is stale.
 				break;
 			default:
@@ -238,10 +277,17 @@ export class AppShell extends LitElement {
 							></cl-what-if-controls>`
 						: nothing
 				}
-				<cl-region-map .rows=${t.rows} .plan=${this.plan} @message-select=${this.onMapSelect}></cl-region-map>
+				<cl-region-map
+					.rows=${t.rows}
+					.plan=${this.plan}
+					.marks=${isEditor ? this.compactionMarks() : []}
+					@message-select=${this.onMapSelect}
+					@compaction-select=${this.onCompactionSelect}
+				></cl-region-map>
 				${this.planError !== '' ? html`<p class="error" role="alert">${this.planError}</p>` : nothing}
 				${this.plan?.nothingToCompact !== undefined ? html`<p class="muted">${this.plan.nothingToCompact}</p>` : nothing}
 			</section>
+			${isEditor ? this.renderAudit() : nothing}
 			${
 				isEditor
 					? html`<section aria-label="Messages">
@@ -293,6 +339,139 @@ export class AppShell extends LitElement {
 							</ul>`
 					: nothing
 			}`;
+	}
+
+	/** The timeline and the compactions list, then Compare strategies (editor only). */
+	private renderAudit(): unknown {
+		const audit = this.audit;
+		const count = audit?.compactions.length ?? 0;
+		return html`<section aria-label=${auditStrings.timelineHeading}>
+				<h3>${auditStrings.timelineHeading}</h3>
+				${
+					audit !== undefined
+						? html`<cl-timeline
+								.audit=${audit}
+								.selected=${this.selectedCompaction}
+								@compaction-select=${this.onCompactionSelect}
+								@timeline-select=${this.onTimelineSelect}
+							></cl-timeline>`
+						: html`<p class="muted">…</p>`
+				}
+				${
+					count > 0
+						? html`<h3>${auditStrings.compactionsHeading} (${count})</h3>
+								<cl-agent-compactions
+									.entries=${audit?.compactions ?? []}
+									.selected=${this.selectedCompaction}
+									@compaction-restore=${this.onRestore}
+									@source-reveal=${this.onSourceReveal}
+									@message-select=${this.onMapSelect}
+								></cl-agent-compactions>`
+						: nothing
+				}
+			</section>
+			<section aria-label=${compareStrings.heading}>
+				<h3>${compareStrings.heading}</h3>
+				<cl-compare-view
+					.view=${this.compare}
+					.progress=${this.compareProgress}
+					.error=${this.compareError}
+					@compare-start=${this.onCompareStart}
+					@compare-cancel=${this.onCompareCancel}
+					@compare-open=${this.onCompareOpen}
+				></cl-compare-view>
+			</section>`;
+	}
+
+	/** Region-map marks: each compaction whose summary is in the window, and one for those before it. */
+	private compactionMarks(): CompactionMark[] {
+		const entries = this.audit?.compactions ?? [];
+		const marks: CompactionMark[] = entries.flatMap((e) =>
+			e.summaryRow !== undefined
+				? [
+						{
+							index: e.index,
+							row: e.summaryRow,
+							label: `Compaction ${e.index + 1}: ${e.description}`,
+							by: e.by,
+						},
+					]
+				: [],
+		);
+		const earlier = entries.filter((e) => e.summaryRow === undefined);
+		const last = earlier[earlier.length - 1];
+		if (last !== undefined && marks.length === 0)
+			marks.push({
+				index: last.index,
+				row: 0,
+				label: `${earlier.length} compaction${earlier.length === 1 ? '' : 's'} before this window; the newest: ${last.description}`,
+				by: last.by,
+			});
+		return marks;
+	}
+
+	private scheduleAudit(): void {
+		clearTimeout(this.auditTimer);
+		this.auditTimer = setTimeout(() => void this.requestAudit(), 250);
+	}
+
+	private async requestAudit(): Promise<void> {
+		const bridge = this.bridge;
+		if (bridge === undefined || this.transcriptId === '') return;
+		const sequence = ++this.auditSequence;
+		const reply = await bridge.request<'audit/request'>({
+			type: 'audit/request',
+			transcriptId: this.transcriptId,
+		});
+		if (sequence !== this.auditSequence) return;
+		if (reply.ok) this.audit = reply.value;
+	}
+
+	private onCompactionSelect(event: CustomEvent<CompactionSelectDetail>): void {
+		this.selectedCompaction = event.detail.index;
+	}
+
+	private onTimelineSelect(event: CustomEvent<TimelineSelectDetail>): void {
+		const { row, line } = event.detail;
+		if (row !== undefined) void this.showDetails(row);
+		else if (this.transcriptId !== '')
+			this.bridge?.post({ type: 'source/reveal', transcriptId: this.transcriptId, line });
+	}
+
+	private onSourceReveal(event: CustomEvent<SourceRevealDetail>): void {
+		if (this.transcriptId !== '' && event.detail.line >= 1)
+			this.bridge?.post({ type: 'source/reveal', transcriptId: this.transcriptId, line: event.detail.line });
+	}
+
+	private onRestore(event: CustomEvent<CompactionRestoreDetail>): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({
+				type: 'audit/restore',
+				transcriptId: this.transcriptId,
+				compaction: event.detail.index,
+			});
+	}
+
+	private onCompareStart(event: CustomEvent<CompareStartDetail>): void {
+		if (this.transcriptId === '') return;
+		this.compareError = '';
+		this.compareProgress = { done: 0, total: 1 };
+		this.bridge?.post({ type: 'compare/start', transcriptId: this.transcriptId, focus: event.detail.focus });
+	}
+
+	private onCompareCancel(): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({ type: 'compare/cancel', transcriptId: this.transcriptId });
+	}
+
+	private onCompareOpen(event: CustomEvent<CompareOpenDetail>): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({
+				type: 'compare/open',
+				transcriptId: this.transcriptId,
+				strategy: event.detail.strategy,
+				focus: event.detail.focus,
+			});
 	}
 
 	private listElement(): MessageList | null {

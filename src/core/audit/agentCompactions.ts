@@ -4,19 +4,9 @@ import type { TokenCounting } from '../compaction/tokenCounting';
 import { extractArtifacts, type Artifact } from '../facts/extractArtifacts';
 import { reportLostFacts, type LostFactsReport } from '../facts/reportLostFacts';
 import { isSidechainFile, type Message, type Transcript } from '../transcript/model';
+import type { CompactionAuthor, CompactionTrigger, PreTokensSource } from './auditTypes';
 
-/** What started a compaction: the agent at its threshold, the person (`/compact`), or a file that does not say. */
-export type CompactionTrigger = 'auto' | 'manual' | 'unknown';
-
-/** Who wrote a compaction's summary: the agent itself, or Context Lens (a session written by Apply and resumed). */
-export type CompactionAuthor = 'agent' | 'context-lens';
-
-/** Where a compaction's "tokens before" figure comes from. */
-export type PreTokensSource =
-	/** The agent recorded it with the compaction (Claude Code `compactMetadata.preTokens`). */
-	| 'recorded'
-	/** The last usage the agent recorded before the compaction (Codex records no figure of its own). */
-	| 'usage';
+export type { CompactionAuthor, CompactionTrigger, PreTokensSource } from './auditTypes';
 
 /**
  * The messages of one compaction, as indexes into `transcript.messages`: the history it replaced

@@ -1,64 +1,14 @@
 import type { TokenCounting } from '../compaction/tokenCounting';
-import type { ArtifactKind } from '../facts/extractArtifacts';
 import { formatCount } from '../text/textCuts';
 import type { WindowCounting } from '../tokens/measureWindow';
 import { messagesInWindow, type Transcript } from '../transcript/model';
-import type {
-	AgentCompaction,
-	CompactionAuthor,
-	CompactionTrigger,
-	PreTokensSource,
-} from './agentCompactions';
+import type { AgentCompaction, CompactionTrigger } from './agentCompactions';
+import type { AuditView, CompactionEntry } from './auditTypes';
+
+export type { AuditLostFact, AuditView, CompactionEntry } from './auditTypes';
 import { findAgentCompactions } from './agentCompactions';
 import { rankLostFacts } from './rankLostFacts';
-import { buildWindowTimeline, type WindowTimeline } from './windowTimeline';
-
-/** One fact a compaction lost, and where it came from. */
-export interface AuditLostFact {
-	readonly kind: ArtifactKind;
-	readonly value: string;
-	/** Index into `transcript.messages`. */
-	readonly messageIndex: number;
-	readonly messageId: string;
-	/** Tool name or role that produced it. */
-	readonly source: string;
-	/** 1-based source line of its message. */
-	readonly line: number;
-}
-
-/** A compaction as the editor and the palette list it. */
-export interface CompactionEntry {
-	readonly index: number;
-	readonly by: CompactionAuthor;
-	readonly trigger: CompactionTrigger;
-	readonly at?: string;
-	readonly line: number;
-	readonly preTokens?: number;
-	readonly preTokensSource?: PreTokensSource;
-	readonly summaryTokens: number;
-	/** Row of its summary in today's window, when it is still there. */
-	readonly summaryRow?: number;
-	readonly replacedMessages: number;
-	/** Facts of the replaced history the compaction kept and lost; undefined when the file lacks the history. */
-	readonly facts?: { readonly kept: number; readonly lost: number; readonly retention: number };
-	/** The lost facts, most important first (at most `maxListedLostFacts`). */
-	readonly lostFacts: readonly AuditLostFact[];
-	/** One line for lists: who, how, when, and the figures. */
-	readonly description: string;
-	/** True when the window's summary can take back this compaction's lost facts (see planSummaryRestore). */
-	readonly canRestore: boolean;
-}
-
-/** The editor's audit: the compactions in the file and the timeline of the window, with the rules it is drawn against. */
-export interface AuditView {
-	readonly compactions: readonly CompactionEntry[];
-	readonly timeline: WindowTimeline;
-	readonly contextWindow: number;
-	/** R1: automatic compaction starts here. */
-	readonly compactionTokens: number;
-	/** C4: the session rotates here. */
-	readonly rotationTokens: number;
-}
+import { buildWindowTimeline } from './windowTimeline';
 
 /** Most lost facts an entry lists; the counts cover the rest. */
 export const maxListedLostFacts = 200;

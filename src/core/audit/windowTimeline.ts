@@ -7,36 +7,9 @@ import {
 	type Transcript,
 } from '../transcript/model';
 import type { AgentCompaction } from './agentCompactions';
+import type { TimelinePoint, WindowTimeline } from './auditTypes';
 
-/** How full the window was after one message: our count and, where the agent recorded one, its figure. */
-export interface TimelinePoint {
-	/** Index into `transcript.messages`. */
-	readonly message: number;
-	/** Index among today's window messages (the region map's rows), when the message is still in the window. */
-	readonly row?: number;
-	/** 1-based source line of the message. */
-	readonly line: number;
-	/** Our count of the window after this message: what the next request would read, the hidden part included. */
-	readonly ours: number;
-	/** The agent's recorded context after this message (input plus output of the request that wrote it). */
-	readonly recorded?: number;
-}
-
-/** Where a compaction sits on the timeline. */
-export interface TimelineMark {
-	/** Index of the compaction (AgentCompaction.index). */
-	readonly compaction: number;
-	/** The first point after it (index into `points`). */
-	readonly point: number;
-}
-
-/** The window filling message by message over the whole file, compactions included; points in file order. */
-export interface WindowTimeline {
-	readonly points: readonly TimelinePoint[];
-	readonly marks: readonly TimelineMark[];
-	/** Messages the file holds (the x axis spans them); points may be fewer when thinned. */
-	readonly messages: number;
-}
+export type { TimelineMark, TimelinePoint, WindowTimeline } from './auditTypes';
 
 /** Most points a timeline carries; longer sessions keep the last point of each run (see `thinPoints`). */
 export const maxTimelinePoints = 600;

@@ -1,54 +1,13 @@
 import { compactTranscript, type CompactionResult } from '../compaction/compactTranscript';
 import type { CompactionOptions } from '../compaction/options';
 import { compactionStrategies, type StrategyName } from '../compaction/strategies';
+
+export type { CompareLostFact, CompareProgress, CompareRow, StrategyComparison } from './compareTypes';
 import { rankLostFacts } from '../audit/rankLostFacts';
-import type { ArtifactKind } from '../facts/extractArtifacts';
+import type { CompareProgress, CompareRow, StrategyComparison } from './compareTypes';
 import { createOfflineSummarizer } from '../summarize/offline/offlineSummarizer';
 import { measureWindow, percentOfWindow } from '../tokens/measureWindow';
 import { messagesInWindow, type Transcript } from '../transcript/model';
-
-/** One lost fact as a comparison row lists it. */
-export interface CompareLostFact {
-	readonly kind: ArtifactKind;
-	readonly value: string;
-	/** Index of the window message it came from. */
-	readonly messageIndex: number;
-	/** Tool name or role that produced it. */
-	readonly source: string;
-}
-
-/** One strategy planned and applied (nothing written) on the transcript. */
-export interface CompareRow {
-	readonly strategy: StrategyName;
-	/** False when the strategy has nothing to do here or failed; `reason` says why and the figures are the input's. */
-	readonly ok: boolean;
-	readonly reason?: string;
-	/** The window after, in tokens (the hidden part included, as every surface counts it). */
-	readonly tokensAfter: number;
-	/** `tokensAfter` as a share of the model's window, in percent. */
-	readonly percentAfter: number;
-	readonly messagesAfter: number;
-	readonly lostFacts: {
-		/** Facts of the changed messages the window still carries. */
-		readonly kept: number;
-		/** Facts it no longer carries. */
-		readonly count: number;
-		/** The most important lost facts (see `rankLostFacts`), at most `CompareOptions.lostFactItems`. */
-		readonly items: readonly CompareLostFact[];
-	};
-	/** Wall time of planning, summarising and applying, in milliseconds. */
-	readonly timeMs: number;
-}
-
-/** Every strategy side by side on one transcript. */
-export interface StrategyComparison {
-	readonly tokensBefore: number;
-	readonly percentBefore: number;
-	readonly messagesBefore: number;
-	readonly contextWindow: number;
-	readonly focus: string;
-	readonly rows: readonly CompareRow[];
-}
 
 /** What a comparison is planned with; every strategy gets the same options. */
 export type CompareOptions = Omit<CompactionOptions, 'strategy'> & {
@@ -57,13 +16,6 @@ export type CompareOptions = Omit<CompactionOptions, 'strategy'> & {
 	/** Lost facts listed per row (default 5). */
 	readonly lostFactItems?: number;
 };
-
-/** Progress of a comparison: `done` of `total` strategies finished; `strategy` is the one starting next. */
-export interface CompareProgress {
-	readonly done: number;
-	readonly total: number;
-	readonly strategy?: StrategyName;
-}
 
 /** Lost facts listed per row unless the caller says otherwise. */
 export const defaultLostFactItems = 5;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { compareStrategiesCommand, showAgentCompactionsCommand } from './auditCommands';
 import {
 	applyCompactionCommand,
 	discardCompactionCommand,
@@ -30,6 +31,8 @@ export function registerCommands(
 		'contextLens.setApiKey': (provider, key) => setApiKeyCommand(services, provider, key),
 		'contextLens.exportPlainText': (arg) => exportPlainTextCommand(services, arg),
 		'contextLens.refreshSessions': async () => refreshSessions(),
+		'contextLens.compareStrategies': (arg) => compareStrategiesCommand(services, arg),
+		'contextLens.showAgentCompactions': (arg) => showAgentCompactionsCommand(services, arg),
 	};
 	return Object.entries(handlers).map(([id, handler]) =>
 		vscode.commands.registerCommand(id, guardCommand(services.log, id, handler)),
