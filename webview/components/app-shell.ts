@@ -1,4 +1,5 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { LitElement, css, html, nothing } from 'lit';
 import type { AuditView } from '../../src/core/audit/auditTypes';
@@ -34,6 +35,8 @@ export interface SavedUiState {
 	readonly draft?: { readonly planId: string; readonly text: string };
 	/** The review this page shows, so VS Code's panel serializer reopens the same one after a reload (H2). */
 	readonly reviewId?: string;
+	/** Editor sections the person opened (`timeline`, `compare`); closed by default. */
+	readonly openSections?: readonly string[];
 }
 
 /** Wait after the last summary edit before asking the host for an exact count, in milliseconds. */
@@ -114,6 +117,12 @@ export class AppShell extends LitElement {
 				font-size: 1em;
 				font-weight: 600;
 				margin: 10px 0 4px;
+			}
+			vscode-collapsible {
+				margin-top: 8px;
+			}
+			.section-body {
+				padding: 6px 8px 8px;
 			}
 		`,
 	];
@@ -341,46 +350,81 @@ export class AppShell extends LitElement {
 			}`;
 	}
 
-	/** The timeline and the compactions list, then Compare strategies (editor only). */
+	/** The timeline and the compactions list, then Compare strategies: collapsed sections (editor only). */
 	private renderAudit(): unknown {
 		const audit = this.audit;
 		const count = audit?.compactions.length ?? 0;
-		return html`<section aria-label=${auditStrings.timelineHeading}>
-				<h3>${auditStrings.timelineHeading}</h3>
-				${
-					audit !== undefined
-						? html`<cl-timeline
-								.audit=${audit}
-								.selected=${this.selectedCompaction}
-								@compaction-select=${this.onCompactionSelect}
-								@timeline-select=${this.onTimelineSelect}
-							></cl-timeline>`
-						: html`<p class="muted">…</p>`
-				}
-				${
-					count > 0
-						? html`<h3>${auditStrings.compactionsHeading} (${count})</h3>
-								<cl-agent-compactions
-									.entries=${audit?.compactions ?? []}
+		const lost = audit?.compactions.reduce((sum, c) => sum + (c.facts?.lost ?? 0), 0) ?? 0;
+		const timelineNote =
+			count === 0
+				? auditStrings.noCompactions
+				: `${count} compaction${count === 1 ? '' : 's'} · ${lost} fact${lost === 1 ? '' : 's'} lost`;
+		return html`<vscode-collapsible
+				heading=${auditStrings.timelineHeading}
+				description=${audit !== undefined ? timelineNote : ''}
+				data-section="timeline"
+				?open=${this.isOpen('timeline')}
+				@vsc-collapsible-toggle=${this.onSectionToggle}
+			>
+				<section aria-label=${auditStrings.timelineHeading} class="section-body">
+					${
+						audit !== undefined
+							? html`<cl-timeline
+									.audit=${audit}
 									.selected=${this.selectedCompaction}
-									@compaction-restore=${this.onRestore}
-									@source-reveal=${this.onSourceReveal}
-									@message-select=${this.onMapSelect}
-								></cl-agent-compactions>`
-						: nothing
-				}
-			</section>
-			<section aria-label=${compareStrings.heading}>
-				<h3>${compareStrings.heading}</h3>
-				<cl-compare-view
-					.view=${this.compare}
-					.progress=${this.compareProgress}
-					.error=${this.compareError}
-					@compare-start=${this.onCompareStart}
-					@compare-cancel=${this.onCompareCancel}
-					@compare-open=${this.onCompareOpen}
-				></cl-compare-view>
-			</section>`;
+									@compaction-select=${this.onCompactionSelect}
+									@timeline-select=${this.onTimelineSelect}
+								></cl-timeline>`
+							: html`<p class="muted">…</p>`
+					}
+					${
+						count > 0
+							? html`<h3>${auditStrings.compactionsHeading} (${count})</h3>
+									<cl-agent-compactions
+										.entries=${audit?.compactions ?? []}
+										.selected=${this.selectedCompaction}
+										@compaction-restore=${this.onRestore}
+										@source-reveal=${this.onSourceReveal}
+										@message-select=${this.onMapSelect}
+									></cl-agent-compactions>`
+							: nothing
+					}
+				</section>
+			</vscode-collapsible>
+			<vscode-collapsible
+				heading=${compareStrings.heading}
+				description=${this.compareProgress !== undefined ? '…' : ''}
+				data-section="compare"
+				?open=${this.isOpen('compare')}
+				@vsc-collapsible-toggle=${this.onSectionToggle}
+			>
+				<section aria-label=${compareStrings.heading} class="section-body">
+					<cl-compare-view
+						.view=${this.compare}
+						.progress=${this.compareProgress}
+						.error=${this.compareError}
+						@compare-start=${this.onCompareStart}
+						@compare-cancel=${this.onCompareCancel}
+						@compare-open=${this.onCompareOpen}
+					></cl-compare-view>
+				</section>
+			</vscode-collapsible>`;
+	}
+
+	private isOpen(section: string): boolean {
+		return this.saved.openSections?.includes(section) === true;
+	}
+
+	private setOpen(section: string, isOpen: boolean): void {
+		const others = (this.saved.openSections ?? []).filter((s) => s !== section);
+		this.save({ ...this.saved, openSections: isOpen ? [...others, section] : others });
+		this.requestUpdate();
+	}
+
+	private onSectionToggle(event: CustomEvent<{ open: boolean }>): void {
+		const section = (event.currentTarget as HTMLElement).dataset['section'];
+		if (section !== undefined && event.detail.open !== this.isOpen(section))
+			this.setOpen(section, event.detail.open);
 	}
 
 	/** Region-map marks: each compaction whose summary is in the window, and one for those before it. */
@@ -429,6 +473,7 @@ export class AppShell extends LitElement {
 
 	private onCompactionSelect(event: CustomEvent<CompactionSelectDetail>): void {
 		this.selectedCompaction = event.detail.index;
+		if (!this.isOpen('timeline')) this.setOpen('timeline', true);
 	}
 
 	private onTimelineSelect(event: CustomEvent<TimelineSelectDetail>): void {

@@ -315,10 +315,17 @@ export class WindowTimelineChart extends LitElement {
 			},
 		].filter((r) => r.tokens > 0);
 		const right = margin.left + this.plotWidth;
+		// The rotation rule sits just under the window's: its label goes to the left end so the two never overlap.
 		return rules.map((r) => {
 			const y = this.yOf(top, r.tokens);
+			const isLeft = r.name === 'rotation';
 			return svg`<line class="rule ${r.name}" x1=${margin.left} y1=${y} x2=${right} y2=${y}></line>
-				<text class="rule-label" x=${right - 2} y=${y - 3} text-anchor="end">${r.label}</text>`;
+				<text
+					class="rule-label"
+					x=${isLeft ? margin.left + 4 : right - 2}
+					y=${y - 3}
+					text-anchor=${isLeft ? 'start' : 'end'}
+				>${r.label}</text>`;
 		});
 	}
 
