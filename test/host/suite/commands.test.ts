@@ -142,6 +142,16 @@ describe('contributed commands', () => {
 		await run('contextLens.refreshSessions');
 	});
 
+	it('compareStrategies compares every strategy; showAgentCompactions finds none in a fresh session', async () => {
+		const compared = await run<{ rows: { strategy: string }[] }>('contextLens.compareStrategies', {
+			file,
+			isQuiet: true,
+		});
+		assert.equal(compared.rows.length, 8);
+		const audit = await run<{ compactions: unknown[] }>('contextLens.showAgentCompactions', { file });
+		assert.deepEqual(audit.compactions, []);
+	});
+
 	it('every contributed command was run by this suite', () => {
 		assert.deepEqual(
 			contributedCommands().filter((c) => !ran.has(c)),
