@@ -96,7 +96,8 @@ export class TrackedTranscript implements vscode.Disposable {
 			this.publish(state);
 			return state;
 		}
-		if (!refreshed.hasChanged && this.latest?.ok === true) return this.latest;
+		// A settings change drops the counter (updateWindows): the unchanged file is then measured again, not served stale.
+		if (!refreshed.hasChanged && this.latest?.ok === true && this.cache !== undefined) return this.latest;
 		const transcript = refreshed.transcript;
 		const profile = resolveModel(transcript.meta.model, { windows: this.windows });
 		if (this.cache === undefined || this.cache.counter.profile.id !== profile.id || refreshed.wasReset) {
