@@ -1,4 +1,4 @@
-// Bundles: extension (node, cjs, vscode external), token worker, webview (browser, esm), cli (node).
+// Bundles: extension (node, cjs, vscode external), token worker, webview (browser, esm), cli and hook (node).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { copyWebviewAssets, webviewBuildOptions } from './webview/build.mjs';
@@ -18,6 +18,8 @@ const nodeTargets = [
 	{ entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 	{ entryPoints: ['src/core/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' },
 	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+	// The small program the agents' compaction hooks run from the installed extension (docs/hooks.md).
+	{ entryPoints: ['src/cli/hookMain.ts'], outfile: 'dist/hook.js' },
 ].map((t) => ({
 	...common,
 	platform: 'node',

@@ -13,7 +13,7 @@ const noVscodeInCore = {
 };
 
 // The layers of src/core, lowest first: a folder imports only from folders of a lower rank (and from itself).
-// transcript <- tokens, io, facts <- compaction <- summarize, audit <- budget, compare <- view; the text and
+// transcript <- tokens, io, facts <- compaction <- summarize, audit <- budget, compare <- view, hooks; the text and
 // redaction helpers sit at the bottom. audit (the agent's own compactions) reads facts and compaction; compare runs
 // every strategy with the offline summariser. Above core: protocol, then extension, cli and webview.
 const coreLayers = [
@@ -29,6 +29,7 @@ const coreLayers = [
 	['budget', 5],
 	['compare', 5],
 	['view', 6],
+	['hooks', 6],
 ];
 
 function layerRules() {

@@ -8,6 +8,7 @@ import { renderSpill } from '../core/compaction/applyPlan';
 import { compactTranscript, type CompactionResult } from '../core/compaction/compactTranscript';
 import { resolveStrategy } from '../core/compaction/strategies';
 import { describeTailRule } from '../core/compaction/tailRule';
+import { describeFocusReport, reportFocus, type FocusReport } from '../core/facts/focusReport';
 import {
 	describeFingerprintChange,
 	fingerprintFile,
@@ -143,8 +144,12 @@ export async function runCompact(
 	let spillPath: string | undefined;
 	let resumeHint: string | undefined;
 	if (values['dry-run'] !== true && writer !== undefined) {
-		const written = writer(result.transcript, { sessionId: randomUUID(), now: new Date().toISOString() });
 		out = resolve(values.out ?? defaultOutputPath(file));
+		const written = writer(result.transcript, {
+			sessionId: randomUUID(),
+			now: new Date().toISOString(),
+			path: out,
+		});
 		if (await isSameFile(file, out)) {
 			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
 			return ExitCode.usage;
@@ -300,10 +305,21 @@ function toJson(
 			message: d.message,
 		})),
 		lostFacts: result.lostFacts ?? null,
+		focus: focusReportOf(result) ?? null,
 		out: out ?? null,
 		spill: spill ?? null,
 		resumeHint: resumeHint ?? null,
 	};
+}
+
+/** R10: what the focus kept, for a successful compaction with a focus. */
+function focusReportOf(result: CompactionResult): FocusReport | undefined {
+	if (!result.success) return undefined;
+	return reportFocus(
+		result.plan.options.focus,
+		result.lostFacts,
+		result.summary ?? result.plan.synthetic?.text ?? '',
+	);
 }
 
 function renderResult(
@@ -330,6 +346,8 @@ function renderResult(
 		}
 		if (lost.lost.length > 8) lines.push(`  … ${lost.lost.length - 8} more (--json lists all)`);
 	}
+	const focus = focusReportOf(result);
+	if (focus !== undefined) lines.push(describeFocusReport(focus));
 	if (result.summary !== undefined) {
 		lines.push('', '── summary ──', result.summary.trimEnd(), '─────────────');
 	}

@@ -92,12 +92,26 @@ const formatsHelp = `Usage: context-lens formats [--json]
 
 The transcript formats Context Lens reads and writes.`;
 
+const hooksHelp = `Usage: context-lens hooks install|uninstall|status <claude-code|codex> [options]
+
+Adds (or removes) hooks that run before and after the agent compacts its context. Before an automatic
+compaction the open VS Code window asks whether to review it in Context Lens or let it compact; with no
+answer in time, or no window open, the compaction runs. Every other setting and hook in the file is kept,
+and the previous file is kept beside it (.context-lens-backup).
+
+Options:
+  --settings FILE   the agent's settings file (default: ~/.claude/settings.json, or Codex's ~/.codex/hooks.json)
+  --project DIR     the project's file instead (DIR/.claude/settings.json, DIR/.codex/hooks.json)
+
+The agent runs 'context-lens hooks gate --agent A' and 'hooks record --agent A' itself (see docs/hooks.md).`;
+
 /** The help text of each command, shown for `context-lens <command> --help` (a Map: names come from the command line). */
 export const commandHelp: ReadonlyMap<string, string> = new Map([
 	['inspect', inspectHelp],
 	['compact', compactHelp],
 	['compare', compareHelp],
 	['formats', formatsHelp],
+	['hooks', hooksHelp],
 ]);
 
 /** The top-level usage text: commands, strategies, summarisers and exit codes. */
@@ -114,6 +128,9 @@ Commands:
                    [--focus "text"] [--model M] [--window N] [--format F] [--json]
                    [--read-timeout S]
   formats          the transcript formats Context Lens reads and writes
+  hooks install|uninstall|status <claude-code|codex>
+                   a review in VS Code before the agent compacts on its own
+                   [--settings FILE] [--project DIR]
 
   context-lens <command> --help   the options of one command (also: context-lens help <command>)
   context-lens --version          the version of Context Lens

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCompact, type CompactDeps } from './compactCommand';
 import { runCompare } from './compareCommand';
 import { runFormats } from './formatsCommand';
+import { runHooks } from './hooksCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
 import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
@@ -33,6 +34,8 @@ export async function runCli(
 				return await runCompare(parse(rest, compareOptions), io, signal);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
+			case 'hooks':
+				return await runHooks(rest, io);
 			case undefined:
 			case 'help':
 			case '--help':

@@ -11,6 +11,7 @@ import type { ExtensionServices } from './commands/extensionServices';
 import { registerCommands } from './commands/registerCommands';
 import { transcriptEditorViewType } from './commands/transcriptCommands';
 import { TranscriptEditorProvider } from './editors/transcriptEditor';
+import { registerHooks } from './hooks/registerHooks';
 import { ReviewStore } from './review/pendingReviews';
 import { ReviewDocumentProvider, reviewScheme } from './review/reviewDocuments';
 import { ReviewPanels, reviewPanelViewType } from './review/reviewPanels';
@@ -54,6 +55,11 @@ export interface ContextLensTestApi {
 	activeTranscript(): string | undefined;
 	pendingReviewIds(): string[];
 	editorPanels(): number;
+	/** The compaction gate: its channel, the questions on screen, an answer as a click would give, what it decided. */
+	gateSocket(): string | undefined;
+	gatePrompts(): readonly { readonly id: number; readonly message: string }[];
+	answerGate(id: number, choice: 'review' | 'compact'): boolean;
+	gateDecisions(): readonly { readonly sessionId: string; readonly decision: string; readonly by: string }[];
 }
 
 /** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
@@ -108,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	viewRefreshers.push(() => gauge.render());
 	const editor = new TranscriptEditorProvider(services);
 	const statusBar = new TranscriptStatusBar(tracker, thresholdsOf(initial));
+	const hooks = registerHooks(services);
 
 	context.subscriptions.push(
 		compareRunner,
@@ -127,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, reviewPanelSerializer(store, panels)),
 		...registerCommands(services, () => sessions.refresh()),
 		...registerContextParticipant(services),
+		...hooks.disposables,
 		followActiveEditor(tracker, log),
 		notifyThresholdCrossings(
 			tracker,
@@ -157,6 +165,15 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+		gateSocket: () => hooks.gate.socket,
+		gatePrompts: () => hooks.gate.prompts.shown(),
+		answerGate: (id, choice) => hooks.gate.prompts.answer(id, choice),
+		gateDecisions: () =>
+			hooks.gate.events.map((e) => ({
+				sessionId: e.request.sessionId,
+				decision: e.answer.decision,
+				by: e.answer.by,
+			})),
 	};
 }
 

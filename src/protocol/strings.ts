@@ -21,6 +21,9 @@ export const reviewStrings = Object.freeze({
 	noReview: 'No compaction is waiting for review.',
 	failed: 'The compaction failed.',
 	actionsLabel: 'Review actions',
+	focusKeptLabel: 'Facts about the focus the output keeps, most telling first:',
+	focusLostLabel: (n: number): string =>
+		`${n} ${n === 1 ? 'fact' : 'facts'} about the focus ${n === 1 ? 'is' : 'are'} in Lost facts above.`,
 });
 
 /** Labels of the gauge (sidebar) and transcript pages. */
@@ -67,8 +70,8 @@ export interface ApplyTarget {
 	readonly write?: unknown;
 }
 
-// Formats whose agent resumes a session file by id, so a written copy is a session the person can pick up.
-const resumableFormats: ReadonlySet<FormatId> = new Set<FormatId>(['claude-code', 'codex']);
+// Formats whose agent resumes a written session file (by id, or Gemini CLI by path): a session to pick up.
+const resumableFormats: ReadonlySet<FormatId> = new Set<FormatId>(['claude-code', 'codex', 'gemini-cli']);
 
 /** What Apply writes for a format, as one sentence the review shows verbatim (UI.md: Apply names what it writes). */
 export function describeApply(target: ApplyTarget): string {

@@ -138,6 +138,17 @@ export class SummaryReview extends LitElement {
 			.counts {
 				margin: 8px 0;
 			}
+			.focus-kept {
+				margin: 8px 0;
+			}
+			.focus-kept summary {
+				cursor: pointer;
+			}
+			.focus-kept ul {
+				margin: 4px 0;
+				padding-left: 20px;
+				overflow-wrap: anywhere;
+			}
 			/* Apply stays in sight however narrow or short the column: the bar sticks to the bottom of the panel. */
 			.actions-bar {
 				position: sticky;
@@ -291,6 +302,7 @@ export class SummaryReview extends LitElement {
 					r.tailRule !== '' ? html` · <span data-testid="review-tail-rule">${r.tailRule}</span>` : nothing
 				}
 			</p>
+			${this.renderFocusKept(r)}
 			${
 				this.done !== undefined
 					? html`<div class="done" role="status" data-testid="review-done">${this.done.message}</div>`
@@ -342,6 +354,24 @@ export class SummaryReview extends LitElement {
 				<p class="muted apply-description" data-testid="apply-description">${r.applyDescription}</p>
 			</div>
 		`;
+	}
+
+	/** R10: what the focus kept, with the kept facts about it (most telling first) one click away. */
+	private renderFocusKept(r: ReviewView): unknown {
+		const f = r.focusKept;
+		if (f === undefined) return nothing;
+		return html`<details class="focus-kept" data-testid="review-focus">
+			<summary>${f.line}</summary>
+			${
+				f.kept.length > 0
+					? html`<p class="muted">${t.focusKeptLabel}</p>
+							<ul>
+								${f.kept.map((v) => html`<li><code>${v}</code></li>`)}
+							</ul>`
+					: nothing
+			}
+			${f.lost.length > 0 ? html`<p class="muted">${t.focusLostLabel(f.lost.length)}</p>` : nothing}
+		</details>`;
 	}
 
 	private renderFact(fact: LostFactView, i: number, isClosed: boolean): unknown {

@@ -111,29 +111,6 @@ export const defaultMaxTurns = 20;
 /** H6: tools whose calls set the agent's outputs; aggressive structure compaction keeps them. */
 export const defaultOutputToolNames: readonly string[] = Object.freeze(['set_output']);
 
-/** Limits on what the summariser is shown (R7, G6); decided here, applied by the summariser's prompt builder. */
-export interface SummaryInputCaps {
-	/** R7: characters kept from the start of a long message. */
-	readonly messageHeadChars: number;
-	/** R7: characters kept from the end of a long message. */
-	readonly messageTailChars: number;
-	/** R7: characters of tool-call arguments shown. */
-	readonly toolArgumentsChars: number;
-	/** G6: bytes a message may take in the prose-style transcript. */
-	readonly messageCapBytes: number;
-	/** G6: flat token cost charged per image. */
-	readonly imageTokens: number;
-}
-
-/** R7 and G6 defaults for the summariser input. */
-export const defaultSummaryInputCaps: SummaryInputCaps = Object.freeze({
-	messageHeadChars: 4_000,
-	messageTailChars: 1_500,
-	toolArgumentsChars: 1_500,
-	messageCapBytes: 2_048,
-	imageTokens: 1_000,
-});
-
 /** Which model writes the summary: a fast cheap one (G2) or the agent's own model (C2). */
 export type SummaryModelChoice = 'fast' | 'self';
 
@@ -178,7 +155,6 @@ export interface CompactionOptions {
 	readonly maxMessages?: number;
 	readonly maxTurns?: number;
 	readonly outputToolNames?: readonly string[];
-	readonly summaryInputCaps?: Partial<SummaryInputCaps>;
 	readonly summaryModel?: SummaryModelChoice;
 	readonly onSummaryFailure?: SummaryFailurePolicy;
 	/** H7: keep the current and previous phase whole when there are three or more. */
@@ -220,7 +196,6 @@ export interface ResolvedCompactionOptions {
 	readonly maxMessages: number;
 	readonly maxTurns: number;
 	readonly outputToolNames: readonly string[];
-	readonly summaryInputCaps: SummaryInputCaps;
 	readonly summaryModel: SummaryModelChoice;
 	readonly onSummaryFailure: SummaryFailurePolicy;
 	readonly isPhaseGraduated: boolean;
@@ -242,7 +217,6 @@ function text(value: string | undefined): string | undefined {
 
 /** Fills every default; values out of range (negative, NaN, ratios above 1) fall back to the default instead of failing. */
 export function resolveCompactionOptions(options: CompactionOptions): ResolvedCompactionOptions {
-	const caps = options.summaryInputCaps ?? {};
 	const focus = text(options.focus);
 	const previousSummary = text(options.previousSummary);
 	const keepRecent = options.keepRecentMessages;
@@ -278,13 +252,6 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 		maxMessages: count(options.maxMessages, defaultMaxMessages),
 		maxTurns: Math.max(1, count(options.maxTurns, defaultMaxTurns)),
 		outputToolNames: options.outputToolNames ?? defaultOutputToolNames,
-		summaryInputCaps: {
-			messageHeadChars: count(caps.messageHeadChars, defaultSummaryInputCaps.messageHeadChars),
-			messageTailChars: count(caps.messageTailChars, defaultSummaryInputCaps.messageTailChars),
-			toolArgumentsChars: count(caps.toolArgumentsChars, defaultSummaryInputCaps.toolArgumentsChars),
-			messageCapBytes: count(caps.messageCapBytes, defaultSummaryInputCaps.messageCapBytes),
-			imageTokens: count(caps.imageTokens, defaultSummaryInputCaps.imageTokens),
-		},
 		summaryModel: options.summaryModel ?? 'fast',
 		onSummaryFailure: options.onSummaryFailure ?? 'keepOriginal',
 		isPhaseGraduated: options.isPhaseGraduated ?? true,

@@ -194,6 +194,12 @@ export interface ReviewView {
 	readonly applyDescription: string;
 	/** How the protected tail was sized, in words (`tail: newest 20% of this session (9,145 tokens)`). */
 	readonly tailRule: string;
+	/** With a focus (R10): what it kept, in words, the kept facts about it (most telling first) and the lost ones. */
+	readonly focusKept?: {
+		readonly line: string;
+		readonly kept: readonly string[];
+		readonly lost: readonly string[];
+	};
 }
 
 /** Longest one-line preview in a row, in characters. */

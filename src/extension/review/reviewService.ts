@@ -399,8 +399,10 @@ export class ReviewService {
 		const loaded = await this.load(id, windows);
 		if (!loaded.ok) return loaded;
 		const compacted = this.compacted(loaded);
-		const written = format.write(compacted, { now: now.toISOString() });
-		const target = join(dirname(review.file), written.fileName ?? defaultOutputName(review.file, review.id));
+		// A writer that resumes by path (Gemini CLI) names no file: it is written under the default name, given here.
+		const fallback = join(dirname(review.file), defaultOutputName(review.file, review.id));
+		const written = format.write(compacted, { now: now.toISOString(), path: fallback });
+		const target = written.fileName !== undefined ? join(dirname(review.file), written.fileName) : fallback;
 		const mode = await stat(review.file).then(
 			(info) => info.mode & 0o666,
 			() => 0o600,

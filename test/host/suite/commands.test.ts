@@ -152,6 +152,24 @@ describe('contributed commands', () => {
 		assert.deepEqual(audit.compactions, []);
 	});
 
+	it('manageHooks installs the Codex compaction hooks into a settings file and removes them again', async () => {
+		const settings = join(workspaceDir(), 'commands-hooks.json');
+		writeFileSync(settings, '{}\n');
+		const installed = await run<{ changed: boolean }>('contextLens.manageHooks', {
+			action: 'install',
+			agent: 'codex',
+			settings,
+		});
+		assert.equal(installed.changed, true);
+		const removed = await run<{ changed: boolean }>('contextLens.manageHooks', {
+			action: 'uninstall',
+			agent: 'codex',
+			settings,
+		});
+		assert.equal(removed.changed, true);
+		assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), {});
+	});
+
 	it('every contributed command was run by this suite', () => {
 		assert.deepEqual(
 			contributedCommands().filter((c) => !ran.has(c)),
