@@ -13,6 +13,17 @@ import { openWebview, screenshot, useChromiumSuite, waitForText } from './harnes
 
 const sample = samplePath;
 
+/** Polls `read` until it gives a value (the page re-renders asynchronously). */
+async function waitForValue<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error('the value never came');
+		await new Promise((done) => setTimeout(done, 50));
+	}
+}
+
 function isType<K extends ViewToHost['type']>(type: K) {
 	return (m: unknown): m is Extract<ViewToHost, { type: K }> =>
 		typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
@@ -66,7 +77,11 @@ describe('webview: compaction audit and strategy comparison in chromium', functi
 	it('a region-map mark opens the timeline at the compaction; the timeline mark selects it too', async () => {
 		const view = await open(new FakeHost({ transcriptId: 'c1', session }), 'dark', []);
 		const timeline = view.page.locator('vscode-collapsible[data-section=timeline]');
-		assert.match((await timeline.getAttribute('description')) ?? '', /^1 compaction · \d+ facts lost$/);
+		// The description arrives with the audit, a moment after the page asked for it.
+		const description = await waitForValue(
+			async () => (await timeline.getAttribute('description')) || undefined,
+		);
+		assert.match(description, /^1 compaction · \d+ facts lost$/);
 		const firstMark = view.page.locator('cl-region-map .compaction-mark');
 		await firstMark.waitFor();
 		await firstMark.click();

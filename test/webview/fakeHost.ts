@@ -90,6 +90,11 @@ export class FakeHost {
 		}
 		const controller = new AbortController();
 		this.comparison = controller;
+		// Made before the comparison runs, so a `release` or Cancel that comes early is not lost.
+		const held =
+			this.options.isCompareHeld === true
+				? new Promise<void>((resolve) => (this.releaseCompare = resolve))
+				: Promise.resolve();
 		const outcome = await compareStrategies(
 			session.transcript,
 			whatIfOptions(session.counter, session.contextWindow, { focus }),
@@ -104,8 +109,7 @@ export class FakeHost {
 				}),
 		);
 		// Held: the page stays in its running state (the last progress shown) until `release` or Cancel.
-		if (this.options.isCompareHeld === true)
-			await new Promise<void>((resolve) => (this.releaseCompare = resolve));
+		await held;
 		const isDone = outcome.ok && !controller.signal.aborted;
 		await view.send({
 			type: 'compare/result',
