@@ -1,3 +1,4 @@
+import type { AuditView } from '../src/core/audit/auditTypes';
 import type { MessageDetails, PlanView } from '../src/core/view/viewModel';
 import type { HostToView, Reply, ViewKind, ViewToHost } from '../src/protocol/messages';
 
@@ -18,6 +19,7 @@ export interface RequestReplies {
 	'message/pin': PlanView;
 	'message/details': MessageDetails;
 	'summary/count': number;
+	'audit/request': AuditView;
 }
 
 /** Tag of a request the webview can make. */

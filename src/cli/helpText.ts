@@ -40,7 +40,8 @@ seconds (default 30) is given up.`;
 
 const inspectHelp = `Usage: context-lens inspect <file> [options]
 
-How full the context window is and where the tokens go. The file is only read.
+How full the context window is and where the tokens go, and every compaction the agent made (with the
+facts its summary lost). The file is only read.
 
 Options:
   --format F    the transcript format (see context-lens formats); detected when omitted
@@ -78,6 +79,20 @@ ${strategyLines()}
 
 ${summarizerHelp}`;
 
+const compareHelp = `Usage: context-lens compare <file> [options]
+
+Every strategy planned on the same transcript and options, one row each: tokens after, share of the
+window, messages after, facts kept and lost (the most important lost ones listed), time taken. The
+summarising strategies use the offline summariser (no network). Nothing is written.
+
+Options:
+  --focus "text"   what the summaries should keep in most detail
+  --model M        count for this model instead of the one the transcript names
+  --window N       the context window in tokens, instead of the model's
+  --format F       the transcript format; detected when omitted
+  --json           the rows as one JSON list
+  --read-timeout S   give up on a pipe that sends nothing for S seconds (default 30)`;
+
 const formatsHelp = `Usage: context-lens formats [--json]
 
 The transcript formats Context Lens reads and writes.`;
@@ -99,6 +114,7 @@ The agent runs 'context-lens hooks gate --agent A' and 'hooks record --agent A' 
 export const commandHelp: ReadonlyMap<string, string> = new Map([
 	['inspect', inspectHelp],
 	['compact', compactHelp],
+	['compare', compareHelp],
 	['formats', formatsHelp],
 	['hooks', hooksHelp],
 ]);
@@ -115,6 +131,9 @@ Commands:
                    [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
                    [--timeout S] [--connect-timeout S] [--read-timeout S]
                    [--keep N] [--keep-matching "text"]
+  compare <file>   every strategy side by side: tokens after, facts lost, time; writes nothing
+                   [--focus "text"] [--model M] [--window N] [--format F] [--json]
+                   [--read-timeout S]
   formats          the transcript formats Context Lens reads and writes
   hooks install|uninstall|status <claude-code|codex>
                    a review in VS Code before the agent compacts on its own

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCompact, type CompactDeps } from './compactCommand';
+import { runCompare } from './compareCommand';
 import { runFormats } from './formatsCommand';
 import { runHooks } from './hooksCommand';
 import { runInspect } from './inspectCommand';
@@ -30,6 +31,8 @@ export async function runCli(
 				return await runInspect(parse(rest, inspectOptions), io, signal);
 			case 'compact':
 				return await runCompact(parse(rest, compactOptions), io, signal, deps);
+			case 'compare':
+				return await runCompare(parse(rest, compareOptions), io, signal);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
 			case 'hooks':
@@ -83,6 +86,15 @@ const compactOptions = {
 	'connect-timeout': { type: 'string' },
 	'read-timeout': { type: 'string' },
 	...keepOptions,
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const compareOptions = {
+	focus: { type: 'string' },
+	model: { type: 'string' },
+	window: { type: 'string' },
+	format: { type: 'string' },
+	json: { type: 'boolean' },
+	'read-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T) {

@@ -5,6 +5,7 @@ import { readTranscriptFile } from '../core/io/readTranscriptFile';
 import { messagesInWindow } from '../core/transcript/model';
 import { formatReadFailure } from '../core/transcript/readTranscript';
 import { readSettings } from './adapters/settings';
+import { AuditViews, CompareRunner } from './audit/auditServices';
 import { registerContextParticipant } from './chat/contextParticipant';
 import type { ExtensionServices } from './commands/extensionServices';
 import { registerCommands } from './commands/registerCommands';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	// Views are built after the services they read, so refreshing them goes through this list.
 	const viewRefreshers: (() => void)[] = [];
 	const crossings: { path: string; mode: string }[] = [];
+	const compareRunner = new CompareRunner(log);
 	const services: ExtensionServices = {
 		context,
 		log,
@@ -103,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		reviews,
 		panels,
 		documents,
+		audit: { compare: compareRunner, views: new AuditViews() },
 		settings,
 		reviewsChanged: async () => {
 			await vscode.commands.executeCommand(
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	const hooks = registerHooks(services);
 
 	context.subscriptions.push(
+		compareRunner,
 		tracker,
 		documents,
 		panels,

@@ -128,6 +128,36 @@ export function parseViewToHost(value: unknown): ViewToHost | undefined {
 				: undefined;
 		case 'log/error':
 			return isText(m.message, maxShortTextChars) ? { type: 'log/error', message: m.message } : undefined;
+		case 'compare/start':
+			return isId(m.transcriptId) && isText(m.focus, maxShortTextChars)
+				? { type: 'compare/start', transcriptId: m.transcriptId, focus: m.focus }
+				: undefined;
+		case 'compare/cancel':
+			return isId(m.transcriptId) ? { type: 'compare/cancel', transcriptId: m.transcriptId } : undefined;
+		case 'compare/open':
+			return isId(m.transcriptId) &&
+				typeof m.strategy === 'string' &&
+				strategyNames.has(m.strategy) &&
+				isText(m.focus, maxShortTextChars)
+				? {
+						type: 'compare/open',
+						transcriptId: m.transcriptId,
+						strategy: m.strategy as StrategyName,
+						focus: m.focus,
+					}
+				: undefined;
+		case 'audit/request':
+			return isIndex(m.requestId) && isId(m.transcriptId)
+				? { type: 'audit/request', requestId: m.requestId, transcriptId: m.transcriptId }
+				: undefined;
+		case 'audit/restore':
+			return isId(m.transcriptId) && isIndex(m.compaction)
+				? { type: 'audit/restore', transcriptId: m.transcriptId, compaction: m.compaction }
+				: undefined;
+		case 'source/reveal':
+			return isId(m.transcriptId) && isIndex(m.line) && m.line >= 1
+				? { type: 'source/reveal', transcriptId: m.transcriptId, line: m.line }
+				: undefined;
 		default:
 			return undefined;
 	}

@@ -35,6 +35,34 @@ export const gaugeStrings = Object.freeze({
 	actionsLabel: 'Gauge actions',
 });
 
+/** Labels of the editor's compaction audit (the timeline and the list of compactions). */
+export const auditStrings = Object.freeze({
+	timelineHeading: 'Timeline',
+	compactionsHeading: 'Compactions in this file',
+	noCompactions: 'The agent has not compacted this session.',
+	noHistory:
+		'The history it replaced is not in this file (a session Context Lens wrote keeps only the compacted window).',
+	listLabel: 'Compactions recorded in the file',
+	restore: 'Restore lost facts…',
+	showSummary: 'Show its summary',
+	showLine: 'Open line',
+});
+
+/** Labels of the editor's strategy comparison. */
+export const compareStrings = Object.freeze({
+	heading: 'Compare strategies',
+	run: 'Compare strategies',
+	runAgain: 'Compare again',
+	cancel: 'Cancel',
+	focusLabel: 'Focus for the summaries',
+	focusPlaceholder: 'focus (optional)',
+	intro:
+		'Plans every strategy on this transcript with the same settings (summaries by the offline summariser, no network); nothing is written. Pick a row to review that compaction.',
+	review: 'Review',
+	notApplicable: 'not applicable',
+	cached: 'from the cache: the transcript and settings have not changed',
+});
+
 /** What `describeApply` needs of a format: its id, its label, and whether Context Lens can write it. */
 export interface ApplyTarget {
 	readonly id: FormatId;

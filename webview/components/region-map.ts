@@ -10,6 +10,15 @@ export interface MessageSelectDetail {
 	readonly index: number;
 }
 
+/** A past compaction marked under the strip: at the row of its summary (the window starts after older ones). */
+export interface CompactionMark {
+	/** The compaction's index (AgentCompaction.index), sent back in `compaction-select`. */
+	readonly index: number;
+	readonly row: number;
+	readonly label: string;
+	readonly by: 'agent' | 'context-lens';
+}
+
 /** Index of the segment under `offset` tokens, given prefix sums `starts` (starts[i] = tokens before row i). */
 export function segmentAt(starts: Float64Array, count: number, offset: number): number {
 	let lo = 0;
@@ -45,6 +54,7 @@ export class RegionMap extends LitElement {
 	static override properties = {
 		rows: { attribute: false },
 		plan: { attribute: false },
+		marks: { attribute: false },
 		cursor: { state: true },
 		hover: { state: true },
 		labelChoice: { state: true },
@@ -144,11 +154,32 @@ export class RegionMap extends LitElement {
 				border-top: 8px solid var(--vscode-foreground);
 				pointer-events: none;
 			}
+			.marks {
+				position: relative;
+				height: 12px;
+			}
+			.compaction-mark {
+				position: absolute;
+				top: 0;
+				width: 12px;
+				height: 10px;
+				margin-left: -6px;
+				padding: 0;
+				border: none;
+				cursor: pointer;
+				background: var(--vscode-charts-purple);
+				clip-path: polygon(50% 0, 100% 100%, 0 100%);
+			}
+			.compaction-mark.context-lens {
+				background: var(--vscode-charts-green);
+			}
 		`,
 	];
 
 	rows: readonly MessageRow[] = [];
 	plan: PlanView | undefined;
+	/** Past compactions to mark under the strip; a click or Enter fires `compaction-select`. */
+	marks: readonly CompactionMark[] = [];
 	cursor = -1;
 	hover: { index: number; x: number } | undefined;
 	/** Which of `bandLabelChoices` each band shows (-1: none fits); measured after layout. */
@@ -269,6 +300,7 @@ export class RegionMap extends LitElement {
 				}
 				${this.renderTip()}
 			</div>
+			${this.renderMarks()}
 			<div class="facts muted" data-testid="region-summary">
 				${this.describeBand('head', head)} · ${this.describeBand('middle', middle)} ·
 				${this.describeBand('tail', tail)}
@@ -343,6 +375,30 @@ export class RegionMap extends LitElement {
 				aria-hidden="true"
 				>${label ?? ''}</span
 			>
+		</div>`;
+	}
+
+	private renderMarks(): unknown {
+		if (this.marks.length === 0) return nothing;
+		return html`<div class="marks">
+			${this.marks.map(
+				(mark) =>
+					html`<button
+						class="compaction-mark ${mark.by}"
+						title=${mark.label}
+						aria-label=${mark.label}
+						data-compaction=${mark.index}
+						${styleProps({ left: `${this.percentAt(mark.row)}%` })}
+						@click=${() =>
+							this.dispatchEvent(
+								new CustomEvent('compaction-select', {
+									detail: { index: mark.index },
+									bubbles: true,
+									composed: true,
+								}),
+							)}
+					></button>`,
+			)}
 		</div>`;
 	}
 

@@ -263,7 +263,8 @@ export class SummaryReview extends LitElement {
 			<h2>${t.heading} · ${r.strategy}${focus}</h2>
 			<p class="numbers" data-testid="review-numbers">
 				before <strong>${formatCount(r.tokensBefore)}</strong> → after
-				<strong>${formatCount(r.tokensAfter)}</strong> tokens (−${formatPercent(r.reductionPercent)}) ·
+				<strong>${formatCount(r.tokensAfter)}</strong> tokens
+				(${r.reductionPercent < 0 ? '+' : '−'}${formatPercent(Math.abs(r.reductionPercent))}) ·
 				${formatCount(r.messagesBefore)} → ${formatCount(r.messagesAfter)} messages
 			</p>
 			${r.success ? nothing : html`<div class="error-box" role="alert">${r.error ?? t.failed}</div>`}

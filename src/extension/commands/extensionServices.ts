@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ExtensionSettings } from '../adapters/settings';
+import type { AuditServices } from '../audit/auditServices';
 import type { ReviewStore } from '../review/pendingReviews';
 import type { ReviewDocumentProvider } from '../review/reviewDocuments';
 import type { ReviewPanels } from '../review/reviewPanels';
@@ -18,6 +19,8 @@ export interface ExtensionServices {
 	readonly reviews: ReviewService;
 	readonly panels: ReviewPanels;
 	readonly documents: ReviewDocumentProvider;
+	/** Strategy comparisons and the audit of the agent's compactions. */
+	readonly audit: AuditServices;
 	/** The current settings, validated. */
 	settings(): ExtensionSettings;
 	/** Updates context keys and views after reviews or applied compactions changed. */

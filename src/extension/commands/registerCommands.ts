@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { compareStrategiesCommand, showAgentCompactionsCommand } from './auditCommands';
 import {
 	applyCompactionCommand,
 	discardCompactionCommand,
@@ -33,6 +34,8 @@ export function registerCommands(
 		'contextLens.refreshSessions': async () => refreshSessions(),
 		'contextLens.togglePin': (arg) => togglePinCommand(services, arg),
 		'contextLens.clearPins': (arg) => clearPinsCommand(services, arg),
+		'contextLens.compareStrategies': (arg) => compareStrategiesCommand(services, arg),
+		'contextLens.showAgentCompactions': (arg) => showAgentCompactionsCommand(services, arg),
 	};
 	return Object.entries(handlers).map(([id, handler]) =>
 		vscode.commands.registerCommand(id, guardCommand(services.log, id, handler)),

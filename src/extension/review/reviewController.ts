@@ -106,6 +106,18 @@ export function reviewController(host: ReviewPageHost): WebviewController {
 					return;
 				case 'message/reveal':
 				case 'log/error':
+				case 'compare/start':
+				case 'compare/cancel':
+				case 'compare/open':
+				case 'audit/restore':
+				case 'source/reveal':
+					return;
+				case 'audit/request':
+					post({
+						type: 'audit/result',
+						requestId: message.requestId,
+						result: { ok: false, reason: 'Open the transcript to see its compactions.' },
+					});
 					return;
 				default:
 					return assertNever(message);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { findAgentCompactions } from '../../core/audit/agentCompactions';
+import { rankLostFacts } from '../../core/audit/rankLostFacts';
+import { planSummaryRestore } from '../../core/audit/restoreSummary';
 import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import { MessageTokenCache } from '../../core/budget/messageTokenCache';
 import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../../core/compaction/applyPlan';
@@ -205,6 +208,90 @@ export class ReviewService {
 			...(plan.pinned !== undefined
 				? { pinned: buildPinnedReviewView(plan.pinned, window, plan.messageTokens) }
 				: {}),
+			createdAt: new Date().toISOString(),
+		};
+		await this.store.putReview(review);
+		this.loaded.set(review.id, { ok: true, review, plan, transcript, counter });
+		return { ok: true, review };
+	}
+
+	/**
+	 * A review whose summary can take back the facts compaction `compaction` of `file` lost (the agent's own, or an
+	 * earlier one): the plan rewrites only the summary that opens today's window, the review starts from that
+	 * summary and lists the compaction's lost facts, and Apply writes it like any compaction (a new file beside the
+	 * original). Writes nothing itself.
+	 */
+	async createRestore(
+		file: string,
+		compaction: number,
+		settings: ReviewSettings,
+		signal?: AbortSignal,
+	): Promise<{ ok: true; review: PendingReview } | ReviewFailure> {
+		const read = await this.readStable(file, signal);
+		if (!read.ok) return read;
+		const { transcript, fingerprint } = read;
+		const counter = counterFor(transcript, settings.windows);
+		const cache = new MessageTokenCache(counter);
+		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
+		const compactions = findAgentCompactions(transcript, cache);
+		const chosen = compactions[compaction];
+		const newest = compactions[compactions.length - 1];
+		if (chosen === undefined || newest === undefined)
+			return {
+				ok: false,
+				message: `${basename(file)} has no compaction ${compaction + 1}; open its compactions again.`,
+			};
+		if (chosen.lostFacts === undefined || chosen.lostFacts.lost.length === 0)
+			return {
+				ok: false,
+				message: `${basename(file)}: compaction ${compaction + 1} lost no fact this file can show.`,
+			};
+		const restore = planSummaryRestore(transcript, newest, {
+			counter: cache,
+			contextWindow: report.contextWindow,
+		});
+		if (!restore.ok) return { ok: false, message: `${basename(file)}: ${restore.message}` };
+		const { plan, summary } = restore;
+		const measured = measureWindow(transcript, cache);
+		const after = prepareCompactedForWrite(
+			applyPlan(transcript, plan, summary),
+			cache,
+			measured.hidden,
+		).measure;
+		const lost = rankLostFacts(chosen.lostFacts.lost, maxStoredLostFacts);
+		const review: PendingReview = {
+			id: randomUUID(),
+			file,
+			format: transcript.format,
+			fingerprint,
+			planText: serializePlan(plan),
+			strategy: plan.strategy,
+			originalSummary: summary,
+			summary,
+			numbers: {
+				contextWindow: plan.options.contextWindow,
+				tokensBefore: measured.total,
+				tokensAfter: after.total,
+				messagesBefore: plan.messageIds.length,
+				messagesAfter: after.messageTokens.length,
+				kept: plan.counts.kept,
+				summarized: plan.counts.summarized,
+				dropped: 0,
+				edited: 0,
+				summaryBudgetTokens: 0,
+				retention: chosen.lostFacts.retention,
+				syntheticTokens: cache.countText(syntheticText(plan, summary)),
+			},
+			lostFacts: lost.map((a) => ({
+				kind: a.kind,
+				value: a.value,
+				messageIndex: a.messageIndex,
+				messageId: a.messageId,
+				source: a.source,
+				line: transcript.messages[a.messageIndex]?.lines.from ?? 0,
+			})),
+			lostFactsOmitted: chosen.lostFacts.lost.length - lost.length,
+			tailRule: `restoring what compaction ${compaction + 1} lost: every message but the summary stays as it is`,
 			createdAt: new Date().toISOString(),
 		};
 		await this.store.putReview(review);

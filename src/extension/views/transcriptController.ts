@@ -5,6 +5,7 @@ import { messagesInWindow } from '../../core/transcript/model';
 import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../../core/view/buildTranscriptView';
 import type { PlanView, WhatIfOptions } from '../../core/view/viewModel';
 import { assertNever, type HostToView, type Reply, type ViewToHost } from '../../protocol/messages';
+import { handleAuditMessage } from '../audit/auditController';
 import type { ExtensionServices } from '../commands/extensionServices';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 import type { WebviewController } from './protocolWebview';
@@ -168,6 +169,13 @@ export function transcriptController(
 					return;
 				case 'log/error':
 					return;
+				case 'compare/start':
+				case 'compare/cancel':
+				case 'compare/open':
+				case 'audit/request':
+				case 'audit/restore':
+				case 'source/reveal':
+					return handleAuditMessage(services, message, post, stateOf);
 				default:
 					return assertNever(message);
 			}

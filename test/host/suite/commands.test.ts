@@ -142,6 +142,16 @@ describe('contributed commands', () => {
 		await run('contextLens.refreshSessions');
 	});
 
+	it('compareStrategies compares every strategy; showAgentCompactions finds none in a fresh session', async () => {
+		const compared = await run<{ rows: { strategy: string }[] }>('contextLens.compareStrategies', {
+			file,
+			isQuiet: true,
+		});
+		assert.equal(compared.rows.length, 8);
+		const audit = await run<{ compactions: unknown[] }>('contextLens.showAgentCompactions', { file });
+		assert.deepEqual(audit.compactions, []);
+	});
+
 	it('manageHooks installs the Codex compaction hooks into a settings file and removes them again', async () => {
 		const settings = join(workspaceDir(), 'commands-hooks.json');
 		writeFileSync(settings, '{}\n');
