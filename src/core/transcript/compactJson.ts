@@ -21,11 +21,11 @@ function isWellFormed(text: string): boolean {
 
 /** A string that can be computed again, exactly, from another string the transcript keeps anyway. */
 export interface DerivedText {
-	/** `derive(from)`, compared with candidates (make one with `derivedText`). */
-	readonly text: string;
+	/** True when `derive(from)` is exactly `text` (make one with `derivedText`). */
+	readonly matches: (text: string) => boolean;
 	/** What it is computed from. */
 	readonly from: string;
-	/** Computes `text` from `from`. */
+	/** Computes the string from `from`. */
 	readonly derive: (from: string) => string;
 }
 
@@ -106,14 +106,22 @@ interface Context {
 /** A derivation giving exactly `text`, if any. */
 function derivationOf(text: string, context: Context): DerivedText | undefined {
 	if (typeof context.derivable === 'function') context.derivable = context.derivable();
-	for (const candidate of context.derivable ?? [])
-		if (candidate.text.length === text.length && candidate.text === text) return candidate;
+	for (const candidate of context.derivable ?? []) if (candidate.matches(text)) return candidate;
 	return undefined;
 }
 
-/** `derive(from)` as a text `compactStrings` may keep as that computation. */
-export function derivedText(from: string, derive: (from: string) => string): DerivedText {
-	return { text: derive(from), from, derive };
+/**
+ * `derive(from)` as a text `compactStrings` may keep as that computation. `matches`, when given, must say whether
+ * `derive(from)` equals a text without computing it (so no copy is made only to be compared); otherwise the
+ * derived text is computed once, when first compared.
+ */
+export function derivedText(
+	from: string,
+	derive: (from: string) => string,
+	matches?: (text: string) => boolean,
+): DerivedText {
+	let derived: string | undefined;
+	return { from, derive, matches: matches ?? ((text) => (derived ??= derive(from)) === text) };
 }
 
 function compactObject(object: JsonObject, context: Context, depth: number, skip?: string): JsonObject {
