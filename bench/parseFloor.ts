@@ -20,7 +20,10 @@ export interface FloorFile {
 	readonly group: string;
 	readonly bytes: number;
 	readonly tokens: number;
+	/** Wall-clock time. */
 	readonly ms: Readonly<Record<FloorContender, readonly number[]>>;
+	/** Processor time of the process (user + system, every thread), steadier than wall time on a loaded machine. */
+	readonly cpuMs: Readonly<Record<FloorContender, readonly number[]>>;
 }
 
 /** Everything one floor run measured. */
@@ -104,22 +107,23 @@ export async function measureParseFloor(files: readonly string[], rounds: number
 		if (read.ok) readable.push(file);
 		else skipped.push(file);
 	}
-	const times = readable.map(() => ({
-		floor: [] as number[],
-		read: [] as number[],
-		readCount: [] as number[],
-	}));
+	const perContender = () => ({ floor: [] as number[], read: [] as number[], readCount: [] as number[] });
+	const times = readable.map(perContender);
+	const cpuTimes = readable.map(perContender);
 	const tokens = readable.map(() => 0);
 	for (let round = -1; round < rounds; round++) {
 		const order = round % 2 === 0 ? contenders : [...contenders].reverse();
 		for (const contender of order) {
 			collect();
 			for (const [i, file] of readable.entries()) {
+				const cpu = process.cpuUsage();
 				const started = performance.now();
 				const result = await runContender(contender, file);
 				const ms = performance.now() - started;
+				const used = process.cpuUsage(cpu);
 				if (round < 0) continue;
 				times[i]?.[contender].push(ms);
+				cpuTimes[i]?.[contender].push((used.user + used.system) / 1000);
 				if (contender === 'readCount') tokens[i] = result;
 			}
 		}
@@ -131,7 +135,8 @@ export async function measureParseFloor(files: readonly string[], rounds: number
 			group: groupOf(file),
 			bytes: readFileSync(file).length,
 			tokens: tokens[i] ?? 0,
-			ms: times[i] ?? { floor: [], read: [], readCount: [] },
+			ms: times[i] ?? perContender(),
+			cpuMs: cpuTimes[i] ?? perContender(),
 		})),
 		skipped,
 	};
@@ -144,20 +149,23 @@ export interface FloorRow {
 	readonly bytes: number;
 	readonly tokens: number;
 	readonly ms: Readonly<Record<FloorContender, number>>;
+	readonly cpuMs: Readonly<Record<FloorContender, number>>;
 }
 
 function rowOf(input: string, files: readonly FloorFile[]): FloorRow {
 	const sum = (pick: (f: FloorFile) => number) => files.reduce((s, f) => s + pick(f), 0);
+	const medians = (pick: (f: FloorFile) => FloorFile['ms']) => ({
+		floor: sum((f) => median(pick(f).floor)),
+		read: sum((f) => median(pick(f).read)),
+		readCount: sum((f) => median(pick(f).readCount)),
+	});
 	return {
 		input,
 		files: files.length,
 		bytes: sum((f) => f.bytes),
 		tokens: sum((f) => f.tokens),
-		ms: {
-			floor: sum((f) => median(f.ms.floor)),
-			read: sum((f) => median(f.ms.read)),
-			readCount: sum((f) => median(f.ms.readCount)),
-		},
+		ms: medians((f) => f.ms),
+		cpuMs: medians((f) => f.cpuMs),
 	};
 }
 
@@ -180,6 +188,8 @@ export function floorTable(figures: FloorFigures): string {
 	const mbps = (row: FloorRow, c: FloorContender) => fixed(ratePerSecond(row.bytes / 1e6, row.ms[c]), 1);
 	const times = (row: FloorRow, c: FloorContender) =>
 		`${fixed(row.ms.floor > 0 ? row.ms[c] / row.ms.floor : Number.NaN, 2)}x`;
+	const cpuTimes = (row: FloorRow, c: FloorContender) =>
+		`${fixed(row.cpuMs.floor > 0 ? row.cpuMs[c] / row.cpuMs.floor : Number.NaN, 2)}x`;
 	return markdownTable(
 		[
 			'input',
@@ -190,6 +200,7 @@ export function floorTable(figures: FloorFigures): string {
 			'read + parse + count MB/s',
 			'read + parse / floor',
 			'read + parse + count / floor',
+			'read + parse + count / floor, processor time',
 		],
 		floorRows(figures).map((row) => [
 			row.input,
@@ -200,6 +211,7 @@ export function floorTable(figures: FloorFigures): string {
 			mbps(row, 'readCount'),
 			times(row, 'read'),
 			times(row, 'readCount'),
+			cpuTimes(row, 'readCount'),
 		]),
 	);
 }
@@ -208,5 +220,5 @@ export function floorTable(figures: FloorFigures): string {
 export function floorSummary(figures: FloorFigures): string {
 	const total = floorRows(figures).at(-1);
 	if (total === undefined) return 'no file was read';
-	return `read+parse+count vs JSON.parse (same files, same run): ${fixed(total.ms.readCount / total.ms.floor, 2)}x (${fixed(ratePerSecond(total.bytes / 1e6, total.ms.readCount), 1)} MB/s against ${fixed(ratePerSecond(total.bytes / 1e6, total.ms.floor), 1)} MB/s over ${fixed(total.bytes / 1e6, 2)} MB, ${total.input}); read+parse alone ${fixed(total.ms.read / total.ms.floor, 2)}x`;
+	return `read+parse+count vs JSON.parse (same files, same run): ${fixed(total.ms.readCount / total.ms.floor, 2)}x (${fixed(ratePerSecond(total.bytes / 1e6, total.ms.readCount), 1)} MB/s against ${fixed(ratePerSecond(total.bytes / 1e6, total.ms.floor), 1)} MB/s over ${fixed(total.bytes / 1e6, 2)} MB, ${total.input}); read+parse alone ${fixed(total.ms.read / total.ms.floor, 2)}x; in processor time ${fixed(total.cpuMs.readCount / total.cpuMs.floor, 2)}x and ${fixed(total.cpuMs.read / total.cpuMs.floor, 2)}x`;
 }
