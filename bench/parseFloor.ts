@@ -1,6 +1,7 @@
 // Read + parse + exact count against the floor any JSON reader pays, JSON.parse of the same files, timed in turn in
 // one process. Run: npx tsx bench/tokensThroughput.ts --floor [rounds] [--json] [extra files...]; `npm run bench`
 // runs it in a child process of its own and writes the table into docs/performance.md.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readTranscriptFile } from '../src/core/io/readTranscriptFile';
@@ -221,4 +222,47 @@ export function floorSummary(figures: FloorFigures): string {
 	const total = floorRows(figures).at(-1);
 	if (total === undefined) return 'no file was read';
 	return `read+parse+count vs JSON.parse (same files, same run): ${fixed(total.ms.readCount / total.ms.floor, 2)}x (${fixed(ratePerSecond(total.bytes / 1e6, total.ms.readCount), 1)} MB/s against ${fixed(ratePerSecond(total.bytes / 1e6, total.ms.floor), 1)} MB/s over ${fixed(total.bytes / 1e6, 2)} MB, ${total.input}); read+parse alone ${fixed(total.ms.read / total.ms.floor, 2)}x; in processor time ${fixed(total.cpuMs.readCount / total.cpuMs.floor, 2)}x and ${fixed(total.cpuMs.read / total.cpuMs.floor, 2)}x`;
+}
+
+/**
+ * Runs the floor comparison in a child process of its own (as `npm run bench` runs every case), over the corpus
+ * and `extraFiles`, and returns its figures.
+ */
+export function runFloorCase(extraFiles: readonly string[] = [], rounds = 15): FloorFigures {
+	const root = join(__dirname, '..');
+	const child = spawnSync(
+		process.execPath,
+		[
+			'--expose-gc',
+			'--import',
+			'tsx',
+			join(root, 'bench', 'tokensThroughput.ts'),
+			'--floor',
+			String(rounds),
+			'--json',
+			...extraFiles,
+		],
+		{ cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+	);
+	const last = child.stdout.trim().split('\n').pop() ?? '';
+	if (child.status !== 0 || !last.startsWith('{')) {
+		throw new Error(`the floor case failed (exit ${child.status}): ${child.stderr.slice(-2000)}`);
+	}
+	return JSON.parse(last) as FloorFigures;
+}
+
+/** The performance page's section for a floor run: what was timed, the table and the corpus ratio. */
+export function floorSection(figures: FloorFigures): string[] {
+	const total = floorRows(figures).find((r) => r.input.startsWith('corpus'));
+	const headline =
+		total === undefined
+			? ''
+			: ` On the corpus: read + parse + exact count takes **${fixed(total.ms.readCount / total.ms.floor, 2)}x** the floor's time (${fixed(total.cpuMs.readCount / total.cpuMs.floor, 2)}x in processor time); read + parse alone ${fixed(total.ms.read / total.ms.floor, 2)}x. Target: within 2x.`;
+	return [
+		'### Read + parse + count against the JSON.parse floor',
+		'',
+		`The same files, timed in turn in one process (\`bench/parseFloor.ts\`, run by \`npx tsx bench/tokensThroughput.ts --floor\`): the floor reads a file's bytes and runs JSON.parse on each line decoded on its own (JSONL) or on the whole text (JSON), and keeps nothing; \`readTranscriptFile\` builds the transcript; read + parse + count adds the \`exact\` pipeline's cold count (fresh cache, no remembered pieces). ${figures.rounds} rounds after one untimed one; in each the three run over all files back to back after one forced collection, their order reversed every other round; a file's figure is its median, a row's the sum of its files'. Processor time is the process's user + system time, steadier than wall time when other jobs share the machine.${headline}`,
+		'',
+		floorTable(figures),
+	];
 }
