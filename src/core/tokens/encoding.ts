@@ -17,6 +17,9 @@ const mergeCacheEntries = 1024;
 // are in a transcript, and the library never throws on them.
 const plainText = { disallowedSpecial: new Set<string>() };
 
+// Declared here rather than taken from Node's types: the webview's type check reaches this module without them.
+declare const require: (id: string) => unknown;
+
 /** What this module uses of one of gpt-tokenizer's encoding modules (the two have the same exports). */
 type EncodingModule = Pick<typeof o200kModule, 'default' | 'countTokens' | 'setMergeCacheSize'>;
 
@@ -28,7 +31,6 @@ type EncodingModule = Pick<typeof o200kModule, 'default' | 'countTokens' | 'setM
 function loadEncoding(name: EncodingName): EncodingModule {
 	if (name === 'o200k_base') return o200kModule;
 	// A require() call, not an import: the bundler keeps the module out of startup and runs it on this first call.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require('gpt-tokenizer/encoding/cl100k_base') as EncodingModule;
 }
 
