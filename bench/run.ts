@@ -8,6 +8,7 @@ import { corpusRoot } from '../test/support/corpus';
 import type { CaseOutput, CaseSpec, CountFileResult, IncrementalStep, PlanResult } from './case';
 import { generateClaudeSession } from './generateClaudeSession';
 import { incrementalCuts } from './incrementalInput';
+import { floorSection, runFloorCase, type FloorFigures } from './parseFloor';
 import { pipelineDescriptions, pipelineNames, type PipelineName } from './pipelines';
 import { describeMachine, readMachineInfo, writeSection, type MachineInfo } from './report';
 import { fixed, growthExponent, markdownTable, median, ratePerSecond, ratio } from './stats';
@@ -520,6 +521,8 @@ interface BenchResults {
 	readonly incremental: IncrementalResult;
 	readonly plan: PlanFigures;
 	readonly webview: { readonly text: string; readonly data?: unknown };
+	/** Read + parse + count against JSON.parse of the same files (absent in results written before it). */
+	readonly floor?: FloorFigures;
 }
 
 function measure(): BenchResults {
@@ -528,6 +531,8 @@ function measure(): BenchResults {
 	const started = performance.now();
 	const rows = countRows();
 	const total = corpusTotal(rows);
+	process.stderr.write('floor: JSON.parse against read + parse + count\n');
+	const floor = runFloorCase([generatedFile(generated[0]?.seed ?? 10, generated[0]?.bytes ?? 10 * mebibyte)]);
 	const incremental = incrementalCase();
 	const plan = planCases();
 	return {
@@ -540,6 +545,7 @@ function measure(): BenchResults {
 		incremental,
 		plan,
 		webview: webviewPaint(),
+		floor,
 	};
 }
 
@@ -571,6 +577,7 @@ function renderPerformance(results: BenchResults): string {
 		'',
 		countTable(summaryRows),
 		'',
+		...(results.floor !== undefined ? [...floorSection(results.floor), ''] : []),
 		'### Incremental re-count',
 		'',
 		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. The harness's setup is done in the parent: it parses the whole source to find the message boundaries to cut at, so the child never holds the source; the child makes the base file with \`copyFileSync\` + \`truncateSync\` and reads only the bytes of each append. Memory is measured in three separate children that each run one live session (read, \`analyzeBudget\`, the three appends each with \`analyzeBudget\`): their median peak RSS is ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the base file); ${fixed(incrementalAbove, 0)} MiB above the median start (${fixed((incrementalAbove * mebibyte) / incremental.baseBytes, 1)}x the base file). Target: proportional to the appended bytes, <= 50 ms for one message.`,
