@@ -37,6 +37,11 @@ function renderedRange(
 	return { start, end };
 }
 
+// After a jump (no row in common with the rows rendered before: a scrollbar drag, End, a region-map click) only the
+// rows in view are built, which halves the work of a drag's every frame; the rows either side follow once the scroll
+// has rested this long.
+const settleMs = 150;
+
 const roles: readonly Role[] = ['system', 'developer', 'user', 'assistant', 'tool'];
 const kinds: readonly PartKind[] = ['text', 'thinking', 'toolCall', 'toolResult', 'image', 'opaque'];
 
@@ -167,6 +172,7 @@ export class MessageList extends LitElement {
 	/** The rows the last render built, `[start, end)` of `count` filtered rows. */
 	private rendered = { start: 0, end: 0, count: 0 };
 	private scrollFrame = 0;
+	private settleTimer: ReturnType<typeof setTimeout> | undefined;
 	private searchTimer: ReturnType<typeof setTimeout> | undefined;
 	private resizeObserver: ResizeObserver | undefined;
 
@@ -195,6 +201,7 @@ export class MessageList extends LitElement {
 	override disconnectedCallback(): void {
 		super.disconnectedCallback();
 		this.resizeObserver?.disconnect();
+		clearTimeout(this.settleTimer);
 	}
 
 	/** Scrolls `index` into view and makes it the active row; a row the filters hide clears them unless `keepFilter`. */
@@ -278,11 +285,19 @@ export class MessageList extends LitElement {
 	}
 
 	/**
-	 * The rows in view and a few either side (`renderedRange`), keyed by `RowKeys`: scrolling by a few rows builds
-	 * only the rows that come into view and drops those that leave; the rows that stay are not touched.
+	 * The rows in view and a few either side (`renderedRange`; only those in view right after a jump), keyed by
+	 * `RowKeys`: scrolling by a few rows builds only the rows that come into view and drops those that leave; the
+	 * rows that stay are not touched.
 	 */
 	private renderWindow(count: number): unknown {
-		const { start, end } = renderedRange(this.firstRow, this.viewportRows, count);
+		let { start, end } = renderedRange(this.firstRow, this.viewportRows, count);
+		const last = this.rendered;
+		if (count === last.count && (end <= last.start || start >= last.end)) {
+			start = Math.min(this.firstRow, Math.max(count - this.viewportRows, 0));
+			end = Math.min(count, start + this.viewportRows);
+			clearTimeout(this.settleTimer);
+			this.settleTimer = setTimeout(() => this.requestUpdate(), settleMs);
+		}
 		this.rendered = { start, end, count };
 		const shown = this.visible.slice(start, end);
 		const keys = this.rowKeys.next(shown);
