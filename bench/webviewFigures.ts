@@ -46,15 +46,13 @@ const show = (value: unknown): string => (typeof value === 'number' ? String(val
 function describePaint(paint: NonNullable<WebviewMetrics['large']>): string {
 	const payload =
 		typeof paint.payloadBytes === 'number' ? ` (${(paint.payloadBytes / 1e6).toFixed(1)} MB)` : '';
-	const runs = Array.isArray(paint.firstPaintRunsMs)
-		? ` (runs: ${paint.firstPaintRunsMs.join(', ')} ms)`
-		: '';
-	const post =
-		typeof paint.serializeMs === 'number'
-			? `, of which ${paint.serializeMs} ms is the post's serialisation`
-			: '';
-	const cpu = typeof paint.mainThreadMs === 'number' ? `; ${paint.mainThreadMs} ms of main-thread CPU` : '';
-	return `${show(paint.messages)} messages${payload}: **${show(paint.firstPaintMs)} ms**${runs}${post}${cpu}`;
+	const details = [
+		Array.isArray(paint.firstPaintRunsMs) ? `runs: ${paint.firstPaintRunsMs.join(', ')} ms` : '',
+		typeof paint.serializeMs === 'number' ? `the post's serialisation ${paint.serializeMs} ms` : '',
+		typeof paint.mainThreadMs === 'number' ? `main-thread CPU ${paint.mainThreadMs} ms` : '',
+	].filter((d) => d !== '');
+	const extra = details.length > 0 ? ` (${details.join('; ')})` : '';
+	return `${show(paint.messages)} messages${payload}: **${show(paint.firstPaintMs)} ms**${extra}`;
 }
 
 function scrollTable(metrics: WebviewMetrics): string {
