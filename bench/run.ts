@@ -12,6 +12,7 @@ import { floorSection, runFloorCase, type FloorFigures } from './parseFloor';
 import { pipelineDescriptions, pipelineNames, type PipelineName } from './pipelines';
 import { describeMachine, readMachineInfo, writeSection, type MachineInfo } from './report';
 import { fixed, growthExponent, markdownTable, median, ratePerSecond, ratio } from './stats';
+import { webviewFigures } from './webviewFigures';
 
 const root = resolve(__dirname, '..');
 const workDir = join(root, 'bench', '.work');
@@ -461,55 +462,6 @@ function planTable(plan: PlanFigures): string {
 	);
 }
 
-/** First-paint figures the webview tests leave behind, if they ran on this checkout. */
-function webviewPaint(): { readonly text: string; readonly data?: unknown } {
-	const path = join(root, '.test-output', 'webview', 'metrics.json');
-	if (!existsSync(path)) {
-		return {
-			text: 'No figure: `.test-output/webview/metrics.json` is absent (the webview tests have not run on this checkout), so the first paint at 10k messages is not reported.',
-		};
-	}
-	const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-	const written = statSync(path)
-		.mtime.toISOString()
-		.replace(/\.\d+Z$/, 'Z');
-	const source = `\`.test-output/webview/metrics.json\` (written by the webview tests at ${written}, not timed by this run)`;
-	const paint = data as {
-		messages?: unknown;
-		payloadBytes?: unknown;
-		firstPaintMs?: unknown;
-		firstPaintRunsMs?: unknown;
-		scroll?: Record<string, unknown>;
-	};
-	if (typeof paint.firstPaintMs === 'number') {
-		const runs = Array.isArray(paint.firstPaintRunsMs)
-			? ` (runs: ${paint.firstPaintRunsMs.join(', ')} ms)`
-			: '';
-		const payload =
-			typeof paint.payloadBytes === 'number' ? `, ${fixed(paint.payloadBytes / 1e6, 1)} MB payload` : '';
-		const scroll = paint.scroll;
-		const scrolling =
-			scroll !== undefined
-				? ` Scrolling: mean frame ${String(scroll['meanFrameMs'])} ms, p95 ${String(scroll['p95FrameMs'])} ms, max ${String(scroll['maxFrameMs'])} ms; row render median ${String(scroll['renderMedianMs'])} ms; at most ${String(scroll['maxRowsInDom'])} rows in the DOM.`
-				: '';
-		return {
-			text: `First paint of ${String(paint.messages)} messages${payload}: **${paint.firstPaintMs} ms**${runs}.${scrolling} From ${source}.`,
-			data,
-		};
-	}
-	const found: string[] = [];
-	const walk = (value: unknown, key: string): void => {
-		if (typeof value === 'number' && /paint|render|ms/i.test(key)) found.push(`${key} = ${value}`);
-		else if (typeof value === 'object' && value !== null)
-			for (const [k, v] of Object.entries(value)) walk(v, key === '' ? k : `${key}.${k}`);
-	};
-	walk(data, '');
-	return {
-		text: `From ${source}: ${found.length > 0 ? found.join('; ') : 'no paint figure in the file'}.`,
-		data,
-	};
-}
-
 /** Everything one `npm run bench` measured, as written to bench/results.json. */
 interface BenchResults {
 	readonly machine: MachineInfo;
@@ -544,7 +496,7 @@ function measure(): BenchResults {
 		...(total !== undefined ? { corpusTotal: total } : {}),
 		incremental,
 		plan,
-		webview: webviewPaint(),
+		webview: webviewFigures(root),
 		floor,
 	};
 }
@@ -590,7 +542,7 @@ function renderPerformance(results: BenchResults): string {
 		'',
 		planTable(plan),
 		'',
-		'### Webview first paint at 10k messages',
+		'### Webview first paint and scrolling',
 		'',
 		paint.text,
 		'',
@@ -609,7 +561,11 @@ async function main(): Promise<void> {
 	const resultsPath = join(root, 'bench', 'results.json');
 	let results: BenchResults;
 	if (process.argv.includes('--render')) {
-		results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
+		// The webview figures come from the chromium suite's file, not from a bench run: take the newest.
+		results = {
+			...(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults),
+			webview: webviewFigures(root),
+		};
 	} else {
 		results = measure();
 		writeFileSync(resultsPath, `${JSON.stringify(results, null, '\t')}\n`);
