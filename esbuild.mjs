@@ -1,6 +1,9 @@
-// Bundles: extension (node, cjs, vscode external), token worker, webview (browser, esm), cli (node).
+// Bundles: extension (node, cjs, vscode external), analysis worker, the tokenizer they share, webview (browser,
+// esm), cli (node).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { copyWebviewAssets, webviewBuildOptions } from './webview/build.mjs';
 
 const isProduction = process.argv.includes('--production');
@@ -14,18 +17,64 @@ const common = {
 	legalComments: 'none',
 };
 
-const nodeTargets = [
-	{ entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-	{ entryPoints: ['src/core/tokens/tokenWorker.ts'], outfile: 'dist/tokenWorker.js' },
-	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-].map((t) => ({
+const nodeOptions = {
 	...common,
 	platform: 'node',
 	format: 'cjs',
 	target: 'node20',
 	mainFields: ['module', 'main'],
-	...t,
-}));
+};
+
+// The tokenizer (src/core/tokens/encoding.ts with gpt-tokenizer's vocabularies: about 3.7 MB of the bundles, and
+// 0.4 s to load) is built once as dist/encoding.js. The extension and the worker each get a small stand-in for it
+// that loads dist/encoding.js on first use: the VSIX carries the vocabularies once, and the extension host does not
+// load them at activation (the worker counts).
+const encodingEntry = resolve('src/core/tokens/encoding.ts');
+const encodingOutfile = 'dist/encoding.js';
+await esbuild.build({ ...nodeOptions, entryPoints: [encodingEntry], outfile: encodingOutfile });
+
+/** The stand-in's source: each function export calls the real module, loaded on the first call; constants are copied. */
+function encodingStandIn() {
+	const real = createRequire(import.meta.url)(resolve(encodingOutfile));
+	const lines = ['let real;', "const load = () => (real ??= require('./encoding.js'));"];
+	for (const [name, value] of Object.entries(real)) {
+		lines.push(
+			typeof value === 'function'
+				? `export function ${name}(...args) { return load().${name}(...args); }`
+				: `export const ${name} = ${JSON.stringify(value)};`,
+		);
+	}
+	return lines.join('\n');
+}
+
+/** Resolves every import of src/core/tokens/encoding.ts to the stand-in, and the stand-in's require to the file. */
+const sharedEncoding = {
+	name: 'shared-encoding',
+	setup(build) {
+		const contents = encodingStandIn();
+		build.onResolve({ filter: /(^|\/)encoding$/, namespace: 'file' }, (args) =>
+			resolve(args.resolveDir, `${args.path}.ts`) === encodingEntry
+				? { path: encodingEntry, namespace: 'shared-encoding' }
+				: undefined,
+		);
+		build.onResolve({ filter: /^\.\/encoding\.js$/, namespace: 'shared-encoding' }, (args) => ({
+			path: args.path,
+			external: true,
+		}));
+		build.onLoad({ filter: /.*/, namespace: 'shared-encoding' }, () => ({ contents, loader: 'js' }));
+	},
+};
+
+const nodeTargets = [
+	{
+		entryPoints: ['src/extension/activate.ts'],
+		outfile: 'dist/extension.js',
+		external: ['vscode'],
+		plugins: [sharedEncoding],
+	},
+	{ entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', plugins: [sharedEncoding] },
+	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+].map((t) => ({ ...nodeOptions, ...t }));
 
 const webviewTargets = existsSync('webview/main.ts') ? [webviewBuildOptions(isProduction)] : [];
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeBudget } from '../core/budget/analyzeBudget';
 import { handoffPrefix } from '../core/compaction/handoff';
@@ -21,6 +22,7 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
+import { WorkerAnalysisClient } from '../worker/client';
 
 /** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
 export interface TranscriptProbe {
@@ -67,9 +69,14 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		compaction: s.compactionRatio,
 		rotation: s.rotationRatio,
 	});
-	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), log);
+	// Reading, counting and planning run in this worker thread, so the extension host's event loop never does them.
+	const analysis = new WorkerAnalysisClient(join(context.extensionPath, 'dist', 'worker.js'), {
+		log: (line) => log.info(line),
+	});
+	context.subscriptions.push({ dispose: () => void analysis.dispose() });
+	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), analysis, log);
 	const store = new ReviewStore(context.workspaceState);
-	const reviews = new ReviewService(store);
+	const reviews = new ReviewService(store, analysis);
 	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
 	const panels = new ReviewPanels(
 		reviews,
@@ -85,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		context,
 		log,
 		tracker,
+		analysis,
 		store,
 		reviews,
 		panels,

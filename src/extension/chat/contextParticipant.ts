@@ -6,12 +6,9 @@ import {
 } from '../../core/budget/formatFigures';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import { minSummaryTokens } from '../../core/compaction/options';
-import { readTranscriptFile } from '../../core/io/readTranscriptFile';
 import { resolveModel } from '../../core/tokens/modelRegistry';
 import { TokenCounter } from '../../core/tokens/tokenCounter';
-import { formatReadFailure } from '../../core/transcript/readTranscript';
 import { abortSignalFromToken } from '../adapters/lmSummarizer';
 import { resolveSummarizer } from '../adapters/summarizers';
 import type { ExtensionServices } from '../commands/extensionServices';
@@ -154,15 +151,16 @@ async function handleInspect(
 	const path = isAbsolute(typed) || folder === undefined ? typed : join(folder, typed);
 	const abort = abortSignalFromToken(token);
 	try {
-		const read = await readTranscriptFile(path, { signal: abort.signal });
-		if (!read.ok) {
-			stream.markdown(formatReadFailure(read.failure));
+		const measured = await services.analysis.call(
+			'file.measure',
+			{ path, windows: services.settings().contextWindows },
+			{ signal: abort.signal },
+		);
+		if (!measured.ok) {
+			stream.markdown(measured.message);
 			return;
 		}
-		const report = analyzeBudget(read.transcript, {
-			file: path,
-			windows: services.settings().contextWindows,
-		});
+		const { report } = measured;
 		const lines = [
 			`**${basename(path)}** · ${report.format}${report.model !== undefined ? ` · ${report.model}` : ''}`,
 			'',

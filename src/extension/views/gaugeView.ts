@@ -2,7 +2,7 @@ import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { ProtocolWebview } from './protocolWebview';
-import { transcriptController, transcriptMessage } from './transcriptController';
+import { coalesce, transcriptController, transcriptMessage } from './transcriptController';
 
 /** Id of the Gauge view in the Context Lens container. */
 export const gaugeViewId = 'contextLens.gauge';
@@ -20,6 +20,13 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 	private page: ProtocolWebview | undefined;
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private lastShown: GaugeShown | undefined;
+	/** Posts the active transcript's view to the page; the worker builds it, one build at a time. */
+	private readonly postView = coalesce(async () => {
+		const page = this.page;
+		if (page === undefined) return;
+		const message = await transcriptMessage(this.services, this.services.tracker.active);
+		if (this.page === page) page.post(message);
+	});
 
 	constructor(private readonly services: ExtensionServices) {
 		this.subscriptions.push(
@@ -75,7 +82,7 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
 		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
-		this.page?.post(transcriptMessage(this.services, active));
+		this.postView();
 	}
 
 	/** Stops listening. */

@@ -1,21 +1,58 @@
-import { planOptionsFrom } from '../adapters/settings';
 import * as vscode from 'vscode';
-import { planCompaction } from '../../core/compaction/planCompaction';
-import { messagesInWindow } from '../../core/transcript/model';
-import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../../core/view/buildTranscriptView';
-import type { WhatIfOptions } from '../../core/view/viewModel';
 import { assertNever, type HostToView } from '../../protocol/messages';
+import { planSettingsOf } from '../../worker/planOptions';
+import type { MethodName, ParamsOf, ResultOf, WorkFailure } from '../../worker/protocol';
 import type { ExtensionServices } from '../commands/extensionServices';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 import type { WebviewController } from './protocolWebview';
 
-/** The message for a tracked transcript's current state: `transcript/show`, or `transcript/empty` saying why. */
-export function transcriptMessage(
+/** A call to the analysis worker whose rejection (the worker failed or was restarted) becomes a failure result. */
+export async function callAnalysis<M extends MethodName>(
+	services: ExtensionServices,
+	method: M,
+	params: ParamsOf<M>,
+): Promise<ResultOf<M> | WorkFailure> {
+	try {
+		return await services.analysis.call(method, params);
+	} catch (error) {
+		services.log.warn(`${method}: ${error instanceof Error ? error.message : String(error)}`);
+		return { ok: false, message: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+/**
+ * Runs `render` one at a time: a call while one runs asks for one more run after it (which sees the newest state),
+ * not one per call, so a session growing faster than its view is built gets one view per build.
+ */
+export function coalesce(render: () => Promise<void>): () => void {
+	let isRunning = false;
+	let isWanted = false;
+	const run = async (): Promise<void> => {
+		isRunning = true;
+		try {
+			do {
+				isWanted = false;
+				await render();
+			} while (isWanted);
+		} finally {
+			isRunning = false;
+		}
+	};
+	return () => {
+		if (isRunning) isWanted = true;
+		else void run();
+	};
+}
+
+/**
+ * The message for a tracked transcript's current state: `transcript/show` (the view the analysis worker builds), or
+ * `transcript/empty` saying why.
+ */
+export async function transcriptMessage(
 	services: ExtensionServices,
 	tracked: TrackedTranscript | undefined,
-): HostToView {
+): Promise<HostToView> {
 	const state = tracked?.state;
-	const counter = tracked?.counter;
 	if (tracked === undefined || state === undefined) {
 		return {
 			type: 'transcript/empty',
@@ -24,18 +61,14 @@ export function transcriptMessage(
 			),
 		};
 	}
-	if (!state.ok || counter === undefined)
-		return { type: 'transcript/empty', message: state.ok ? '' : state.message };
-	const settings = services.settings();
-	const plan = planCompaction(
-		state.transcript,
-		planOptionsFrom(settings, counter, state.report.contextWindow),
-	);
-	return {
-		type: 'transcript/show',
-		transcriptId: tracked.path,
-		view: buildTranscriptView(state.transcript, state.report, plan),
-	};
+	if (!state.ok) return { type: 'transcript/empty', message: state.message };
+	const shown = await callAnalysis(services, 'session.view', {
+		path: tracked.path,
+		windows: tracked.windows,
+		plan: planSettingsOf(services.settings()),
+	});
+	if (!shown.ok) return { type: 'transcript/empty', message: shown.message };
+	return { type: 'transcript/show', transcriptId: tracked.path, view: shown.view };
 }
 
 /**
@@ -49,57 +82,56 @@ export function transcriptController(
 	const stateOf = (transcriptId: string): ReturnType<typeof target> =>
 		target()?.path === transcriptId ? target() : services.tracker.get(transcriptId);
 	return {
-		initialMessages: () => [transcriptMessage(services, target())],
+		initialMessages: async () => [await transcriptMessage(services, target())],
 		async handle(message, post) {
 			switch (message.type) {
 				case 'plan/request': {
 					const tracked = stateOf(message.transcriptId);
-					const state = tracked?.state;
-					if (tracked?.counter === undefined || state?.ok !== true) {
-						post({
-							type: 'plan/result',
-							requestId: message.requestId,
-							result: { ok: false, reason: 'The transcript is no longer open.' },
-						});
-						return;
-					}
-					const settings = services.settings();
-					const w: WhatIfOptions = message.whatIf;
-					const plan = planCompaction(
-						state.transcript,
-						planOptionsFrom(settings, tracked.counter, state.report.contextWindow, w),
-					);
+					const planned =
+						tracked?.state?.ok === true
+							? await callAnalysis(services, 'session.plan', {
+									path: tracked.path,
+									windows: tracked.windows,
+									plan: planSettingsOf(services.settings()),
+									whatIf: message.whatIf,
+								})
+							: { ok: false as const, message: 'The transcript is no longer open.' };
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,
-						result: { ok: true, value: buildPlanView(plan) },
+						result: planned.ok ? { ok: true, value: planned.plan } : { ok: false, reason: planned.message },
 					});
 					return;
 				}
 				case 'message/details': {
-					const state = stateOf(message.transcriptId)?.state;
-					const details =
-						state?.ok === true
-							? buildMessageDetails(
-									state.transcript,
-									message.index,
-									state.report.messageTokens[message.index] ?? 0,
-								)
+					const tracked = stateOf(message.transcriptId);
+					const found =
+						tracked?.state?.ok === true
+							? await callAnalysis(services, 'session.details', {
+									path: tracked.path,
+									windows: tracked.windows,
+									index: message.index,
+								})
 							: undefined;
 					post({
 						type: 'message/details',
 						requestId: message.requestId,
 						result:
-							details !== undefined
-								? { ok: true, value: details }
+							found?.ok === true && found.details !== undefined
+								? { ok: true, value: found.details }
 								: { ok: false, reason: 'That message is not in the window any more.' },
 					});
 					return;
 				}
 				case 'message/reveal': {
-					const state = stateOf(message.transcriptId)?.state;
-					if (state?.ok !== true) return;
-					const line = Math.max(0, (messagesInWindow(state.transcript)[message.index]?.lines.from ?? 1) - 1);
+					const tracked = stateOf(message.transcriptId);
+					if (tracked?.state?.ok !== true) return;
+					const found = await callAnalysis(services, 'session.line', {
+						path: tracked.path,
+						windows: tracked.windows,
+						index: message.index,
+					});
+					const line = Math.max(0, (found.ok ? (found.line ?? 1) : 1) - 1);
 					const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.transcriptId));
 					await vscode.window.showTextDocument(document, {
 						selection: new vscode.Range(line, 0, line, 0),

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { analyzeBudget } from '../core/budget/analyzeBudget';
+import { MessageTokenCache } from '../core/budget/messageTokenCache';
+import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../core/compaction/applyPlan';
+import { compactTranscript, prepareCompactedForWrite } from '../core/compaction/compactTranscript';
+import type { CompactionPlan } from '../core/compaction/plan';
+import { parsePlan, serializePlan } from '../core/compaction/serializePlan';
+import type { Summarizer } from '../core/compaction/summarizer';
+import { describeTailRule } from '../core/compaction/tailRule';
+import { fingerprintFile, hasSameStat, type FileFingerprint } from '../core/io/fileFingerprint';
+import { readTranscriptFile } from '../core/io/readTranscriptFile';
+import { createSummarizer } from '../core/summarize/providers/createSummarizer';
+import { measureWindow } from '../core/tokens/measureWindow';
+import { resolveModel } from '../core/tokens/modelRegistry';
+import { TokenCounter } from '../core/tokens/tokenCounter';
+import { messagesInWindow, type Transcript } from '../core/transcript/model';
+import { formatReadFailure } from '../core/transcript/readTranscript';
+import { findFormat } from '../core/transcript/registry';
+import type { PendingReview } from '../extension/review/pendingReviews';
+import type { ParamsOf, ResultOf, SummarizerChoice, WorkFailure, Windows } from './protocol';
+import { renderReadableTranscript } from './readableTranscript';
+import { cancelled, countInSlices, type WorkContext } from './workContext';
+
+/** A review's source transcript with its plan parsed, ready to render, re-count or write. */
+interface LoadedReview {
+	readonly plan: CompactionPlan;
+	readonly transcript: Transcript;
+	readonly counter: TokenCounter;
+}
+
+function counterFor(transcript: Transcript, windows: Windows): TokenCounter {
+	return new TokenCounter(resolveModel(transcript.meta.model, { windows }));
+}
+
+/** Reads a file so that the transcript matches the fingerprint: fingerprint, read, then check nothing moved. */
+async function readStable(
+	file: string,
+	context: WorkContext,
+): Promise<{ ok: true; transcript: Transcript; fingerprint: FileFingerprint } | WorkFailure> {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		let fingerprint: FileFingerprint;
+		try {
+			fingerprint = await fingerprintFile(file);
+		} catch (error) {
+			return {
+				ok: false,
+				message: `Cannot read ${file}: ${(error as Error).message}. Check that the file exists.`,
+			};
+		}
+		const read = await readTranscriptFile(file, {
+			signal: context.signal,
+			onProgress: (done, total) => context.progress({ phase: 'reading', done, total }),
+		});
+		if (!read.ok)
+			return read.failure.reason === 'cancelled'
+				? cancelled(`Reading ${file}`)
+				: { ok: false, message: formatReadFailure(read.failure) };
+		if (await hasSameStat(file, fingerprint)) return { ok: true, transcript: read.transcript, fingerprint };
+	}
+	return {
+		ok: false,
+		message: `${file} keeps changing while it is read (an agent is writing it); try again when it pauses.`,
+	};
+}
+
+/** The summariser a call names: built here from its config, or one that asks the extension host. */
+function summarizerFor(
+	choice: SummarizerChoice,
+	context: WorkContext,
+	model: string | undefined,
+	windows: Windows,
+): Summarizer {
+	if (choice.where === 'worker') {
+		const transport = {
+			...(choice.timeoutMs !== undefined ? { timeoutMs: choice.timeoutMs } : {}),
+			...(choice.connectTimeoutMs !== undefined ? { connectTimeoutMs: choice.connectTimeoutMs } : {}),
+		};
+		return createSummarizer(choice.config, { transport });
+	}
+	const ask = context.summarizeOnHost;
+	return {
+		id: choice.id,
+		summarize: async (request, signal) => {
+			if (ask === undefined)
+				return { ok: false, reason: 'notConfigured', message: 'The host summariser is not reachable.' };
+			const { countTokens: _countTokens, ...rest } = request;
+			return ask({ ...rest, model, windows }, signal);
+		},
+	};
+}
+
+/**
+ * The transcript side of the review-then-apply flow (H2), run where the transcript is read: plan and summarise into
+ * a pending review, render either side of its diff, re-count an edited summary, and make the text apply writes. The
+ * extension host keeps the reviews, checks fingerprints and writes; a review made before a reload (or a restart of
+ * this worker) is read again and must still fit its plan.
+ */
+export class ReviewWorkspace {
+	private readonly loaded = new Map<string, LoadedReview>();
+
+	async create(params: ParamsOf<'review.create'>, context: WorkContext): Promise<ResultOf<'review.create'>> {
+		const { file, request, settings } = params;
+		const read = await readStable(file, context);
+		if (!read.ok) return read;
+		const { transcript, fingerprint } = read;
+		const counter = counterFor(transcript, settings.windows);
+		const cache = new MessageTokenCache(counter);
+		if (!(await countInSlices(messagesInWindow(transcript), cache, context)))
+			return cancelled(`Counting ${file}`);
+		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
+		const summarizer =
+			params.summarizer !== undefined
+				? summarizerFor(params.summarizer, context, transcript.meta.model, settings.windows)
+				: undefined;
+		const result = await compactTranscript(
+			transcript,
+			{
+				counter: cache,
+				contextWindow: report.contextWindow,
+				strategy: request.strategy,
+				headMessages: settings.headMessages,
+				tailRatio: settings.tailRatio,
+				triggerRatio: settings.triggerRatio,
+				rotationRatio: settings.rotationRatio,
+				...(request.focus !== undefined ? { focus: request.focus } : {}),
+				// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
+				...(summarizer !== undefined && summarizer.id !== 'offline'
+					? { summaryInputSource: 'pruned' as const }
+					: {}),
+			},
+			request.strategy === 'summarize' || request.strategy === 'rotate' ? summarizer : undefined,
+			context.signal,
+		);
+		if (!result.success) {
+			if (context.signal.aborted) return cancelled(`Compacting ${basename(file)}`);
+			return { ok: false, message: `${basename(file)}: ${result.error ?? 'the compaction failed.'}` };
+		}
+		const plan = result.plan;
+		const lost = result.lostFacts?.lost ?? [];
+		const window = messagesInWindow(transcript);
+		const review: PendingReview = {
+			id: randomUUID(),
+			file,
+			format: transcript.format,
+			fingerprint,
+			planText: serializePlan(plan),
+			strategy: plan.strategy,
+			...(request.focus !== undefined ? { focus: request.focus } : {}),
+			...(result.summary !== undefined ? { originalSummary: result.summary, summary: result.summary } : {}),
+			...(summarizer !== undefined && plan.needsSummary ? { summarizerId: summarizer.id } : {}),
+			numbers: {
+				contextWindow: plan.options.contextWindow,
+				tokensBefore: result.tokensBefore,
+				tokensAfter: result.tokensAfter,
+				messagesBefore: result.messagesBefore,
+				messagesAfter: result.messagesAfter,
+				kept: plan.counts.kept,
+				summarized: plan.counts.summarized,
+				dropped: plan.counts.dropped,
+				edited: plan.counts.edited,
+				summaryBudgetTokens: plan.summaryBudgetTokens,
+				retention: result.lostFacts?.retention ?? 1,
+				syntheticTokens:
+					plan.synthetic !== undefined ? counter.countText(syntheticText(plan, result.summary)) : 0,
+			},
+			lostFacts: lost.slice(0, params.maxLostFacts).map((a) => {
+				const line = window[a.messageIndex]?.lines.from;
+				return {
+					kind: a.kind,
+					value: a.value,
+					messageIndex: a.messageIndex,
+					messageId: a.messageId,
+					source: a.source,
+					...(line !== undefined ? { line } : {}),
+				};
+			}),
+			lostFactsOmitted: Math.max(0, lost.length - params.maxLostFacts),
+			tailRule: describeTailRule(result.plan),
+			createdAt: new Date().toISOString(),
+		};
+		this.loaded.set(review.id, { plan, transcript, counter });
+		return { ok: true, review };
+	}
+
+	async document(
+		params: ParamsOf<'review.document'>,
+		context: WorkContext,
+	): Promise<ResultOf<'review.document'>> {
+		const loaded = await this.load(params.review, params.windows, context);
+		if (!loaded.ok) return loaded;
+		const shown = params.side === 'original' ? loaded.transcript : compacted(loaded, params.review.summary);
+		return { ok: true, text: renderReadableTranscript(shown) };
+	}
+
+	async count(params: ParamsOf<'review.count'>, context: WorkContext): Promise<ResultOf<'review.count'>> {
+		const loaded = await this.load(params.review, params.windows, context);
+		if (!loaded.ok) return loaded;
+		return {
+			ok: true,
+			tokens: loaded.counter.countText(params.text),
+			syntheticTokens: loaded.counter.countText(syntheticText(loaded.plan, params.text)),
+		};
+	}
+
+	async output(params: ParamsOf<'review.output'>, context: WorkContext): Promise<ResultOf<'review.output'>> {
+		const { review } = params;
+		const format = findFormat(review.format);
+		if (format.write === undefined) {
+			return {
+				ok: false,
+				message: `Not applied: Context Lens cannot write ${format.label} files. Use "Export Plain-Text Report" instead.`,
+			};
+		}
+		const loaded = await this.load(review, params.windows, context);
+		if (!loaded.ok) return loaded;
+		const written = format.write(compacted(loaded, review.summary), { now: params.now });
+		const spill = renderSpill(loaded.plan, loaded.transcript);
+		return {
+			ok: true,
+			text: written.text,
+			...(written.fileName !== undefined ? { fileName: written.fileName } : {}),
+			...(written.resumeHint !== undefined ? { resumeHint: written.resumeHint } : {}),
+			...(spill !== undefined ? { spill: { fileName: spill.fileName, text: spill.text } } : {}),
+		};
+	}
+
+	async readBack(
+		params: ParamsOf<'review.readBack'>,
+		context: WorkContext,
+	): Promise<ResultOf<'review.readBack'>> {
+		const check = await readTranscriptFile(params.path, { signal: context.signal });
+		if (!check.ok) return { ok: false, message: formatReadFailure(check.failure) };
+		return { ok: true, messages: check.transcript.messages.length };
+	}
+
+	forget(id: string): ResultOf<'review.forget'> {
+		this.loaded.delete(id);
+		return { ok: true };
+	}
+
+	/** The review with its transcript; one this worker did not make is read again and must still match its plan. */
+	private async load(
+		review: PendingReview,
+		windows: Windows,
+		context: WorkContext,
+	): Promise<({ ok: true } & LoadedReview) | WorkFailure> {
+		const cached = this.loaded.get(review.id);
+		if (cached !== undefined) return { ok: true, ...cached };
+		const parsed = parsePlan(review.planText);
+		if (!parsed.ok) return { ok: false, message: parsed.message };
+		const read = await readStable(review.file, context);
+		if (!read.ok) return read;
+		const fit = checkPlanFits(parsed.plan, read.transcript);
+		if (!fit.ok) return { ok: false, message: `${basename(review.file)}: ${fit.message}.` };
+		const loaded: LoadedReview = {
+			plan: parsed.plan,
+			transcript: read.transcript,
+			counter: counterFor(read.transcript, windows),
+		};
+		this.loaded.set(review.id, loaded);
+		return { ok: true, ...loaded };
+	}
+}
+
+/**
+ * The compacted transcript a review would write, with its current (possibly edited) summary, prepared as compact
+ * prepares it: laid out as the writer writes it, with usage restated for the new window.
+ */
+function compacted(loaded: LoadedReview, summary: string | undefined): Transcript {
+	const result = applyPlan(loaded.transcript, loaded.plan, summary);
+	const { hidden } = measureWindow(loaded.transcript, loaded.counter);
+	return prepareCompactedForWrite(result, loaded.counter, hidden).transcript;
+}
