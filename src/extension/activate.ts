@@ -22,6 +22,9 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
+import { transcriptController } from './views/transcriptController';
+import type { PlanView, WhatIfOptions } from '../core/view/viewModel';
+import type { Reply } from '../protocol/messages';
 import { WorkerAnalysisClient } from '../worker/client';
 
 /** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
@@ -55,6 +58,10 @@ export interface ContextLensTestApi {
 	activeTranscript(): string | undefined;
 	pendingReviewIds(): string[];
 	editorPanels(): number;
+	/** How many transcript views the Gauge page was sent, and which transcript the last one showed. */
+	gaugeViews(): { readonly count: number; readonly transcriptId?: string };
+	/** Answers a what-if plan request for a tracked file as the transcript pages do (the plan is made in the worker). */
+	planWhatIf(path: string, whatIf: WhatIfOptions): Promise<Reply<PlanView> | undefined>;
 }
 
 /** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
@@ -161,6 +168,17 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+		gaugeViews: () => gauge.views,
+		planWhatIf: async (path, whatIf) => {
+			let reply: Reply<PlanView> | undefined;
+			await transcriptController(services, () => tracker.get(path)).handle(
+				{ type: 'plan/request', requestId: 1, transcriptId: path, whatIf },
+				(message) => {
+					if (message.type === 'plan/result') reply = message.result;
+				},
+			);
+			return reply;
+		},
 	};
 }
 

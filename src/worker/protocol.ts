@@ -5,7 +5,7 @@ import type { BudgetReport } from '../core/budget/budgetReport';
 import type { StrategyName } from '../core/compaction/strategies';
 import type { SummaryOutcome, SummaryRequest } from '../core/compaction/summarizer';
 import type { SummarizerConfig } from '../core/summarize/providers/createSummarizer';
-import type { MessageDetails, PlanView, TranscriptView, WhatIfOptions } from '../core/view/viewModel';
+import type { MessageDetails, PlanView, WhatIfOptions } from '../core/view/viewModel';
 import type { PendingReview } from '../extension/review/pendingReviews';
 
 /** Context window per model id pattern, from the settings. */
@@ -96,10 +96,13 @@ interface SessionParams {
 export interface AnalysisMethods {
 	/** Reads what changed in a session file and re-counts: only appended bytes and new messages after the first read. */
 	'session.refresh': { params: SessionParams; result: SessionSnapshot | WorkFailure };
-	/** The transcript view of a session with the default plan of the settings. */
+	/**
+	 * The transcript view of a session with the default plan of the settings, as UTF-8 JSON (encodeTranscriptView): its
+	 * buffer is moved, not copied, to the host, which hands it to the page as it is.
+	 */
 	'session.view': {
 		params: SessionParams & { readonly plan: PlanSettings };
-		result: { readonly ok: true; readonly view: TranscriptView } | WorkFailure;
+		result: { readonly ok: true; readonly viewJson: Uint8Array } | WorkFailure;
 	};
 	/** A what-if plan of a session (nothing written). */
 	'session.plan': {

@@ -6,7 +6,16 @@ import type { WorkContext } from './workContext';
 /** The end of a message channel the worker answers on (a worker's parentPort, or one end of a MessageChannel). */
 export interface WorkerPort {
 	on(event: 'message', listener: (message: unknown) => void): unknown;
-	postMessage(message: WorkerToHost): void;
+	postMessage(message: WorkerToHost, transfer?: readonly ArrayBuffer[]): void;
+}
+
+/** The buffers of a result's byte arrays (its own fields), moved to the host instead of copied. */
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+	if (typeof value !== 'object' || value === null) return [];
+	return Object.values(value)
+		.filter((field): field is Uint8Array => field instanceof Uint8Array)
+		.map((bytes) => bytes.buffer)
+		.filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 /** Shortest time between two progress messages of one call, in ms: enough for a progress bar, cheap to receive. */
@@ -62,7 +71,7 @@ export function serveAnalysis(port: WorkerPort, analysis = new Analysis()): void
 		running.set(id, controller);
 		try {
 			const value = await analysis.call(method, params as never, contextFor(id, controller));
-			port.postMessage({ type: 'result', id, value });
+			port.postMessage({ type: 'result', id, value }, transferablesOf(value));
 		} catch (error) {
 			const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
 			port.postMessage({ type: 'error', id, message: `${method} failed: ${message}` });

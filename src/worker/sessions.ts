@@ -10,6 +10,7 @@ import { TokenCounter } from '../core/tokens/tokenCounter';
 import { messagesInWindow, type Transcript } from '../core/transcript/model';
 import { formatReadFailure } from '../core/transcript/readTranscript';
 import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../core/view/buildTranscriptView';
+import { encodeTranscriptView } from '../protocol/messages';
 import { planOptions } from './planOptions';
 import type { ParamsOf, ResultOf, SessionSnapshot, WorkFailure, Windows } from './protocol';
 import { cancelled, countInSlices, type WorkContext } from './workContext';
@@ -72,7 +73,7 @@ export class SessionWorkspace {
 	view(params: ParamsOf<'session.view'>, context: WorkContext): Promise<ResultOf<'session.view'>> {
 		return this.withCounted(params, context, ({ transcript, report, cache }) => {
 			const plan = planCompaction(transcript, planOptions(params.plan, cache, report.contextWindow));
-			return { ok: true, view: buildTranscriptView(transcript, report, plan) };
+			return { ok: true, viewJson: encodeTranscriptView(buildTranscriptView(transcript, report, plan)) };
 		});
 	}
 

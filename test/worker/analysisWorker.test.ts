@@ -8,10 +8,19 @@ import { analyzeBudget } from '../../src/core/budget/analyzeBudget';
 import { readTranscriptFile } from '../../src/core/io/readTranscriptFile';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlineSummarizer';
 import { messagesInWindow } from '../../src/core/transcript/model';
+import type { TranscriptView } from '../../src/core/view/viewModel';
+import { decodeHostPost } from '../../src/protocol/messages';
 import { AnalysisWorkerError, WorkerAnalysisClient } from '../../src/worker/client';
 import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import type { PlanSettings, WorkProgress } from '../../src/worker/protocol';
 import { ClaudeSessionWriter } from '../host/suite/claudeSessionWriter';
+
+/** A view the worker sent as JSON bytes, as the page decodes it. */
+function decodeView(viewJson: Uint8Array): TranscriptView {
+	const post = decodeHostPost({ type: 'transcript/showEncoded', transcriptId: 'x', viewJson });
+	assert.equal(post.type, 'transcript/show');
+	return post.view;
+}
 
 const workerEntry = resolve(__dirname, '..', '..', 'src', 'worker', 'main.ts');
 
@@ -108,8 +117,9 @@ describe('analysis worker', function () {
 		assert.ok(view.ok, view.ok ? '' : view.message);
 		const expected = await here.call('session.view', { ...session, plan });
 		assert.ok(expected.ok);
-		assert.deepEqual(view.view.rows, expected.view.rows);
-		assert.deepEqual(view.view.gauge, expected.view.gauge);
+		const shown = decodeView(view.viewJson);
+		assert.deepEqual(shown.rows, decodeView(expected.viewJson).rows);
+		assert.deepEqual(shown.gauge, decodeView(expected.viewJson).gauge);
 
 		const whatIf = { strategy: 'structure' as const, headMessages: 1 };
 		const planned = await client.call('session.plan', { ...session, plan, whatIf });
@@ -127,6 +137,7 @@ describe('analysis worker', function () {
 
 		const read = await readTranscriptFile(file);
 		assert.ok(read.ok);
+		assert.equal(shown.rows.length, messagesInWindow(read.transcript).length, 'one row per window message');
 		const line = await client.call('session.line', { ...session, index: 2 });
 		assert.ok(line.ok);
 		assert.equal(line.line, messagesInWindow(read.transcript)[2]?.lines.from);

@@ -5,6 +5,9 @@ import type { WorkProgress } from '../../worker/protocol';
 /** A read that ends sooner than this shows no notification, in ms (most files are read in a few ms). */
 export const progressDelayMs = 400;
 
+/** Shortest time between two updates of the notification, in ms: each one is a message to the workbench. */
+export const progressUpdateMs = 250;
+
 /** Share of the bar, in percent, that reading the file fills; counting fills the rest. */
 const readingShare = 50;
 
@@ -24,9 +27,14 @@ export function progressMessage(progress: WorkProgress): string {
 	}
 	return vscode.l10n.t(
 		'counted {0} of {1} messages',
-		progress.done.toLocaleString('en-US'),
-		progress.total.toLocaleString('en-US'),
+		groupThousands(progress.done),
+		groupThousands(progress.total),
 	);
+}
+
+/** A count with thousands separators (12,345), without the cost of a locale-aware formatter on every update. */
+function groupThousands(n: number): string {
+	return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
@@ -54,7 +62,11 @@ export function withDelayedProgress<T>(
 			async (bar, token) => {
 				const cancel = token.onCancellationRequested(() => controller.abort());
 				let shown = 0;
+				let shownAt = Number.NEGATIVE_INFINITY;
 				show = (progress) => {
+					const now = performance.now();
+					if (now - shownAt < progressUpdateMs) return;
+					shownAt = now;
 					const percent = progressPercent(progress);
 					bar.report({ message: progressMessage(progress), increment: Math.max(0, percent - shown) });
 					shown = Math.max(shown, percent);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { assertNever, type HostToView } from '../../protocol/messages';
+import { assertNever, type HostPost } from '../../protocol/messages';
 import { planSettingsOf } from '../../worker/planOptions';
 import type { MethodName, ParamsOf, ResultOf, WorkFailure } from '../../worker/protocol';
 import type { ExtensionServices } from '../commands/extensionServices';
@@ -45,13 +45,13 @@ export function coalesce(render: () => Promise<void>): () => void {
 }
 
 /**
- * The message for a tracked transcript's current state: `transcript/show` (the view the analysis worker builds), or
- * `transcript/empty` saying why.
+ * The message for a tracked transcript's current state: the view the analysis worker built, as the JSON bytes it
+ * made (the page decodes them; this thread never serialises the view), or `transcript/empty` saying why.
  */
 export async function transcriptMessage(
 	services: ExtensionServices,
 	tracked: TrackedTranscript | undefined,
-): Promise<HostToView> {
+): Promise<HostPost> {
 	const state = tracked?.state;
 	if (tracked === undefined || state === undefined) {
 		return {
@@ -68,7 +68,7 @@ export async function transcriptMessage(
 		plan: planSettingsOf(services.settings()),
 	});
 	if (!shown.ok) return { type: 'transcript/empty', message: shown.message };
-	return { type: 'transcript/show', transcriptId: tracked.path, view: shown.view };
+	return { type: 'transcript/showEncoded', transcriptId: tracked.path, viewJson: shown.viewJson };
 }
 
 /**
