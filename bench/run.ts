@@ -6,6 +6,7 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { corpusRoot } from '../test/support/corpus';
 import type { CaseOutput, CaseSpec, CountFileResult, IncrementalStep, PlanResult } from './case';
+import { measureEventLoop, renderEventLoop, type EventLoopFigures } from './eventLoop';
 import { generateClaudeSession } from './generateClaudeSession';
 import { incrementalCuts } from './incrementalInput';
 import { pipelineDescriptions, pipelineNames, type PipelineName } from './pipelines';
@@ -520,6 +521,8 @@ interface BenchResults {
 	readonly incremental: IncrementalResult;
 	readonly plan: PlanFigures;
 	readonly webview: { readonly text: string; readonly data?: unknown };
+	/** Absent in results written before the case existed. */
+	readonly eventLoop?: EventLoopFigures;
 }
 
 function measure(): BenchResults {
@@ -530,6 +533,7 @@ function measure(): BenchResults {
 	const total = corpusTotal(rows);
 	const incremental = incrementalCase();
 	const plan = planCases();
+	const eventLoop = measureEventLoop();
 	return {
 		machine,
 		endLoadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
@@ -540,6 +544,7 @@ function measure(): BenchResults {
 		incremental,
 		plan,
 		webview: webviewPaint(),
+		eventLoop,
 	};
 }
 
@@ -583,6 +588,7 @@ function renderPerformance(results: BenchResults): string {
 		'',
 		planTable(plan),
 		'',
+		...(results.eventLoop !== undefined ? [renderEventLoop(results.eventLoop), ''] : []),
 		'### Webview first paint at 10k messages',
 		'',
 		paint.text,

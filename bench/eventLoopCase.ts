@@ -1,0 +1,201 @@
+// One event-loop run in its own process: a big session opened, grown and re-planned through the extension's analysis
+// calls, either in the worker thread the extension starts (WorkerAnalysisClient over dist/worker.js) or on this
+// thread (InProcessAnalysisClient, the same code without the thread), while monitorEventLoopDelay watches this
+// thread's loop. bench/eventLoop.ts bundles it with esbuild and runs it with plain node, as the extension host runs
+// the extension (no TypeScript loader, whose module hooks would block this thread): `node eventLoopCase.cjs '<spec>'`;
+// it prints one JSON line.
+import { appendFileSync, closeSync, copyFileSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WorkerAnalysisClient, type AnalysisClient } from '../src/worker/client';
+import { InProcessAnalysisClient } from '../src/worker/inProcessClient';
+import type { PlanSettings } from '../src/worker/protocol';
+
+/**
+ * Where the analysis runs: the worker thread, or the thread whose loop is measured; `idle` runs nothing and measures
+ * an idle loop for {@link idleControlMs}, the delays the machine alone causes (other processes taking the CPUs).
+ */
+export type EventLoopMode = 'worker' | 'main' | 'idle';
+
+/** How long the idle control measures, in ms. */
+export const idleControlMs = 10_000;
+
+/** What one child measures. */
+export interface EventLoopSpec {
+	readonly mode: EventLoopMode;
+	/** The generated session the base file and the append are cut from. */
+	readonly source: string;
+	/** The file opened: a copy of `source` truncated to `baseEnd`. */
+	readonly work: string;
+	readonly baseEnd: number;
+	/** End of the bytes appended after the open (from `baseEnd`), on a line end. */
+	readonly appendEnd: number;
+	/** dist/worker.js, for the worker mode. */
+	readonly workerScript: string;
+}
+
+/** One step as the loop saw it: wall time, longest and 99th-percentile delay, time spent running tasks (all ms). */
+export interface EventLoopStep {
+	readonly step: string;
+	readonly wallMs: number;
+	readonly maxDelayMs: number;
+	readonly p99DelayMs: number;
+	readonly activeMs: number;
+}
+
+/** What a child prints. */
+export interface EventLoopOutput {
+	readonly mode: EventLoopMode;
+	readonly baseBytes: number;
+	readonly appendedBytes: number;
+	readonly messages: number;
+	readonly steps: readonly EventLoopStep[];
+}
+
+/** The step names, in order; the parent tabulates by them. */
+export const eventLoopSteps = [
+	'open',
+	'append and re-count',
+	'what-if re-plan',
+	'compress planning',
+] as const;
+
+const plan: PlanSettings = {
+	defaultStrategy: 'summarize',
+	headMessages: 3,
+	tailRatio: 0.2,
+	compactionRatio: 0.8,
+	rotationRatio: 0.95,
+};
+
+/** Runs `work` with the delay histogram (10 ms resolution) and the loop's utilisation measured around it. */
+async function measure(step: string, work: () => Promise<void>): Promise<EventLoopStep> {
+	const histogram = monitorEventLoopDelay({ resolution: 10 });
+	histogram.enable();
+	// The histogram records from its second tick on: let it tick once before the work starts.
+	await new Promise((resolveTurn) => setTimeout(resolveTurn, 20));
+	const utilization = performance.eventLoopUtilization();
+	const started = performance.now();
+	await work();
+	const wallMs = performance.now() - started;
+	// One more turn of the loop, so a block that ended the step is recorded too (the histogram samples on its timer).
+	await new Promise((resolveTurn) => setTimeout(resolveTurn, 20));
+	histogram.disable();
+	const { active } = performance.eventLoopUtilization(utilization);
+	return {
+		step,
+		wallMs,
+		maxDelayMs: histogram.max / 1e6,
+		p99DelayMs: histogram.percentile(99) / 1e6,
+		activeMs: active,
+	};
+}
+
+function readRange(path: string, from: number, to: number): Buffer {
+	const fd = openSync(path, 'r');
+	try {
+		const bytes = Buffer.alloc(to - from);
+		for (let done = 0; done < bytes.length;) {
+			const read = readSync(fd, bytes, done, bytes.length - done, from + done);
+			if (read === 0) throw new Error(`${path} ends before byte ${to}`);
+			done += read;
+		}
+		return bytes;
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function expectOk<T extends { readonly ok: boolean }>(what: string, result: T): Extract<T, { ok: true }> {
+	if (!result.ok)
+		throw new Error(`${what}: ${(result as unknown as { message?: string }).message ?? 'failed'}`);
+	return result as Extract<T, { ok: true }>;
+}
+
+/**
+ * The steps as the extension runs them: open (first read and count, then the page's view), an append re-counted
+ * (then the new view), a what-if plan, and a compress plan (structure: planning without a summariser). The view's
+ * JSON bytes are not decoded here: the page does that, in the webview's process.
+ */
+async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<EventLoopOutput> {
+	const session = { path: spec.work, windows: {} };
+	const steps: EventLoopStep[] = [];
+	let messages = 0;
+	steps.push(
+		await measure('open', async () => {
+			const opened = expectOk('open', await client.call('session.refresh', session));
+			messages = opened.report.messages;
+			expectOk('view', await client.call('session.view', { ...session, plan }));
+		}),
+	);
+	const appended = readRange(spec.source, spec.baseEnd, spec.appendEnd);
+	steps.push(
+		await measure('append and re-count', async () => {
+			appendFileSync(spec.work, appended);
+			const grown = expectOk('re-count', await client.call('session.refresh', session));
+			if (!grown.hasChanged) throw new Error('the append was not seen');
+			messages = grown.report.messages;
+			expectOk('view', await client.call('session.view', { ...session, plan }));
+		}),
+	);
+	steps.push(
+		await measure('what-if re-plan', async () => {
+			const planned = expectOk(
+				'what-if',
+				await client.call('session.plan', {
+					...session,
+					plan,
+					whatIf: { strategy: 'structure', headMessages: 5 },
+				}),
+			);
+			if (planned.plan.whatIf.headMessages !== 5) throw new Error('the what-if was not applied');
+		}),
+	);
+	steps.push(
+		await measure('compress planning', async () => {
+			expectOk(
+				'compress',
+				await client.call('review.create', {
+					file: spec.work,
+					request: { strategy: 'structure' },
+					settings: { headMessages: 3, tailRatio: 0.2, triggerRatio: 0.8, rotationRatio: 0.95, windows: {} },
+					summarizer: undefined,
+					maxLostFacts: 200,
+				}),
+			);
+		}),
+	);
+	return { mode: spec.mode, baseBytes: spec.baseEnd, appendedBytes: appended.length, messages, steps };
+}
+
+async function main(): Promise<void> {
+	const spec = JSON.parse(process.argv[2] ?? '{}') as EventLoopSpec;
+	if (spec.mode === 'idle') {
+		const idle = await measure(
+			'idle',
+			() => new Promise((resolveIdle) => setTimeout(resolveIdle, idleControlMs)),
+		);
+		const output: EventLoopOutput = {
+			mode: 'idle',
+			baseBytes: 0,
+			appendedBytes: 0,
+			messages: 0,
+			steps: [idle],
+		};
+		process.stdout.write(`${JSON.stringify(output)}\n`);
+		return;
+	}
+	copyFileSync(spec.source, spec.work);
+	truncateSync(spec.work, spec.baseEnd);
+	const client =
+		spec.mode === 'worker' ? new WorkerAnalysisClient(spec.workerScript) : new InProcessAnalysisClient();
+	try {
+		const output = await runSteps(client, spec);
+		process.stdout.write(`${JSON.stringify(output)}\n`);
+	} finally {
+		await client.dispose();
+		rmSync(spec.work, { force: true });
+	}
+}
+
+// Only run as the child: the parent imports the types and step names.
+if (/eventLoopCase\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) void main();
