@@ -1,5 +1,5 @@
-// Bundles: extension (node, cjs, vscode external), analysis worker, the tokenizer they share, webview (browser,
-// esm), cli (node).
+// Bundles: the extension, which is also the analysis worker (node, cjs, vscode from the host), the tokenizer it
+// loads on first use, webview (browser, esm), cli (node).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,10 +25,9 @@ const nodeOptions = {
 	mainFields: ['module', 'main'],
 };
 
-// The tokenizer (src/core/tokens/encoding.ts with gpt-tokenizer's vocabularies: about 3.7 MB of the bundles, and
-// 0.4 s to load) is built once as dist/encoding.js. The extension and the worker each get a small stand-in for it
-// that loads dist/encoding.js on first use: the VSIX carries the vocabularies once, and the extension host does not
-// load them at activation (the worker counts).
+// The tokenizer (src/core/tokens/encoding.ts with gpt-tokenizer's vocabularies: about 3.7 MB, and 0.4 s to load) is
+// built as dist/encoding.js; dist/extension.js gets a small stand-in for it that loads dist/encoding.js on first use,
+// so neither the extension host at activation nor the worker before it counts pays for it.
 const encodingEntry = resolve('src/core/tokens/encoding.ts');
 const encodingOutfile = 'dist/encoding.js';
 await esbuild.build({ ...nodeOptions, entryPoints: [encodingEntry], outfile: encodingOutfile });
@@ -65,14 +64,31 @@ const sharedEncoding = {
 	},
 };
 
+/**
+ * `vscode` for dist/extension.js, which is both the extension and the analysis worker (src/extension/entry.ts): the
+ * extension host's module on its main thread, an empty object in the worker thread, which has no vscode to load.
+ */
+const vscodeOnHostThread = {
+	name: 'vscode-on-host-thread',
+	setup(build) {
+		build.onResolve({ filter: /^vscode$/ }, (args) =>
+			args.namespace === 'vscode-on-host-thread'
+				? { path: 'vscode', external: true }
+				: { path: 'vscode', namespace: 'vscode-on-host-thread' },
+		);
+		build.onLoad({ filter: /.*/, namespace: 'vscode-on-host-thread' }, () => ({
+			contents: "module.exports = require('node:worker_threads').isMainThread ? require('vscode') : {};",
+			loader: 'js',
+		}));
+	},
+};
+
 const nodeTargets = [
 	{
-		entryPoints: ['src/extension/activate.ts'],
+		entryPoints: ['src/extension/entry.ts'],
 		outfile: 'dist/extension.js',
-		external: ['vscode'],
-		plugins: [sharedEncoding],
+		plugins: [sharedEncoding, vscodeOnHostThread],
 	},
-	{ entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', plugins: [sharedEncoding] },
 	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ].map((t) => ({ ...nodeOptions, ...t }));
 

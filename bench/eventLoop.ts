@@ -71,8 +71,8 @@ function runChild(spec: EventLoopSpec): EventLoopOutput {
 }
 
 /**
- * Builds dist/ as it ships (dist/worker.js is what the worker mode starts) and the child, then runs both modes in
- * turn.
+ * Builds dist/ as it ships (dist/extension.js is also the worker the worker mode starts) and the child, then runs
+ * the modes in turn.
  */
 export function measureEventLoop(): EventLoopFigures {
 	process.stderr.write('event loop: building dist/ (node esbuild.mjs --production) and the child\n');
@@ -101,7 +101,7 @@ export function measureEventLoop(): EventLoopFigures {
 					work: join(workDir, `event-loop-${mode}.jsonl`),
 					baseEnd,
 					appendEnd,
-					workerScript: join(root, 'dist', 'worker.js'),
+					workerScript: join(root, 'dist', 'extension.js'),
 				}),
 			);
 		}
@@ -169,7 +169,7 @@ export function renderEventLoop(figures: EventLoopFigures): string {
 	return [
 		'### Event loop while a 100 MB session opens',
 		'',
-		`A generated ${fixed(figures.baseBytes / 1e6, 1)} MB Claude Code session (${figures.messages} messages after the append) goes through the extension's analysis calls (\`src/worker/client.ts\`), as the extension makes them: open (read and count, then the page's view), append ${fixed(figures.appendedBytes / 1024, 0)} KiB of the same session's next records and re-count (then the new view), a what-if plan (structure, 5 head messages), and compress planning (structure, no summariser). "Worker" runs them in the worker thread the extension starts (\`dist/worker.js\`, built with \`node esbuild.mjs --production\`); "main" runs the same code on the measured thread (\`InProcessAnalysisClient\`), as the extension did before. \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) watches the measured thread: the max is its longest block; "busy" is the time its loop spent running tasks (\`performance.eventLoopUtilization\`). Medians of ${runs} runs per mode, each in its own Node process, the modes taking turns; "worst max" is the largest of the worker runs. Target: the loop never blocked for more than 50 ms in the worker mode.${control} The extension-host test (\`test/host/suite/eventLoop.test.ts\`, \`npm run test:host\`) measures the same steps inside a real VS Code extension host and writes \`.test-output/host/event-loop.json\`.`,
+		`A generated ${fixed(figures.baseBytes / 1e6, 1)} MB Claude Code session (${figures.messages} messages after the append) goes through the extension's analysis calls (\`src/worker/client.ts\`), as the extension makes them: open (read and count, then the page's view), append ${fixed(figures.appendedBytes / 1024, 0)} KiB of the same session's next records and re-count (then the new view), a what-if plan (structure, 5 head messages), and compress planning (structure, no summariser). "Worker" runs them in the worker thread the extension starts (\`dist/extension.js\`, built with \`node esbuild.mjs --production\`); "main" runs the same code on the measured thread (\`InProcessAnalysisClient\`), as the extension did before. \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) watches the measured thread: the max is its longest block; "busy" is the time its loop spent running tasks (\`performance.eventLoopUtilization\`). Medians of ${runs} runs per mode, each in its own Node process, the modes taking turns; "worst max" is the largest of the worker runs. Target: the loop never blocked for more than 50 ms in the worker mode.${control} The extension-host test (\`test/host/suite/eventLoop.test.ts\`, \`npm run test:host\`) measures the same steps inside a real VS Code extension host and writes \`.test-output/host/event-loop.json\`.`,
 		'',
 		markdownTable(
 			[

@@ -1,5 +1,5 @@
 // One event-loop run in its own process: a big session opened, grown and re-planned through the extension's analysis
-// calls, either in the worker thread the extension starts (WorkerAnalysisClient over dist/worker.js) or on this
+// calls, either in the worker thread the extension starts (WorkerAnalysisClient over dist/extension.js) or on this
 // thread (InProcessAnalysisClient, the same code without the thread), while monitorEventLoopDelay watches this
 // thread's loop. bench/eventLoop.ts bundles it with esbuild and runs it with plain node, as the extension host runs
 // the extension (no TypeScript loader, whose module hooks would block this thread): `node eventLoopCase.cjs '<spec>'`;
@@ -29,7 +29,7 @@ export interface EventLoopSpec {
 	readonly baseEnd: number;
 	/** End of the bytes appended after the open (from `baseEnd`), on a line end. */
 	readonly appendEnd: number;
-	/** dist/worker.js, for the worker mode. */
+	/** dist/extension.js (also the analysis worker), for the worker mode. */
 	readonly workerScript: string;
 }
 

@@ -76,8 +76,9 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		compaction: s.compactionRatio,
 		rotation: s.rotationRatio,
 	});
-	// Reading, counting and planning run in this worker thread, so the extension host's event loop never does them.
-	const analysis = new WorkerAnalysisClient(join(context.extensionPath, 'dist', 'worker.js'), {
+	// Reading, counting and planning run in a worker thread, so the extension host's event loop never does them; the
+	// worker is this same bundle (src/extension/entry.ts).
+	const analysis = new WorkerAnalysisClient(join(context.extensionPath, 'dist', 'extension.js'), {
 		log: (line) => log.info(line),
 	});
 	context.subscriptions.push({ dispose: () => void analysis.dispose() });

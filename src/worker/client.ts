@@ -80,7 +80,7 @@ export interface WorkerClientOptions {
 }
 
 /**
- * Runs the calls in a worker thread started from `script` (dist/worker.js), so reading, counting and planning never
+ * Runs the calls in a worker thread started from `script` (dist/extension.js), so reading, counting and planning never
  * block the caller's event loop; only structured-cloneable data crosses. The worker starts on the first call and
  * holds the sessions it read; when it fails or exits, every waiting call is rejected and the next call starts a
  * new one (which reads its sessions again). Cancelling a call sends `cancel` (the worker checks between chunks and

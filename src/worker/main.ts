@@ -1,5 +1,6 @@
-// The analysis worker: bundled as dist/worker.js and started by the extension host (src/worker/client.ts) with
-// new Worker(); it reads, counts and plans so the host's event loop never does. Imported anywhere else it does nothing.
+// The analysis worker: part of dist/extension.js (src/extension/entry.ts), which the extension host starts again in
+// a worker thread (src/worker/client.ts); there it reads, counts and plans so the host's event loop never does. On
+// any main thread it does nothing.
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { serveAnalysis } from './serve';
 

@@ -41,7 +41,8 @@ describe('analysis worker', function () {
 	before(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'context-lens-worker-'));
 		writeFileSync(join(dir, 'large.jsonl'), generateClaudeSession({ seed: 3, targetBytes: 8 * 1024 * 1024 }));
-		// Built as esbuild.mjs builds dist/worker.js (here with the tokenizer inside, as the shared file is not built).
+		// The worker's entry alone, bundled as esbuild.mjs bundles it into dist/extension.js (here with the tokenizer
+		// inside, as dist/encoding.js is not built); the host suites run the shipped bundle as the worker.
 		script = join(dir, 'worker.js');
 		await build({
 			entryPoints: [workerEntry],

@@ -17,7 +17,6 @@ const repoRoot = resolve(__dirname, '..', '..', '..');
 const runtimeFiles = [
 	'package.json',
 	'dist/extension.js',
-	'dist/worker.js',
 	'dist/encoding.js',
 	'dist/webview/main.js',
 	'dist/webview/codicon.css',
