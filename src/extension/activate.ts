@@ -84,7 +84,16 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	context.subscriptions.push({ dispose: () => void analysis.dispose() });
 	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), analysis, log);
 	const store = new ReviewStore(context.workspaceState);
-	const reviews = new ReviewService(store, analysis);
+	// Plans are kept in files in the extension's storage folder, not in workspaceState (see PendingReview.planFile).
+	const reviews = new ReviewService(
+		store,
+		analysis,
+		join((context.storageUri ?? context.globalStorageUri).fsPath, 'plans'),
+	);
+	void reviews.removeOrphanPlans().then(
+		(removed) => removed > 0 && log.info(`removed ${removed} plan files no pending review names`),
+		(error: unknown) => log.warn(`could not tidy the plan files: ${String(error)}`),
+	);
 	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
 	const panels = new ReviewPanels(
 		reviews,

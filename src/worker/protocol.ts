@@ -139,6 +139,8 @@ export interface AnalysisMethods {
 			readonly settings: ReviewSettings;
 			readonly summarizer: SummarizerChoice | undefined;
 			readonly maxLostFacts: number;
+			/** Folder the plan is written to (PendingReview.planFile); without one the plan stays in the review. */
+			readonly planDir?: string;
 		};
 		result: { readonly ok: true; readonly review: PendingReview } | WorkFailure;
 	};

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { analyzeBudget } from '../core/budget/analyzeBudget';
 import { MessageTokenCache } from '../core/budget/messageTokenCache';
 import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../core/compaction/applyPlan';
@@ -139,12 +140,13 @@ export class ReviewWorkspace {
 		const plan = result.plan;
 		const lost = result.lostFacts?.lost ?? [];
 		const window = messagesInWindow(transcript);
+		const id = randomUUID();
 		const review: PendingReview = {
-			id: randomUUID(),
+			id,
 			file,
 			format: transcript.format,
 			fingerprint,
-			planText: serializePlan(plan),
+			...(await storePlan(serializePlan(plan), id, params.planDir)),
 			strategy: plan.strategy,
 			...(request.focus !== undefined ? { focus: request.focus } : {}),
 			...(result.summary !== undefined ? { originalSummary: result.summary, summary: result.summary } : {}),
@@ -247,7 +249,13 @@ export class ReviewWorkspace {
 	): Promise<({ ok: true } & LoadedReview) | WorkFailure> {
 		const cached = this.loaded.get(review.id);
 		if (cached !== undefined) return { ok: true, ...cached };
-		const parsed = parsePlan(review.planText);
+		const planText = await storedPlan(review);
+		if (planText === undefined)
+			return {
+				ok: false,
+				message: `The saved plan of this compaction review is gone (${review.planFile ?? 'no file'}); discard it and compress again.`,
+			};
+		const parsed = parsePlan(planText);
 		if (!parsed.ok) return { ok: false, message: parsed.message };
 		const read = await readStable(review.file, context);
 		if (!read.ok) return read;
@@ -260,6 +268,40 @@ export class ReviewWorkspace {
 		};
 		this.loaded.set(review.id, loaded);
 		return { ok: true, ...loaded };
+	}
+}
+
+/**
+ * Where a new review keeps its plan: written to `<planDir>/<id>.plan` (atomically, beside where it ends), or in the
+ * review itself when there is no folder or the write fails, so the plan is never lost.
+ */
+async function storePlan(
+	planText: string,
+	id: string,
+	planDir: string | undefined,
+): Promise<{ planFile: string } | { planText: string }> {
+	if (planDir === undefined) return { planText };
+	const planFile = join(planDir, `${id}.plan`);
+	const partial = `${planFile}.${process.pid}.partial`;
+	try {
+		await mkdir(planDir, { recursive: true });
+		await writeFile(partial, planText, { mode: 0o600 });
+		await rename(partial, planFile);
+		return { planFile };
+	} catch {
+		await rm(partial, { force: true }).catch(() => undefined);
+		return { planText };
+	}
+}
+
+/** A stored review's serialised plan, from the review or its file; undefined when the file is gone. */
+async function storedPlan(review: PendingReview): Promise<string | undefined> {
+	if (review.planText !== undefined) return review.planText;
+	if (review.planFile === undefined) return undefined;
+	try {
+		return await readFile(review.planFile, 'utf8');
+	} catch {
+		return undefined;
 	}
 }
 

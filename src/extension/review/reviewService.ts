@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Summarizer } from '../../core/compaction/summarizer';
 import {
@@ -60,6 +60,8 @@ export class ReviewService {
 	constructor(
 		private readonly store: ReviewStore,
 		private readonly analysis: AnalysisClient,
+		/** Where plans are kept (PendingReview.planFile); without it they stay in the stored review. */
+		private readonly planDir?: string,
 	) {}
 
 	/** A worker call whose rejection (the worker failed or was restarted) becomes a failure naming what happened. */
@@ -97,7 +99,14 @@ export class ReviewService {
 			onHost !== undefined ? { where: 'host', id: onHost.id } : (summarizer as SummarizerChoice | undefined);
 		const created = await this.call(
 			'review.create',
-			{ file, request, settings, summarizer: choice, maxLostFacts: maxStoredLostFacts },
+			{
+				file,
+				request,
+				settings,
+				summarizer: choice,
+				maxLostFacts: maxStoredLostFacts,
+				...(this.planDir !== undefined ? { planDir: this.planDir } : {}),
+			},
 			{
 				signal,
 				...(onProgress !== undefined ? { onProgress } : {}),
@@ -153,10 +162,33 @@ export class ReviewService {
 		return this.store.review(id);
 	}
 
-	/** Drops a pending review; nothing was written, so nothing is removed from disk. */
+	/** Drops a pending review; nothing was written, so nothing is removed from disk but the review's own plan file. */
 	async discard(id: string): Promise<boolean> {
 		void this.analysis.call('review.forget', { id }).catch(() => undefined);
+		const planFile = this.store.review(id)?.planFile;
+		if (planFile !== undefined) await rm(planFile, { force: true });
 		return this.store.removeReview(id);
+	}
+
+	/**
+	 * Removes plan files no stored review names (left when a window closed between writing a plan and storing its
+	 * review); files written after this call began are left alone, as their review may be on its way to the store.
+	 */
+	async removeOrphanPlans(): Promise<number> {
+		const planDir = this.planDir;
+		if (planDir === undefined) return 0;
+		const startedMs = Date.now();
+		const kept = new Set(this.store.reviews().map((r) => r.planFile));
+		const names = await readdir(planDir).catch(() => [] as string[]);
+		let removed = 0;
+		for (const path of names.map((name) => join(planDir, name))) {
+			if (kept.has(path)) continue;
+			const info = await stat(path).catch(() => undefined);
+			if (info === undefined || info.mtimeMs >= startedMs) continue;
+			await rm(path, { force: true });
+			removed++;
+		}
+		return removed;
 	}
 
 	/**
