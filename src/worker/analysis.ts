@@ -1,6 +1,7 @@
 import type { MethodName, ParamsOf, ResultOf } from './protocol';
 import { ReviewWorkspace } from './reviews';
 import { SessionWorkspace, measureFile } from './sessions';
+import { summarizeMessages } from './summarizers';
 import type { WorkContext } from './workContext';
 
 /** How each call is answered. */
@@ -28,6 +29,7 @@ export class Analysis {
 		'review.output': (p, c) => this.reviews.output(p, c),
 		'review.readBack': (p, c) => this.reviews.readBack(p, c),
 		'review.forget': (p) => Promise.resolve(this.reviews.forget(p.id)),
+		'messages.summarize': (p, c) => summarizeMessages(p, c),
 	};
 
 	/** True for a name this interface answers (messages from another thread are checked with it). */
@@ -60,4 +62,5 @@ const methodNames: Record<MethodName, true> = {
 	'review.output': true,
 	'review.readBack': true,
 	'review.forget': true,
+	'messages.summarize': true,
 };

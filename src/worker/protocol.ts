@@ -5,6 +5,7 @@ import type { BudgetReport } from '../core/budget/budgetReport';
 import type { StrategyName } from '../core/compaction/strategies';
 import type { SummaryOutcome, SummaryRequest } from '../core/compaction/summarizer';
 import type { SummarizerConfig } from '../core/summarize/providers/createSummarizer';
+import type { Message } from '../core/transcript/model';
 import type { MessageDetails, PlanView, WhatIfOptions } from '../core/view/viewModel';
 import type { PendingReview } from '../extension/review/pendingReviews';
 
@@ -166,6 +167,20 @@ export interface AnalysisMethods {
 	};
 	/** Forgets a review's transcript (after apply or discard). */
 	'review.forget': { params: { readonly id: string }; result: { readonly ok: true } };
+	/** Summarises loose messages (a chat's history) with their token counts before and after. */
+	'messages.summarize': {
+		params: {
+			readonly messages: readonly Message[];
+			readonly focus?: string;
+			readonly summarizer: SummarizerChoice;
+		};
+		result: {
+			readonly ok: true;
+			readonly tokensBefore: number;
+			readonly tokensAfter?: number;
+			readonly outcome: SummaryOutcome;
+		};
+	};
 }
 
 /** The name of a call the worker answers. */

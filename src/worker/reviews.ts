@@ -7,11 +7,9 @@ import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../core/co
 import { compactTranscript, prepareCompactedForWrite } from '../core/compaction/compactTranscript';
 import type { CompactionPlan } from '../core/compaction/plan';
 import { parsePlan, serializePlan } from '../core/compaction/serializePlan';
-import type { Summarizer } from '../core/compaction/summarizer';
 import { describeTailRule } from '../core/compaction/tailRule';
 import { fingerprintFile, hasSameStat, type FileFingerprint } from '../core/io/fileFingerprint';
 import { readTranscriptFile } from '../core/io/readTranscriptFile';
-import { createSummarizer } from '../core/summarize/providers/createSummarizer';
 import { measureWindow } from '../core/tokens/measureWindow';
 import { resolveModel } from '../core/tokens/modelRegistry';
 import { TokenCounter } from '../core/tokens/tokenCounter';
@@ -19,7 +17,8 @@ import { messagesInWindow, type Transcript } from '../core/transcript/model';
 import { formatReadFailure } from '../core/transcript/readTranscript';
 import { findFormat } from '../core/transcript/registry';
 import type { PendingReview } from '../extension/review/pendingReviews';
-import type { ParamsOf, ResultOf, SummarizerChoice, WorkFailure, Windows } from './protocol';
+import type { ParamsOf, ResultOf, WorkFailure, Windows } from './protocol';
+import { summarizerFor } from './summarizers';
 import { renderReadableTranscript } from './readableTranscript';
 import { cancelled, countInSlices, type WorkContext } from './workContext';
 
@@ -62,32 +61,6 @@ async function readStable(
 	return {
 		ok: false,
 		message: `${file} keeps changing while it is read (an agent is writing it); try again when it pauses.`,
-	};
-}
-
-/** The summariser a call names: built here from its config, or one that asks the extension host. */
-function summarizerFor(
-	choice: SummarizerChoice,
-	context: WorkContext,
-	model: string | undefined,
-	windows: Windows,
-): Summarizer {
-	if (choice.where === 'worker') {
-		const transport = {
-			...(choice.timeoutMs !== undefined ? { timeoutMs: choice.timeoutMs } : {}),
-			...(choice.connectTimeoutMs !== undefined ? { connectTimeoutMs: choice.connectTimeoutMs } : {}),
-		};
-		return createSummarizer(choice.config, { transport });
-	}
-	const ask = context.summarizeOnHost;
-	return {
-		id: choice.id,
-		summarize: async (request, signal) => {
-			if (ask === undefined)
-				return { ok: false, reason: 'notConfigured', message: 'The host summariser is not reachable.' };
-			const { countTokens: _countTokens, ...rest } = request;
-			return ask({ ...rest, model, windows }, signal);
-		},
 	};
 }
 

@@ -7,7 +7,7 @@ import { generateClaudeSession } from '../../bench/generateClaudeSession';
 import { analyzeBudget } from '../../src/core/budget/analyzeBudget';
 import { readTranscriptFile } from '../../src/core/io/readTranscriptFile';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlineSummarizer';
-import { messagesInWindow } from '../../src/core/transcript/model';
+import { makeFlags, messagesInWindow } from '../../src/core/transcript/model';
 import type { TranscriptView } from '../../src/core/view/viewModel';
 import { decodeHostPost } from '../../src/protocol/messages';
 import { AnalysisWorkerError, WorkerAnalysisClient } from '../../src/worker/client';
@@ -217,6 +217,30 @@ describe('analysis worker', function () {
 		});
 		assert.ok(original.ok && compacted.ok);
 		assert.ok(compacted.text.length < original.text.length);
+	});
+
+	it("summarises a chat's messages with the summariser it builds, counting before and after", async () => {
+		const messages = Array.from({ length: 12 }, (_, i) => ({
+			id: `chat-${i}`,
+			role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+			parts: [
+				{
+					kind: 'text' as const,
+					text: `Turn ${i}: we moved the invoice rounding to src/invoice/rounding.ts and ${'kept the tests green. '.repeat(40)}`,
+				},
+			],
+			flags: makeFlags(),
+			lines: { from: i + 1, to: i + 1 },
+			raw: [],
+		}));
+		const done = await client.call('messages.summarize', {
+			messages,
+			focus: 'rounding',
+			summarizer: { where: 'worker', config: { kind: 'offline' } },
+		});
+		assert.ok(done.outcome.ok, done.outcome.ok ? '' : done.outcome.message);
+		assert.ok(done.tokensBefore > 0);
+		assert.ok((done.tokensAfter ?? Infinity) < done.tokensBefore, 'the summary is shorter than the chat');
 	});
 
 	it('stops and restarts a worker that does not end a cancelled call in time', async () => {
