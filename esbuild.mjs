@@ -1,5 +1,5 @@
-// Bundles: the extension, which is also the analysis worker (node, cjs, vscode from the host), the tokenizer it
-// loads on first use, webview (browser, esm), cli (node).
+// Bundles: the extension, which is also the analysis worker (node, cjs, vscode external; src/extension/entry.ts),
+// the tokenizer it loads on first use, webview (browser, esm), cli and hook (node).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -64,32 +64,16 @@ const sharedEncoding = {
 	},
 };
 
-/**
- * `vscode` for dist/extension.js, which is both the extension and the analysis worker (src/extension/entry.ts): the
- * extension host's module on its main thread, an empty object in the worker thread, which has no vscode to load.
- */
-const vscodeOnHostThread = {
-	name: 'vscode-on-host-thread',
-	setup(build) {
-		build.onResolve({ filter: /^vscode$/ }, (args) =>
-			args.namespace === 'vscode-on-host-thread'
-				? { path: 'vscode', external: true }
-				: { path: 'vscode', namespace: 'vscode-on-host-thread' },
-		);
-		build.onLoad({ filter: /.*/, namespace: 'vscode-on-host-thread' }, () => ({
-			contents: "module.exports = require('node:worker_threads').isMainThread ? require('vscode') : {};",
-			loader: 'js',
-		}));
-	},
-};
-
 const nodeTargets = [
 	{
 		entryPoints: ['src/extension/entry.ts'],
 		outfile: 'dist/extension.js',
-		plugins: [sharedEncoding, vscodeOnHostThread],
+		external: ['vscode'],
+		plugins: [sharedEncoding],
 	},
 	{ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+	// The small program the agents' compaction hooks run from the installed extension (docs/hooks.md).
+	{ entryPoints: ['src/cli/hookMain.ts'], outfile: 'dist/hook.js' },
 ].map((t) => ({ ...nodeOptions, ...t }));
 
 const webviewTargets = existsSync('webview/main.ts') ? [webviewBuildOptions(isProduction)] : [];

@@ -13,8 +13,9 @@ const noVscodeInCore = {
 };
 
 // The layers of src/core, lowest first: a folder imports only from folders of a lower rank (and from itself).
-// transcript <- tokens, io, facts <- compaction <- summarize <- budget <- view; the text and redaction helpers sit
-// at the bottom. Above core: protocol, then extension, cli and webview.
+// transcript <- tokens, io, facts <- compaction <- summarize, audit <- budget, compare <- view, hooks; the text and
+// redaction helpers sit at the bottom. audit (the agent's own compactions) reads facts and compaction; compare runs
+// every strategy with the offline summariser. Above core: protocol, then extension, cli and webview.
 const coreLayers = [
 	['text', 0],
 	['redaction', 0],
@@ -24,8 +25,11 @@ const coreLayers = [
 	['facts', 2],
 	['compaction', 3],
 	['summarize', 4],
+	['audit', 4],
 	['budget', 5],
+	['compare', 5],
 	['view', 6],
+	['hooks', 6],
 ];
 
 function layerRules() {

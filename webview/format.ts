@@ -1,6 +1,7 @@
 import type { BudgetCategory } from '../src/core/budget/budgetReport';
 import {
 	describeRecorded,
+	formatPinned,
 	formatShare,
 	formatTokens,
 	formatTokensShort,
@@ -14,6 +15,16 @@ export const formatCount = formatTokens;
 
 /** A token count in at most four characters: `812`, `4.2k`, `98k`, `1.2M`. */
 export const formatShort = formatTokensShort;
+
+/** What is pinned, after `pinned: `: `3 messages (+1 tool partner), 4.2k tokens` (the same text on every surface). */
+export function describePinned(pinned: {
+	readonly messages: readonly unknown[];
+	readonly partners: readonly number[] | number;
+	readonly tokens: number;
+}): string {
+	const partners = typeof pinned.partners === 'number' ? pinned.partners : pinned.partners.length;
+	return formatPinned({ messages: pinned.messages.length, partners, tokens: pinned.tokens });
+}
 
 /** A share that is not the window's (a reduction, facts kept), rounded: `63%`. */
 export const formatPercent = formatShare;

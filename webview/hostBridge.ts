@@ -1,3 +1,4 @@
+import type { AuditView } from '../src/core/audit/auditTypes';
 import type { MessageDetails, PlanView } from '../src/core/view/viewModel';
 import {
 	decodeHostPost,
@@ -22,8 +23,10 @@ declare global {
 /** Requests and the value their reply carries. */
 export interface RequestReplies {
 	'plan/request': PlanView;
+	'message/pin': PlanView;
 	'message/details': MessageDetails;
 	'summary/count': number;
+	'audit/request': AuditView;
 }
 
 /** Tag of a request the webview can make. */

@@ -8,6 +8,7 @@ import { renderSpill } from '../core/compaction/applyPlan';
 import { compactTranscript, type CompactionResult } from '../core/compaction/compactTranscript';
 import { resolveStrategy } from '../core/compaction/strategies';
 import { describeTailRule } from '../core/compaction/tailRule';
+import { describeFocusReport, reportFocus, type FocusReport } from '../core/facts/focusReport';
 import {
 	describeFingerprintChange,
 	fingerprintFile,
@@ -18,9 +19,11 @@ import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummar
 import type { Summarizer } from '../core/compaction/summarizer';
 import { TokenCounter } from '../core/tokens/tokenCounter';
 import { findFormat } from '../core/transcript/registry';
+import { messagesInWindow } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { formatShare, formatTokens, formatWindowPercent } from '../core/budget/formatFigures';
 import { parseFormatOption, parseSecondsOption, parseWindowOption, singleFile } from './inspectCommand';
+import { describePinnedMessages, resolveKeepOptions, type KeepValues } from './keepOptions';
 import { startWaitReporter } from './progress';
 import { readInput } from './readInput';
 import { summarizerFromCli } from './summarizerOption';
@@ -28,7 +31,7 @@ import { checkOutputTarget, writeOutputs, type OutputFs } from './writeOutputs';
 
 /** Parsed `compact` arguments. */
 interface CompactArgs {
-	readonly values: {
+	readonly values: KeepValues & {
 		readonly strategy?: string | undefined;
 		readonly focus?: string | undefined;
 		readonly summarizer?: string | undefined;
@@ -94,15 +97,20 @@ export async function runCompact(
 		return ExitCode.failed;
 	}
 
-	let summarizer: Summarizer | undefined;
-	if (strategy.strategy.usesSummarizer) {
-		const chosen = chooseSummarizer(summarizerName, values.model, timeouts);
-		if (!chosen.ok) {
-			io.err(`context-lens: ${chosen.message}`);
-			return ExitCode.usage;
-		}
-		summarizer = chosen.summarizer;
+	const keep = resolveKeepOptions(values, messagesInWindow(transcript), file);
+	if (!keep.ok) {
+		io.err(`context-lens: ${keep.message} Nothing was written.`);
+		return ExitCode.usage;
 	}
+
+	const chosen = strategy.strategy.usesSummarizer
+		? chooseSummarizer(summarizerName, values.model, timeouts)
+		: ({ ok: true, summarizer: undefined } as const);
+	if (!chosen.ok) {
+		io.err(`context-lens: ${chosen.message}`);
+		return ExitCode.usage;
+	}
+	const summarizer: Summarizer | undefined = chosen.summarizer;
 
 	const counting = resolveCounting(transcript, {
 		...(contextWindow !== undefined ? { contextWindow } : {}),
@@ -123,6 +131,7 @@ export async function runCompact(
 			// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
 			...(summarizerName !== 'offline' ? { summaryInputSource: 'pruned' as const } : {}),
 			...(values.focus !== undefined && values.focus.trim() !== '' ? { focus: values.focus.trim() } : {}),
+			...(keep.pinned !== undefined ? { pinned: keep.pinned } : {}),
 		},
 		summarizer,
 		signal,
@@ -143,8 +152,12 @@ export async function runCompact(
 	let spillPath: string | undefined;
 	let resumeHint: string | undefined;
 	if (values['dry-run'] !== true && writer !== undefined) {
-		const written = writer(result.transcript, { sessionId: randomUUID(), now: new Date().toISOString() });
 		out = resolve(values.out ?? defaultOutputPath(file));
+		const written = writer(result.transcript, {
+			sessionId: randomUUID(),
+			now: new Date().toISOString(),
+			path: out,
+		});
 		if (await isSameFile(file, out)) {
 			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
 			return ExitCode.usage;
@@ -287,6 +300,7 @@ function toJson(
 			regions: result.plan.regions,
 			counts: result.plan.counts,
 			pruneCandidates: result.plan.pruneCandidates,
+			pinned: result.plan.pinned ?? null,
 			summaryBudgetTokens: result.plan.summaryBudgetTokens,
 			preflight: result.plan.preflight,
 		},
@@ -300,10 +314,21 @@ function toJson(
 			message: d.message,
 		})),
 		lostFacts: result.lostFacts ?? null,
+		focus: focusReportOf(result) ?? null,
 		out: out ?? null,
 		spill: spill ?? null,
 		resumeHint: resumeHint ?? null,
 	};
+}
+
+/** R10: what the focus kept, for a successful compaction with a focus. */
+function focusReportOf(result: CompactionResult): FocusReport | undefined {
+	if (!result.success) return undefined;
+	return reportFocus(
+		result.plan.options.focus,
+		result.lostFacts,
+		result.summary ?? result.plan.synthetic?.text ?? '',
+	);
 }
 
 function renderResult(
@@ -317,6 +342,8 @@ function renderResult(
 		`${result.strategy}: ${formatTokens(result.tokensBefore)} → ${formatTokens(result.tokensAfter)} tokens (−${formatShare(result.reductionPercent)}) · ${result.messagesBefore} → ${result.messagesAfter} messages · ${formatWindowPercent(result.percentBefore)} → ${formatWindowPercent(result.percentAfter)} of the window`,
 		`kept ${result.plan.counts.kept} · summarised ${result.plan.counts.summarized} · dropped ${result.plan.counts.dropped} · edited ${result.plan.counts.edited} · ${describeTailRule(result.plan)}`,
 	];
+	const pinned = result.plan.pinned;
+	if (pinned !== undefined) lines.push(`pinned: ${describePinnedMessages(pinned)}, kept verbatim`);
 	const lost = result.lostFacts;
 	if (lost !== undefined) {
 		const total = lost.kept.length + lost.lost.length;
@@ -330,6 +357,8 @@ function renderResult(
 		}
 		if (lost.lost.length > 8) lines.push(`  … ${lost.lost.length - 8} more (--json lists all)`);
 	}
+	const focus = focusReportOf(result);
+	if (focus !== undefined) lines.push(describeFocusReport(focus));
 	if (result.summary !== undefined) {
 		lines.push('', '── summary ──', result.summary.trimEnd(), '─────────────');
 	}

@@ -40,13 +40,16 @@ seconds (default 30) is given up.`;
 
 const inspectHelp = `Usage: context-lens inspect <file> [options]
 
-How full the context window is and where the tokens go. The file is only read.
+How full the context window is and where the tokens go, and every compaction the agent made (with the
+facts its summary lost). The file is only read.
 
 Options:
   --format F    the transcript format (see context-lens formats); detected when omitted
   --model M     count for this model instead of the one the transcript names
   --window N    the context window in tokens, instead of the model's
   --json        one JSON object instead of the readable report
+  --keep N      keep message N (numbered as here) verbatim whatever is planned; repeatable, or 3,7
+  --keep-matching "text"   keep every message whose text contains it (any case); repeatable
   --read-timeout S   give up on a pipe that sends nothing for S seconds (default 30)`;
 
 const compactHelp = `Usage: context-lens compact <file> [options]
@@ -56,6 +59,9 @@ Writes a compacted copy in the same format; the input is never modified.
 Options:
   --strategy S     how to compact (below)
   --focus "text"   what the summary should keep in most detail
+  --keep N         keep message N (as inspect numbers it) verbatim, never summarised or pruned;
+                   repeatable, or 3,7
+  --keep-matching "text"   keep every message whose text contains it (any case); repeatable
   --summarizer Z   offline, openai or anthropic
   --model M        the summariser's model (openai, anthropic); with offline, the model to count for
   --window N       the context window in tokens, instead of the model's
@@ -73,15 +79,44 @@ ${strategyLines()}
 
 ${summarizerHelp}`;
 
+const compareHelp = `Usage: context-lens compare <file> [options]
+
+Every strategy planned on the same transcript and options, one row each: tokens after, share of the
+window, messages after, facts kept and lost (the most important lost ones listed), time taken. The
+summarising strategies use the offline summariser (no network). Nothing is written.
+
+Options:
+  --focus "text"   what the summaries should keep in most detail
+  --model M        count for this model instead of the one the transcript names
+  --window N       the context window in tokens, instead of the model's
+  --format F       the transcript format; detected when omitted
+  --json           the rows as one JSON list
+  --read-timeout S   give up on a pipe that sends nothing for S seconds (default 30)`;
+
 const formatsHelp = `Usage: context-lens formats [--json]
 
 The transcript formats Context Lens reads and writes.`;
+
+const hooksHelp = `Usage: context-lens hooks install|uninstall|status <claude-code|codex> [options]
+
+Adds (or removes) hooks that run before and after the agent compacts its context. Before an automatic
+compaction the open VS Code window asks whether to review it in Context Lens or let it compact; with no
+answer in time, or no window open, the compaction runs. Every other setting and hook in the file is kept,
+and the previous file is kept beside it (.context-lens-backup).
+
+Options:
+  --settings FILE   the agent's settings file (default: ~/.claude/settings.json, or Codex's ~/.codex/hooks.json)
+  --project DIR     the project's file instead (DIR/.claude/settings.json, DIR/.codex/hooks.json)
+
+The agent runs 'context-lens hooks gate --agent A' and 'hooks record --agent A' itself (see docs/hooks.md).`;
 
 /** The help text of each command, shown for `context-lens <command> --help` (a Map: names come from the command line). */
 export const commandHelp: ReadonlyMap<string, string> = new Map([
 	['inspect', inspectHelp],
 	['compact', compactHelp],
+	['compare', compareHelp],
 	['formats', formatsHelp],
+	['hooks', hooksHelp],
 ]);
 
 /** The top-level usage text: commands, strategies, summarisers and exit codes. */
@@ -90,11 +125,19 @@ export const usage = `Usage: context-lens <command> [options]
 Commands:
   inspect <file>   how full the context window is and where the tokens go
                    [--format F] [--model M] [--window N] [--json] [--read-timeout S]
+                   [--keep N] [--keep-matching "text"]
   compact <file>   write a compacted copy in the same format; the input is never modified
                    [--strategy S] [--focus "text"] [--summarizer offline|openai|anthropic]
                    [--model M] [--window N] [--out FILE] [--dry-run] [--force] [--json]
                    [--timeout S] [--connect-timeout S] [--read-timeout S]
+                   [--keep N] [--keep-matching "text"]
+  compare <file>   every strategy side by side: tokens after, facts lost, time; writes nothing
+                   [--focus "text"] [--model M] [--window N] [--format F] [--json]
+                   [--read-timeout S]
   formats          the transcript formats Context Lens reads and writes
+  hooks install|uninstall|status <claude-code|codex>
+                   a review in VS Code before the agent compacts on its own
+                   [--settings FILE] [--project DIR]
 
   context-lens <command> --help   the options of one command (also: context-lens help <command>)
   context-lens --version          the version of Context Lens

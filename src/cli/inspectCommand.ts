@@ -1,15 +1,21 @@
-import { analyzeBudget } from '../core/budget/analyzeBudget';
+import { findAgentCompactions, type AgentCompaction } from '../core/audit/agentCompactions';
+import { describeCompaction } from '../core/audit/auditView';
+import { rankLostFacts } from '../core/audit/rankLostFacts';
+import { analyzeBudget, resolveCounting } from '../core/budget/analyzeBudget';
+import { MessageTokenCache } from '../core/budget/messageTokenCache';
+import { TokenCounter } from '../core/tokens/tokenCounter';
 import type { BudgetReport } from '../core/budget/budgetReport';
 import { defaultRotationRatio, defaultTriggerRatio } from '../core/compaction/options';
 import { parseFormatId, transcriptFormats } from '../core/transcript/registry';
-import type { FormatId } from '../core/transcript/model';
+import { messagesInWindow, type FormatId } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { resolveKeepOptions, type KeepValues } from './keepOptions';
 import { readInput } from './readInput';
 import { renderBudget } from './renderBudget';
 
 /** Parsed `inspect` arguments. */
 interface InspectArgs {
-	readonly values: {
+	readonly values: KeepValues & {
 		readonly format?: string | undefined;
 		readonly model?: string | undefined;
 		readonly window?: string | undefined;
@@ -36,16 +42,74 @@ export async function runInspect(
 		shouldFingerprint: false,
 	});
 	if (!read.ok) return read.code;
-	const report = analyzeBudget(read.transcript, {
-		file,
+	const keep = resolveKeepOptions(parsed.values, messagesInWindow(read.transcript), file);
+	if (!keep.ok) {
+		io.err(`context-lens: ${keep.message}`);
+		return ExitCode.usage;
+	}
+	const overrides = {
 		...(parsed.values.model !== undefined ? { model: parsed.values.model } : {}),
 		...(contextWindow !== undefined ? { contextWindow } : {}),
+	};
+	const cache = new MessageTokenCache(new TokenCounter(resolveCounting(read.transcript, overrides).profile));
+	const report = analyzeBudget(read.transcript, {
+		file,
+		...overrides,
+		cache,
+		...(keep.pinned !== undefined ? { pinned: keep.pinned } : {}),
 	});
-	io.out(parsed.values.json === true ? JSON.stringify(toJson(report), null, 2) : renderBudget(report, marks));
+	const compactions = findAgentCompactions(read.transcript, cache);
+	io.out(
+		parsed.values.json === true
+			? JSON.stringify({ ...toJson(report), compactions: compactions.map(compactionJson) }, null, 2)
+			: [renderBudget(report, marks), ...renderCompactions(compactions)].join('\n'),
+	);
 	return ExitCode.ok;
 }
 
 const marks = { compactionRatio: defaultTriggerRatio, rotationRatio: defaultRotationRatio };
+
+/** Lost facts `inspect --json` lists per compaction, most important first (the counts cover all). */
+const listedLostFacts = 10;
+
+/** One compaction of `inspect --json`: the agent's (or an earlier Context Lens) compaction and its lost-facts report. */
+export function compactionJson(compaction: AgentCompaction): Record<string, unknown> {
+	const facts = compaction.lostFacts;
+	return {
+		trigger: compaction.trigger,
+		by: compaction.by,
+		at: compaction.at ?? null,
+		line: compaction.line,
+		preTokens: compaction.preTokens ?? null,
+		preTokensSource: compaction.preTokensSource ?? null,
+		summaryTokens: compaction.summaryTokens,
+		replacedMessages: compaction.replacedMessages,
+		lostFacts:
+			facts === undefined
+				? null
+				: {
+						kept: facts.kept.length,
+						lost: facts.lost.length,
+						retention: round(facts.retention, 4),
+						important: rankLostFacts(facts.lost, listedLostFacts).map((a) => ({
+							kind: a.kind,
+							value: a.value,
+							messageIndex: a.messageIndex,
+							source: a.source,
+						})),
+					},
+	};
+}
+
+/** The plain report's compaction lines: none when the session was never compacted. */
+function renderCompactions(compactions: readonly AgentCompaction[]): string[] {
+	if (compactions.length === 0) return [];
+	return [
+		'',
+		`Compactions in this file (${compactions.length}):`,
+		...compactions.map((c) => `  ${c.index + 1}. ${describeCompaction(c)}`),
+	];
+}
 
 /** The one file argument of a command; a usage error otherwise. */
 export function singleFile(positionals: readonly string[], command: string): string {
@@ -120,6 +184,7 @@ export function toJson(report: BudgetReport): Record<string, unknown> {
 		},
 		regions: report.regions,
 		pruneCandidates: report.pruneCandidates,
+		pinned: report.pinned ?? null,
 		toolPairs: report.toolPairs,
 		largest: report.largest,
 		diagnostics: report.diagnostics.map((d) => ({

@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCompact, type CompactDeps } from './compactCommand';
+import { runCompare } from './compareCommand';
 import { runFormats } from './formatsCommand';
+import { runHooks } from './hooksCommand';
 import { runInspect } from './inspectCommand';
 import { ExitCode, UsageError, escapedIo, type CliIo } from './cliIo';
+import { keepOptions } from './keepOptions';
 import { asksForHelp, cliVersion, commandHelp, usage } from './helpText';
 
 /**
@@ -28,8 +31,12 @@ export async function runCli(
 				return await runInspect(parse(rest, inspectOptions), io, signal);
 			case 'compact':
 				return await runCompact(parse(rest, compactOptions), io, signal, deps);
+			case 'compare':
+				return await runCompare(parse(rest, compareOptions), io, signal);
 			case 'formats':
 				return runFormats(parse(rest, { json: { type: 'boolean' } }), io);
+			case 'hooks':
+				return await runHooks(rest, io);
 			case undefined:
 			case 'help':
 			case '--help':
@@ -61,6 +68,7 @@ const inspectOptions = {
 	window: { type: 'string' },
 	json: { type: 'boolean' },
 	'read-timeout': { type: 'string' },
+	...keepOptions,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const compactOptions = {
@@ -76,6 +84,16 @@ const compactOptions = {
 	json: { type: 'boolean' },
 	timeout: { type: 'string' },
 	'connect-timeout': { type: 'string' },
+	'read-timeout': { type: 'string' },
+	...keepOptions,
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const compareOptions = {
+	focus: { type: 'string' },
+	model: { type: 'string' },
+	window: { type: 'string' },
+	format: { type: 'string' },
+	json: { type: 'boolean' },
 	'read-timeout': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 

@@ -7,6 +7,7 @@ import {
 	formatWindowPercent,
 } from '../core/budget/formatFigures';
 import { budgetCategories } from '../core/tokens/measureWindow';
+import { describePinnedMessages } from './keepOptions';
 
 const categoryLabels: Readonly<Record<BudgetCategory, string>> = {
 	system: 'system',
@@ -90,6 +91,7 @@ export function renderBudget(report: BudgetReport, marks: BarMarks): string {
 			? `pruning     cheap pruning would free ${formatTokensShort(report.pruneCandidates.tokens)} in ${report.pruneCandidates.messages} messages`
 			: 'pruning     nothing to prune cheaply',
 	);
+	if (report.pinned !== undefined) lines.push(`pinned      ${describePinnedMessages(report.pinned)}`);
 	const pairs = report.toolPairs;
 	lines.push(
 		`tools       ${pairs.matched} calls answered` +

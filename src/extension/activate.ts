@@ -6,12 +6,15 @@ import { readTranscriptFile } from '../core/io/readTranscriptFile';
 import { messagesInWindow } from '../core/transcript/model';
 import { formatReadFailure } from '../core/transcript/readTranscript';
 import { readSettings } from './adapters/settings';
+import { AuditViews, CompareRunner } from './audit/auditServices';
 import { registerContextParticipant } from './chat/contextParticipant';
 import type { ExtensionServices } from './commands/extensionServices';
 import { registerCommands } from './commands/registerCommands';
 import { transcriptEditorViewType } from './commands/transcriptCommands';
 import { TranscriptEditorProvider } from './editors/transcriptEditor';
+import { registerHooks } from './hooks/registerHooks';
 import { ReviewStore } from './review/pendingReviews';
+import { PinStore } from './sessions/pinStore';
 import { ReviewDocumentProvider, reviewScheme } from './review/reviewDocuments';
 import { ReviewPanels, reviewPanelViewType } from './review/reviewPanels';
 import { ReviewService } from './review/reviewService';
@@ -22,7 +25,7 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
-import { transcriptController } from './views/transcriptController';
+import { callAnalysis, transcriptController } from './views/transcriptController';
 import type { PlanView, WhatIfOptions } from '../core/view/viewModel';
 import type { Reply } from '../protocol/messages';
 import { WorkerAnalysisClient } from '../worker/client';
@@ -62,6 +65,15 @@ export interface ContextLensTestApi {
 	gaugeViews(): { readonly count: number; readonly transcriptId?: string };
 	/** Answers a what-if plan request for a tracked file as the transcript pages do (the plan is made in the worker). */
 	planWhatIf(path: string, whatIf: WhatIfOptions): Promise<Reply<PlanView> | undefined>;
+	/** The compaction gate: its channel, the questions on screen, an answer as a click would give, what it decided. */
+	gateSocket(): string | undefined;
+	gatePrompts(): readonly { readonly id: number; readonly message: string }[];
+	answerGate(id: number, choice: 'review' | 'compact'): boolean;
+	gateDecisions(): readonly { readonly sessionId: string; readonly decision: string; readonly by: string }[];
+	/** The pinned message indexes the editor and gauge show for a tracked file now (undefined when not tracked). */
+	pinnedShown(path: string): Promise<readonly number[] | undefined>;
+	/** The pins a fresh store reads from the workspace state for a file, as after a reload (window indexes). */
+	pinsAfterReload(path: string): Promise<readonly number[]>;
 }
 
 /** Activates the extension: builds the services and registers every view, editor, command and the chat participant. */
@@ -84,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	context.subscriptions.push({ dispose: () => void analysis.dispose() });
 	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), analysis, log);
 	const store = new ReviewStore(context.workspaceState);
+	const pins = new PinStore(context.workspaceState);
 	// Plans are kept in files in the extension's storage folder, not in workspaceState (see PendingReview.planFile).
 	const reviews = new ReviewService(
 		store,
@@ -105,15 +118,18 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	// Views are built after the services they read, so refreshing them goes through this list.
 	const viewRefreshers: (() => void)[] = [];
 	const crossings: { path: string; mode: string }[] = [];
+	const compareRunner = new CompareRunner(analysis, log);
 	const services: ExtensionServices = {
 		context,
 		log,
 		tracker,
 		analysis,
+		pins,
 		store,
 		reviews,
 		panels,
 		documents,
+		audit: { compare: compareRunner, views: new AuditViews(analysis) },
 		settings,
 		reviewsChanged: async () => {
 			await vscode.commands.executeCommand(
@@ -130,8 +146,10 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	viewRefreshers.push(() => gauge.render());
 	const editor = new TranscriptEditorProvider(services);
 	const statusBar = new TranscriptStatusBar(tracker, thresholdsOf(initial));
+	const hooks = registerHooks(services);
 
 	context.subscriptions.push(
+		compareRunner,
 		tracker,
 		documents,
 		panels,
@@ -148,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		vscode.window.registerWebviewPanelSerializer(reviewPanelViewType, reviewPanelSerializer(store, panels)),
 		...registerCommands(services, () => sessions.refresh()),
 		...registerContextParticipant(services),
+		...hooks.disposables,
 		followActiveEditor(tracker, log),
 		notifyThresholdCrossings(
 			tracker,
@@ -168,6 +187,24 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	void services.reviewsChanged();
 
 	if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+	return testApi({ services, statusBar, gauge, panels, crossings, editor, hooks });
+}
+
+/** The parts of the running extension the test API reads. */
+interface TestApiParts {
+	readonly services: ExtensionServices;
+	readonly statusBar: TranscriptStatusBar;
+	readonly gauge: GaugeViewProvider;
+	readonly panels: ReviewPanels;
+	readonly crossings: readonly { readonly path: string; readonly mode: string }[];
+	readonly editor: TranscriptEditorProvider;
+	readonly hooks: ReturnType<typeof registerHooks>;
+}
+
+/** What the host tests read through `extension.exports` (test mode only). */
+function testApi(parts: TestApiParts): ContextLensTestApi {
+	const { services, statusBar, gauge, panels, crossings, editor, hooks } = parts;
+	const { tracker, store, pins, context, settings } = services;
 	return {
 		probe: (path) => probeTranscript(path, settings().contextWindows),
 		statusBarText: () => statusBar.text,
@@ -188,6 +225,33 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 				},
 			);
 			return reply;
+		},
+		gateSocket: () => hooks.gate.socket,
+		gatePrompts: () => hooks.gate.prompts.shown(),
+		answerGate: (id, choice) => hooks.gate.prompts.answer(id, choice),
+		gateDecisions: () =>
+			hooks.gate.events.map((e) => ({
+				sessionId: e.request.sessionId,
+				decision: e.answer.decision,
+				by: e.answer.by,
+			})),
+		pinnedShown: async (path) => {
+			const tracked = tracker.get(path);
+			if (tracked?.state?.ok !== true) return undefined;
+			const pinned = await callAnalysis(services, 'session.pinned', {
+				path,
+				windows: tracked.windows,
+				pins: pins.entry(path),
+			});
+			return pinned.ok ? pinned.indexes : undefined;
+		},
+		pinsAfterReload: async (path) => {
+			const pinned = await callAnalysis(services, 'session.pinned', {
+				path,
+				windows: settings().contextWindows,
+				pins: new PinStore(context.workspaceState).entry(path),
+			});
+			return pinned.ok ? pinned.indexes : [];
 		},
 	};
 }

@@ -2,6 +2,7 @@
 export {
 	describeRecorded,
 	formatMessageNumber,
+	formatPinned,
 	formatShare,
 	formatSignedPercent,
 	formatTokens,

@@ -12,6 +12,9 @@
  * - Pass every inbound message through `parseViewToHost`; drop (and log) what it rejects.
  * - Answer each request (`requestId`) with the reply of the same request id, `ok: false` with a reason on failure.
  */
+import type { AuditView } from '../core/audit/auditTypes';
+import type { StrategyName } from '../core/compaction/strategies';
+import type { CompareView } from '../core/compare/compareTypes';
 import type {
 	MessageDetails,
 	PlanView,
@@ -62,6 +65,18 @@ export type ViewToHost =
 	  }
 	/** Open the transcript file at a message's source line. */
 	| { readonly type: 'message/reveal'; readonly transcriptId: string; readonly index: number }
+	/**
+	 * Pin (`isPinned`) or unpin a message, stored per session; answered by `plan/result`: the plan re-made with the
+	 * page's what-if settings and the pins as they are now. Nothing is written to the transcript.
+	 */
+	| {
+			readonly type: 'message/pin';
+			readonly requestId: number;
+			readonly transcriptId: string;
+			readonly index: number;
+			readonly isPinned: boolean;
+			readonly whatIf: WhatIfOptions;
+	  }
 	/** Token count of an edited summary; answered by `summary/count`. */
 	| { readonly type: 'summary/count'; readonly requestId: number; readonly text: string }
 	/** Apply the reviewed compaction with this (possibly edited) summary. */
@@ -74,6 +89,23 @@ export type ViewToHost =
 	| { readonly type: 'summary/rerun'; readonly planId: string; readonly focus: string }
 	/** Run a host command. */
 	| { readonly type: 'command/run'; readonly command: ViewCommand }
+	/** Compare every strategy on the transcript (nothing written); answered by `compare/progress` then `compare/result`. */
+	| { readonly type: 'compare/start'; readonly transcriptId: string; readonly focus: string }
+	/** Stop the running comparison of a transcript; its `compare/result` then says it was cancelled. */
+	| { readonly type: 'compare/cancel'; readonly transcriptId: string }
+	/** Open the review of one compared strategy (the compress flow with that strategy and focus). */
+	| {
+			readonly type: 'compare/open';
+			readonly transcriptId: string;
+			readonly strategy: StrategyName;
+			readonly focus: string;
+	  }
+	/** The compactions in the file and the timeline of its window; answered by `audit/result`. */
+	| { readonly type: 'audit/request'; readonly requestId: number; readonly transcriptId: string }
+	/** Open a review whose summary can take back the facts a compaction lost (nothing written before Apply). */
+	| { readonly type: 'audit/restore'; readonly transcriptId: string; readonly compaction: number }
+	/** Open the transcript file at a source line (history that is no longer in the window has no row). */
+	| { readonly type: 'source/reveal'; readonly transcriptId: string; readonly line: number }
 	/** An unexpected error inside the webview, for the host's log. */
 	| { readonly type: 'log/error'; readonly message: string };
 
@@ -83,7 +115,7 @@ export type HostToView =
 	| { readonly type: 'transcript/show'; readonly transcriptId: string; readonly view: TranscriptView }
 	/** No transcript is open; `message` says how to open one. */
 	| { readonly type: 'transcript/empty'; readonly message: string }
-	/** Reply to `plan/request`. */
+	/** Reply to `plan/request` and `message/pin`. */
 	| { readonly type: 'plan/result'; readonly requestId: number; readonly result: Reply<PlanView> }
 	/** Reply to `message/details`. */
 	| { readonly type: 'message/details'; readonly requestId: number; readonly result: Reply<MessageDetails> }
@@ -98,6 +130,18 @@ export type HostToView =
 			readonly outcome: 'applied' | 'discarded' | 'failed';
 			readonly message: string;
 	  }
+	/** How far a comparison got: `done` of `total` strategies, `strategy` the one running now. */
+	| {
+			readonly type: 'compare/progress';
+			readonly transcriptId: string;
+			readonly done: number;
+			readonly total: number;
+			readonly strategy?: StrategyName;
+	  }
+	/** The end of a comparison: its rows, or why there are none (cancelled, the transcript closed). */
+	| { readonly type: 'compare/result'; readonly transcriptId: string; readonly result: Reply<CompareView> }
+	/** Reply to `audit/request`. */
+	| { readonly type: 'audit/result'; readonly requestId: number; readonly result: Reply<AuditView> }
 	/** Host is working (re-planning, summarising); `busy: false` ends it. */
 	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string };
 

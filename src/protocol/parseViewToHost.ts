@@ -88,6 +88,21 @@ export function parseViewToHost(value: unknown): ViewToHost | undefined {
 			return isIndex(m.requestId) && isId(m.transcriptId) && isIndex(m.index)
 				? { type: 'message/details', requestId: m.requestId, transcriptId: m.transcriptId, index: m.index }
 				: undefined;
+		case 'message/pin': {
+			if (!isIndex(m.requestId) || !isId(m.transcriptId) || !isIndex(m.index)) return undefined;
+			if (typeof m.isPinned !== 'boolean') return undefined;
+			const whatIf = parseWhatIf(m.whatIf);
+			return whatIf
+				? {
+						type: 'message/pin',
+						requestId: m.requestId,
+						transcriptId: m.transcriptId,
+						index: m.index,
+						isPinned: m.isPinned,
+						whatIf,
+					}
+				: undefined;
+		}
 		case 'message/reveal':
 			return isId(m.transcriptId) && isIndex(m.index)
 				? { type: 'message/reveal', transcriptId: m.transcriptId, index: m.index }
@@ -113,6 +128,36 @@ export function parseViewToHost(value: unknown): ViewToHost | undefined {
 				: undefined;
 		case 'log/error':
 			return isText(m.message, maxShortTextChars) ? { type: 'log/error', message: m.message } : undefined;
+		case 'compare/start':
+			return isId(m.transcriptId) && isText(m.focus, maxShortTextChars)
+				? { type: 'compare/start', transcriptId: m.transcriptId, focus: m.focus }
+				: undefined;
+		case 'compare/cancel':
+			return isId(m.transcriptId) ? { type: 'compare/cancel', transcriptId: m.transcriptId } : undefined;
+		case 'compare/open':
+			return isId(m.transcriptId) &&
+				typeof m.strategy === 'string' &&
+				strategyNames.has(m.strategy) &&
+				isText(m.focus, maxShortTextChars)
+				? {
+						type: 'compare/open',
+						transcriptId: m.transcriptId,
+						strategy: m.strategy as StrategyName,
+						focus: m.focus,
+					}
+				: undefined;
+		case 'audit/request':
+			return isIndex(m.requestId) && isId(m.transcriptId)
+				? { type: 'audit/request', requestId: m.requestId, transcriptId: m.transcriptId }
+				: undefined;
+		case 'audit/restore':
+			return isId(m.transcriptId) && isIndex(m.compaction)
+				? { type: 'audit/restore', transcriptId: m.transcriptId, compaction: m.compaction }
+				: undefined;
+		case 'source/reveal':
+			return isId(m.transcriptId) && isIndex(m.line) && m.line >= 1
+				? { type: 'source/reveal', transcriptId: m.transcriptId, line: m.line }
+				: undefined;
 		default:
 			return undefined;
 	}

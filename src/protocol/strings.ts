@@ -21,6 +21,9 @@ export const reviewStrings = Object.freeze({
 	noReview: 'No compaction is waiting for review.',
 	failed: 'The compaction failed.',
 	actionsLabel: 'Review actions',
+	focusKeptLabel: 'Facts about the focus the output keeps, most telling first:',
+	focusLostLabel: (n: number): string =>
+		`${n} ${n === 1 ? 'fact' : 'facts'} about the focus ${n === 1 ? 'is' : 'are'} in Lost facts above.`,
 });
 
 /** Labels of the gauge (sidebar) and transcript pages. */
@@ -32,6 +35,34 @@ export const gaugeStrings = Object.freeze({
 	actionsLabel: 'Gauge actions',
 });
 
+/** Labels of the editor's compaction audit (the timeline and the list of compactions). */
+export const auditStrings = Object.freeze({
+	timelineHeading: 'Timeline',
+	compactionsHeading: 'Compactions in this file',
+	noCompactions: 'The agent has not compacted this session.',
+	noHistory:
+		'The history it replaced is not in this file (a session Context Lens wrote keeps only the compacted window).',
+	listLabel: 'Compactions recorded in the file',
+	restore: 'Restore lost facts…',
+	showSummary: 'Show its summary',
+	showLine: 'Open line',
+});
+
+/** Labels of the editor's strategy comparison. */
+export const compareStrings = Object.freeze({
+	heading: 'Compare strategies',
+	run: 'Compare strategies',
+	runAgain: 'Compare again',
+	cancel: 'Cancel',
+	focusLabel: 'Focus for the summaries',
+	focusPlaceholder: 'focus (optional)',
+	intro:
+		'Plans every strategy on this transcript with the same settings (summaries by the offline summariser, no network); nothing is written. Pick a row to review that compaction.',
+	review: 'Review',
+	notApplicable: 'not applicable',
+	cached: 'from the cache: the transcript and settings have not changed',
+});
+
 /** What `describeApply` needs of a format: its id, its label, and whether Context Lens can write it. */
 export interface ApplyTarget {
 	readonly id: FormatId;
@@ -39,8 +70,8 @@ export interface ApplyTarget {
 	readonly write?: unknown;
 }
 
-// Formats whose agent resumes a session file by id, so a written copy is a session the person can pick up.
-const resumableFormats: ReadonlySet<FormatId> = new Set<FormatId>(['claude-code', 'codex']);
+// Formats whose agent resumes a written session file (by id, or Gemini CLI by path): a session to pick up.
+const resumableFormats: ReadonlySet<FormatId> = new Set<FormatId>(['claude-code', 'codex', 'gemini-cli']);
 
 /** What Apply writes for a format, as one sentence the review shows verbatim (UI.md: Apply names what it writes). */
 export function describeApply(target: ApplyTarget): string {

@@ -8,6 +8,10 @@ import type { SummarizerConfig } from '../core/summarize/providers/createSummari
 import type { Message } from '../core/transcript/model';
 import type { MessageDetails, PlanView, WhatIfOptions } from '../core/view/viewModel';
 import type { PendingReview } from '../extension/review/pendingReviews';
+import type { SessionPins } from '../extension/sessions/pinStore';
+import type { PinKey } from '../core/compaction/pinTargets';
+import type { AuditView } from '../core/audit/auditTypes';
+import type { CompareView } from '../core/compare/compareTypes';
 
 /** Context window per model id pattern, from the settings. */
 export type Windows = Readonly<Record<string, number>>;
@@ -30,17 +34,20 @@ export interface ReviewSettings {
 	readonly windows: Windows;
 }
 
-/** What the person asked for: focus (R10) and strategy. */
+/** What the person asked for: focus (R10), strategy, and the file's pins (kept verbatim when they match its session). */
 export interface CompressRequest {
 	readonly focus?: string;
 	readonly strategy: StrategyName;
+	readonly pins?: SessionPins;
 }
 
-/** How far a long piece of work is: bytes read of the file, or messages counted of the window. */
+/** How far a long piece of work is: bytes read of the file, messages counted of the window, strategies compared. */
 export interface WorkProgress {
-	readonly phase: 'reading' | 'counting';
+	readonly phase: 'reading' | 'counting' | 'comparing';
 	readonly done: number;
 	readonly total: number;
+	/** The strategy being planned, while comparing. */
+	readonly strategy?: StrategyName;
 }
 
 /** An expected failure, with a message naming the file and what to do; `isCancelled` when the caller cancelled. */
@@ -93,6 +100,11 @@ interface SessionParams {
 	readonly windows: Windows;
 }
 
+/** The file's stored pins, for calls that plan: plans keep pinned messages verbatim (when set in this session). */
+interface PinParams {
+	readonly pins?: SessionPins | undefined;
+}
+
 /** Every call the worker answers: its parameters and its result. */
 export interface AnalysisMethods {
 	/** Reads what changed in a session file and re-counts: only appended bytes and new messages after the first read. */
@@ -102,12 +114,12 @@ export interface AnalysisMethods {
 	 * buffer is moved, not copied, to the host, which hands it to the page as it is.
 	 */
 	'session.view': {
-		params: SessionParams & { readonly plan: PlanSettings };
+		params: SessionParams & PinParams & { readonly plan: PlanSettings };
 		result: { readonly ok: true; readonly viewJson: Uint8Array } | WorkFailure;
 	};
 	/** A what-if plan of a session (nothing written). */
 	'session.plan': {
-		params: SessionParams & { readonly plan: PlanSettings; readonly whatIf: WhatIfOptions };
+		params: SessionParams & PinParams & { readonly plan: PlanSettings; readonly whatIf: WhatIfOptions };
 		result: { readonly ok: true; readonly plan: PlanView } | WorkFailure;
 	};
 	/** One window message's details, undefined when the index is out of the window. */
@@ -122,8 +134,37 @@ export interface AnalysisMethods {
 	};
 	/** The plain-text report (H9) of a session and its default plan. */
 	'session.export': {
-		params: SessionParams & { readonly plan: PlanSettings };
+		params: SessionParams & PinParams & { readonly plan: PlanSettings };
 		result: { readonly ok: true; readonly text: string } | WorkFailure;
+	};
+	/** The window indexes the file's stored pins find in the session now, and the session id pins are kept under. */
+	'session.pinned': {
+		params: SessionParams & PinParams;
+		result: { readonly ok: true; readonly sessionId: string; readonly indexes: number[] } | WorkFailure;
+	};
+	/**
+	 * Pins or unpins one window message: the session's pin keys afterwards (to store), keys that no longer find a
+	 * message dropped, and the indexes they find.
+	 */
+	'session.pin': {
+		params: SessionParams & {
+			readonly pins: SessionPins | undefined;
+			readonly index: number;
+			readonly isPinned: boolean;
+		};
+		result:
+			| { readonly ok: true; readonly sessionId: string; readonly keys: PinKey[]; readonly indexes: number[] }
+			| WorkFailure;
+	};
+	/** Every strategy planned on the session with the same settings (offline summaries, nothing written). */
+	'session.compare': {
+		params: SessionParams & { readonly plan: PlanSettings; readonly focus: string };
+		result: { readonly ok: true; readonly view: CompareView; readonly elapsedMs: number } | WorkFailure;
+	};
+	/** The audit of the session: its compactions and the timeline of its window. */
+	'session.audit': {
+		params: SessionParams & { readonly compactionRatio: number; readonly rotationRatio: number };
+		result: { readonly ok: true; readonly view: AuditView } | WorkFailure;
 	};
 	/** Forgets a session and what was read of it. */
 	'session.close': { params: { readonly path: string }; result: { readonly ok: true } };
@@ -145,6 +186,17 @@ export interface AnalysisMethods {
 		};
 		result: { readonly ok: true; readonly review: PendingReview } | WorkFailure;
 	};
+	/** A review whose summary takes back what compaction `compaction` of the file lost; writes nothing. */
+	'review.restore': {
+		params: {
+			readonly file: string;
+			readonly compaction: number;
+			readonly settings: ReviewSettings;
+			readonly maxLostFacts: number;
+			readonly planDir?: string;
+		};
+		result: { readonly ok: true; readonly review: PendingReview } | WorkFailure;
+	};
 	/** One side of a review's diff as readable text. */
 	'review.document': {
 		params: { readonly review: PendingReview; readonly windows: Windows; readonly side: ReviewSide };
@@ -157,7 +209,13 @@ export interface AnalysisMethods {
 	};
 	/** What applying the review writes (the caller checks the original, writes and reads back). */
 	'review.output': {
-		params: { readonly review: PendingReview; readonly windows: Windows; readonly now: string };
+		params: {
+			readonly review: PendingReview;
+			readonly windows: Windows;
+			readonly now: string;
+			/** Where the output goes when its writer names no file (a writer that resumes by path: Gemini CLI). */
+			readonly fallbackPath: string;
+		};
 		result: ReviewOutput | WorkFailure;
 	};
 	/** Reads a written file back: how many messages it holds. */

@@ -20,6 +20,11 @@ import type { PendingReview } from '../extension/review/pendingReviews';
 import type { ParamsOf, ResultOf, WorkFailure, Windows } from './protocol';
 import { summarizerFor } from './summarizers';
 import { renderReadableTranscript } from './readableTranscript';
+import { pinnedIndexes } from './sessions';
+import { findAgentCompactions } from '../core/audit/agentCompactions';
+import { rankLostFacts } from '../core/audit/rankLostFacts';
+import { planSummaryRestore } from '../core/audit/restoreSummary';
+import { buildPinnedReviewView } from '../core/view/buildTranscriptView';
 import { cancelled, countInSlices, type WorkContext } from './workContext';
 
 /** A review's source transcript with its plan parsed, ready to render, re-count or write. */
@@ -83,6 +88,8 @@ export class ReviewWorkspace {
 		if (!(await countInSlices(messagesInWindow(transcript), cache, context)))
 			return cancelled(`Counting ${file}`);
 		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
+		// Pins are set on what the person saw; the file read now may have grown, so they are found again in it.
+		const pinned = pinnedIndexes(transcript, request.pins);
 		const summarizer =
 			params.summarizer !== undefined
 				? summarizerFor(params.summarizer, context, transcript.meta.model, settings.windows)
@@ -98,6 +105,7 @@ export class ReviewWorkspace {
 				triggerRatio: settings.triggerRatio,
 				rotationRatio: settings.rotationRatio,
 				...(request.focus !== undefined ? { focus: request.focus } : {}),
+				...(pinned.size > 0 ? { pinned } : {}),
 				// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
 				...(summarizer !== undefined && summarizer.id !== 'offline'
 					? { summaryInputSource: 'pruned' as const }
@@ -152,6 +160,93 @@ export class ReviewWorkspace {
 			}),
 			lostFactsOmitted: Math.max(0, lost.length - params.maxLostFacts),
 			tailRule: describeTailRule(result.plan),
+			...(plan.pinned !== undefined
+				? { pinned: buildPinnedReviewView(plan.pinned, window, plan.messageTokens) }
+				: {}),
+			createdAt: new Date().toISOString(),
+		};
+		this.loaded.set(review.id, { plan, transcript, counter });
+		return { ok: true, review };
+	}
+
+	/**
+	 * A review whose summary can take back the facts compaction `compaction` of the file lost (the agent's own, or an
+	 * earlier one): the plan rewrites only the summary that opens today's window, the review starts from that summary
+	 * and lists the compaction's lost facts.
+	 */
+	async restore(
+		params: ParamsOf<'review.restore'>,
+		context: WorkContext,
+	): Promise<ResultOf<'review.restore'>> {
+		const { file, compaction, settings } = params;
+		const read = await readStable(file, context);
+		if (!read.ok) return read;
+		const { transcript, fingerprint } = read;
+		const counter = counterFor(transcript, settings.windows);
+		const cache = new MessageTokenCache(counter);
+		if (!(await countInSlices(messagesInWindow(transcript), cache, context)))
+			return cancelled(`Counting ${file}`);
+		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
+		const compactions = findAgentCompactions(transcript, cache);
+		const chosen = compactions[compaction];
+		const newest = compactions[compactions.length - 1];
+		if (chosen === undefined || newest === undefined)
+			return {
+				ok: false,
+				message: `${basename(file)} has no compaction ${compaction + 1}; open its compactions again.`,
+			};
+		if (chosen.lostFacts === undefined || chosen.lostFacts.lost.length === 0)
+			return {
+				ok: false,
+				message: `${basename(file)}: compaction ${compaction + 1} lost no fact this file can show.`,
+			};
+		const restore = planSummaryRestore(transcript, newest, {
+			counter: cache,
+			contextWindow: report.contextWindow,
+		});
+		if (!restore.ok) return { ok: false, message: `${basename(file)}: ${restore.message}` };
+		const { plan, summary } = restore;
+		const measured = measureWindow(transcript, cache);
+		const after = prepareCompactedForWrite(
+			applyPlan(transcript, plan, summary),
+			cache,
+			measured.hidden,
+		).measure;
+		const lost = rankLostFacts(chosen.lostFacts.lost, params.maxLostFacts);
+		const id = randomUUID();
+		const review: PendingReview = {
+			id,
+			file,
+			format: transcript.format,
+			fingerprint,
+			...(await storePlan(serializePlan(plan), id, params.planDir)),
+			strategy: plan.strategy,
+			originalSummary: summary,
+			summary,
+			numbers: {
+				contextWindow: plan.options.contextWindow,
+				tokensBefore: measured.total,
+				tokensAfter: after.total,
+				messagesBefore: plan.messageIds.length,
+				messagesAfter: after.messageTokens.length,
+				kept: plan.counts.kept,
+				summarized: plan.counts.summarized,
+				dropped: 0,
+				edited: 0,
+				summaryBudgetTokens: 0,
+				retention: chosen.lostFacts.retention,
+				syntheticTokens: cache.countText(syntheticText(plan, summary)),
+			},
+			lostFacts: lost.map((a) => ({
+				kind: a.kind,
+				value: a.value,
+				messageIndex: a.messageIndex,
+				messageId: a.messageId,
+				source: a.source,
+				line: transcript.messages[a.messageIndex]?.lines.from ?? 0,
+			})),
+			lostFactsOmitted: chosen.lostFacts.lost.length - lost.length,
+			tailRule: `restoring what compaction ${compaction + 1} lost: every message but the summary stays as it is`,
 			createdAt: new Date().toISOString(),
 		};
 		this.loaded.set(review.id, { plan, transcript, counter });
@@ -189,7 +284,10 @@ export class ReviewWorkspace {
 		}
 		const loaded = await this.load(review, params.windows, context);
 		if (!loaded.ok) return loaded;
-		const written = format.write(compacted(loaded, review.summary), { now: params.now });
+		const written = format.write(compacted(loaded, review.summary), {
+			now: params.now,
+			path: params.fallbackPath,
+		});
 		const spill = renderSpill(loaded.plan, loaded.transcript);
 		return {
 			ok: true,

@@ -12,8 +12,50 @@ import { formatReadFailure } from '../core/transcript/readTranscript';
 import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../core/view/buildTranscriptView';
 import { encodeTranscriptView } from '../protocol/messages';
 import { planOptions } from './planOptions';
+import { buildAuditView } from '../core/audit/auditView';
+import type { AuditView } from '../core/audit/auditTypes';
+import { defaultTriggerFloorTokens, triggerTokensFor } from '../core/compaction/options';
+import { pinKeyOf, resolvePinKeys, type PinKey } from '../core/compaction/pinTargets';
+import { CompareCache, compareWithCache, transcriptVersionKey } from '../core/compare/compareCache';
+import { buildCompareView } from '../core/compare/compareView';
+import type { SessionPins } from '../extension/sessions/pinStore';
 import type { ParamsOf, ResultOf, SessionSnapshot, WorkFailure, Windows } from './protocol';
 import { cancelled, countInSlices, type WorkContext } from './workContext';
+
+/** The window indexes the file's stored pins find in `transcript` (none when they were set in another session). */
+export function pinnedIndexes(transcript: Transcript, pins: SessionPins | undefined): ReadonlySet<number> {
+	if (pins === undefined || pins.sessionId !== sessionIdOf(transcript) || pins.keys.length === 0)
+		return new Set();
+	return new Set(resolvePinKeys(messagesInWindow(transcript), pins.keys).indexes);
+}
+
+/** The session id pins are keyed by: the transcript's own, or '' when the format records none (as PinStore keys it). */
+function sessionIdOf(transcript: Transcript): string {
+	return transcript.meta.sessionId ?? '';
+}
+
+/**
+ * The pin keys of `transcript`'s session after pinning (or unpinning) window message `index`: the stored keys found
+ * again, the index added or removed, keys made anew (keys that no longer find a message are dropped).
+ */
+export function togglePinKeys(
+	transcript: Transcript,
+	pins: SessionPins | undefined,
+	index: number,
+	isPinned: boolean,
+): { sessionId: string; keys: PinKey[] } {
+	const window = messagesInWindow(transcript);
+	const indexes = new Set(pinnedIndexes(transcript, pins));
+	if (isPinned) indexes.add(index);
+	else indexes.delete(index);
+	const keys = [...indexes]
+		.sort((a, b) => a - b)
+		.flatMap((i) => {
+			const message = window[i];
+			return message !== undefined ? [pinKeyOf(message, i)] : [];
+		});
+	return { sessionId: sessionIdOf(transcript), keys };
+}
 
 /** A session's transcript as last counted, with the settings it was counted under. */
 interface Counted {
@@ -60,6 +102,8 @@ export async function measureFile(
  */
 export class SessionWorkspace {
 	private readonly sessions = new Map<string, Session>();
+	private readonly comparisons = new CompareCache();
+	private readonly audits = new WeakMap<Transcript, { readonly key: string; readonly view: AuditView }>();
 
 	/** Paths of the sessions held now. */
 	get paths(): string[] {
@@ -72,14 +116,20 @@ export class SessionWorkspace {
 
 	view(params: ParamsOf<'session.view'>, context: WorkContext): Promise<ResultOf<'session.view'>> {
 		return this.withCounted(params, context, ({ transcript, report, cache }) => {
-			const plan = planCompaction(transcript, planOptions(params.plan, cache, report.contextWindow));
+			const plan = planCompaction(transcript, {
+				...planOptions(params.plan, cache, report.contextWindow),
+				pinned: pinnedIndexes(transcript, params.pins),
+			});
 			return { ok: true, viewJson: encodeTranscriptView(buildTranscriptView(transcript, report, plan)) };
 		});
 	}
 
 	plan(params: ParamsOf<'session.plan'>, context: WorkContext): Promise<ResultOf<'session.plan'>> {
 		return this.withCounted(params, context, ({ transcript, report, cache }) => {
-			const options = planOptions(params.plan, cache, report.contextWindow, params.whatIf);
+			const options = {
+				...planOptions(params.plan, cache, report.contextWindow, params.whatIf),
+				pinned: pinnedIndexes(transcript, params.pins),
+			};
 			return { ok: true, plan: buildPlanView(planCompaction(transcript, options)) };
 		});
 	}
@@ -100,8 +150,76 @@ export class SessionWorkspace {
 
 	exportText(params: ParamsOf<'session.export'>, context: WorkContext): Promise<ResultOf<'session.export'>> {
 		return this.withCounted(params, context, async ({ transcript, report, cache }) => {
-			const plan = planCompaction(transcript, planOptions(params.plan, cache, report.contextWindow));
+			const plan = planCompaction(transcript, {
+				...planOptions(params.plan, cache, report.contextWindow),
+				pinned: pinnedIndexes(transcript, params.pins),
+			});
 			return { ok: true, text: await exportPlainText(transcript, plan) };
+		});
+	}
+
+	pinned(params: ParamsOf<'session.pinned'>, context: WorkContext): Promise<ResultOf<'session.pinned'>> {
+		return this.withCounted(params, context, ({ transcript }) => ({
+			ok: true,
+			sessionId: sessionIdOf(transcript),
+			indexes: [...pinnedIndexes(transcript, params.pins)],
+		}));
+	}
+
+	/** Pins or unpins a window message of the session's last read (see togglePinKeys). */
+	pin(params: ParamsOf<'session.pin'>, context: WorkContext): Promise<ResultOf<'session.pin'>> {
+		return this.withCounted(params, context, ({ transcript }) => {
+			const { sessionId, keys } = togglePinKeys(transcript, params.pins, params.index, params.isPinned);
+			return { ok: true, sessionId, keys, indexes: keys.map((k) => k.index) };
+		});
+	}
+
+	/** Every strategy on the session's last count, cached by transcript version and options (core's CompareCache). */
+	compare(params: ParamsOf<'session.compare'>, context: WorkContext): Promise<ResultOf<'session.compare'>> {
+		return this.withCounted(params, context, async ({ transcript, report, cache }) => {
+			const started = performance.now();
+			const { strategy: _one, ...options } = planOptions(params.plan, cache, report.contextWindow, {
+				focus: params.focus,
+			});
+			const version = `${params.path}|${cache.counter.profile.id}|${transcriptVersionKey(transcript)}`;
+			const outcome = await compareWithCache(
+				this.comparisons,
+				version,
+				transcript,
+				options,
+				context.signal,
+				(p) =>
+					context.progress({
+						phase: 'comparing',
+						done: p.done,
+						total: p.total,
+						...(p.strategy !== undefined ? { strategy: p.strategy } : {}),
+					}),
+			);
+			if (!outcome.ok) return cancelled('The comparison');
+			return {
+				ok: true,
+				view: buildCompareView(outcome.comparison, outcome.isCached),
+				elapsedMs: Math.round(performance.now() - started),
+			};
+		});
+	}
+
+	/** The audit of the session's last count, made once per transcript and rules. */
+	audit(params: ParamsOf<'session.audit'>, context: WorkContext): Promise<ResultOf<'session.audit'>> {
+		return this.withCounted(params, context, ({ transcript, report, cache }) => {
+			const contextWindow = report.contextWindow;
+			const rules = {
+				contextWindow,
+				compactionTokens: triggerTokensFor(contextWindow, params.compactionRatio, defaultTriggerFloorTokens),
+				rotationTokens: Math.round(contextWindow * params.rotationRatio),
+			};
+			const key = `${cache.counter.profile.id}|${JSON.stringify(rules)}`;
+			const known = this.audits.get(transcript);
+			if (known?.key === key) return { ok: true, view: known.view };
+			const view = buildAuditView(transcript, cache, rules);
+			this.audits.set(transcript, { key, view });
+			return { ok: true, view };
 		});
 	}
 

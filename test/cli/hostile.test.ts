@@ -297,7 +297,7 @@ const cases: readonly HostileCase[] = [
 			return fifo;
 		},
 		args: (input) => ['compact', input],
-		interruptAfterMs: 1_500,
+		interruptAfterMs: 4_000, // past the CLI's start even on a loaded machine (the handler is installed at start)
 		code: 130,
 		says: (input) => new RegExp(`${escape(input)}: the read was cancelled`),
 	},
@@ -336,7 +336,7 @@ const cases: readonly HostileCase[] = [
 		name: 'a summariser that never answers stops at the first Ctrl-C',
 		setup: (dir) => copySample(dir),
 		args: (input) => ['compact', input, '--summarizer', 'openai', '--model', 'm'],
-		interruptAfterMs: 2_500,
+		interruptAfterMs: 4_000,
 		code: 130,
 		says: (input) => new RegExp(`${escape(input)}: cancelled; nothing was written`),
 	},

@@ -83,6 +83,6 @@ describe('context-lens CLI: usage and bad input', () => {
 		]) {
 			assert.ok(ids.includes(id), id);
 		}
-		assert.equal(rows.find((r) => r.id === 'gemini-cli')?.writes, false);
+		assert.equal(rows.find((r) => r.id === 'gemini-cli')?.writes, true);
 	});
 });

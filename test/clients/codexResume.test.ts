@@ -3,34 +3,24 @@
 // which records every request. The CLIs are lenient, so the recorded request is checked, never the exit code.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../support/captureIo';
 import { corpusRoot, hasCorpus } from '../support/corpus';
+import { clientBinary, clientMissing, realClientTools as tools } from './toolchain';
 
-const repoRoot = resolve(__dirname, '..', '..');
-const tools = resolve(repoRoot, '..', 'shared', 'tools', 'real-clients');
-const version =
-	/^CODEX_VERSION=(\S+)$/m.exec(readFileSync(join(__dirname, 'versions.env'), 'utf8'))?.[1] ?? '';
-const cacheRoot =
-	process.env['CONTEXT_LENS_CLIENTS_CACHE'] ?? join(homedir(), '.cache', 'context-lens-clients');
-const codexBin = join(cacheRoot, `codex-${version}`, 'node_modules', '.bin', 'codex');
+const codexBin = clientBinary('codex');
 const rollout = join(corpusRoot, 'codex', 'codemie-rollout-2026-05-11T11-26-55-019e1625.jsonl');
 const lastRequest = "let's update the defailt context compart to 90 in env var";
 
 /** Why the suite cannot run here, or undefined; in CI a missing piece is a failure, not a skip. */
 function missing(): string | undefined {
-	const why = !existsSync(codexBin)
-		? `codex ${version} is not installed (run: bash test/clients/setup.sh)`
-		: !existsSync(join(tools, 'run-codex.sh'))
-			? `${tools} is absent`
-			: process.getuid?.() !== 0
-				? 'the loopback-only network namespace needs root'
-				: undefined;
-	if (why !== undefined && process.env['CI'] === 'true') throw new Error(`real-client suite: ${why}`);
-	return why;
+	return clientMissing('codex', {
+		scripts: ['run-codex.sh', 'codex-install-rollout.js'],
+		needsNamespace: true,
+	});
 }
 
 interface RecordedRequest {

@@ -72,10 +72,10 @@ describe('webview: summary review in chromium', function () {
 				`Lost facts (${review.lostFacts.length})`,
 			),
 		);
-		assert.equal(await view.page.locator('cl-summary-review li').count(), review.lostFacts.length);
+		assert.equal(await view.page.locator('cl-summary-review section li').count(), review.lostFacts.length);
 		const first = review.lostFacts[0];
 		assert.ok(first);
-		const firstText = (await view.page.locator('cl-summary-review li').first().textContent()) ?? '';
+		const firstText = (await view.page.locator('cl-summary-review section li').first().textContent()) ?? '';
 		assert.ok(
 			firstText.includes(first.value) &&
 				firstText.includes(`message ${first.messageIndex + 1}`) &&
@@ -89,6 +89,19 @@ describe('webview: summary review in chromium', function () {
 				`kept ${grouped(review.counts.kept)} · summarised ${grouped(review.counts.summarized)} · pruned ${grouped(review.counts.pruned)}`,
 			),
 		);
+		// What the focus kept (R10), in the core's words, with the kept facts about it one click away.
+		assert.ok(review.focusKept !== undefined, 'a focused compaction reports what the focus kept');
+		const focusLine = view.page.locator('[data-testid=review-focus] summary');
+		assert.equal(((await focusLine.textContent()) ?? '').trim(), review.focusKept.line);
+		assert.match(
+			review.focusKept.line,
+			/^focus “codex”: kept \d+ of \d+ facts? about it · \d+% of the summary is about it$/,
+		);
+		await focusLine.click();
+		const keptItems = view.page.locator('[data-testid=review-focus] li');
+		assert.equal(await keptItems.count(), review.focusKept.kept.length);
+		if (review.focusKept.kept.length > 0)
+			assert.equal(((await keptItems.first().textContent()) ?? '').trim(), review.focusKept.kept[0]);
 		// How the tail was sized, as the plan decided it (e.g. "tail: newest 20% of this session (… tokens)").
 		assert.match(review.tailRule, /^tail: /);
 		assert.ok(counts.endsWith(review.tailRule), counts);
@@ -155,7 +168,14 @@ describe('webview: summary review in chromium', function () {
 		);
 		await view.page.keyboard.press('Tab');
 		stops.push(await active(view));
-		assert.match(stops[5] ?? '', /^vscode-button\|.*Apply/, `then Apply: ${stops[5]}`);
+		assert.match(
+			stops[5] ?? '',
+			/^summary\|cl-summary-review\|focus “codex”/,
+			`then what the focus kept: ${stops[5]}`,
+		);
+		await view.page.keyboard.press('Tab');
+		stops.push(await active(view));
+		assert.match(stops[6] ?? '', /^vscode-button\|.*Apply/, `then Apply: ${stops[6]}`);
 		await view.page.keyboard.press('Enter');
 		const accept = await view.waitForPosted(isType('summary/accept'));
 		assert.equal(accept.planId, review.planId);
@@ -206,7 +226,8 @@ describe('webview: summary review in chromium', function () {
 			return style.outlineStyle + ' ' + style.outlineColor;
 		})()`);
 		assert.equal(factOutline, `solid ${focusBorder}`);
-		for (let i = 0; i < 4; i++) await view.page.keyboard.press('Tab');
+		// Add all, what the focus kept, Apply, then Discard.
+		for (let i = 0; i < 5; i++) await view.page.keyboard.press('Tab');
 		assert.match(await active(view), /^vscode-button\|.*Discard/);
 		const buttonOutline = await view.page.evaluate(`(() => {
 			const review = document.querySelector('cl-app-shell').shadowRoot.querySelector('cl-summary-review');

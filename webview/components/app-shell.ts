@@ -1,19 +1,28 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { LitElement, css, html, nothing } from 'lit';
+import type { AuditView } from '../../src/core/audit/auditTypes';
+import type { CompareView } from '../../src/core/compare/compareTypes';
 import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../src/core/view/viewModel';
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
-import { gaugeStrings } from '../../src/protocol/strings';
-import { codiconLink } from '../codicons';
+import { auditStrings, compareStrings, gaugeStrings } from '../../src/protocol/strings';
+import { codiconLink, icon } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
 import { baseStyles } from '../styles';
 import type { ListFilter } from '../listFilter';
-import type { DetailsRequest, MessageList } from './message-list';
+import type { DetailsRequest, MessageList, PinToggle } from './message-list';
 import './message-list';
-import type { MessageSelectDetail } from './region-map';
+import type { CompactionRestoreDetail, SourceRevealDetail } from './agent-compactions';
+import './agent-compactions';
+import type { CompareOpenDetail, CompareProgressView, CompareStartDetail } from './compare-view';
+import './compare-view';
+import type { CompactionMark, MessageSelectDetail } from './region-map';
 import './region-map';
+import type { CompactionSelectDetail, TimelineSelectDetail } from './timeline';
+import './timeline';
 import type { ReviewAction, SummaryCount, SummaryReview } from './summary-review';
 import './summary-review';
 import './token-gauge';
@@ -26,6 +35,8 @@ export interface SavedUiState {
 	readonly draft?: { readonly planId: string; readonly text: string };
 	/** The review this page shows, so VS Code's panel serializer reopens the same one after a reload (H2). */
 	readonly reviewId?: string;
+	/** Editor sections the person opened (`timeline`, `compare`); closed by default. */
+	readonly openSections?: readonly string[];
 }
 
 /** Wait after the last summary edit before asking the host for an exact count, in milliseconds. */
@@ -47,6 +58,11 @@ export class AppShell extends LitElement {
 		busyLabel: { state: true },
 		planError: { state: true },
 		isNarrow: { state: true },
+		audit: { state: true },
+		compare: { state: true },
+		compareProgress: { state: true },
+		compareError: { state: true },
+		selectedCompaction: { state: true },
 	};
 
 	static override styles = [
@@ -87,12 +103,29 @@ export class AppShell extends LitElement {
 				padding: 0;
 				list-style: none;
 			}
+			.largest li {
+				display: flex;
+				align-items: center;
+				gap: 4px;
+			}
 			.largest button.link {
 				display: block;
-				max-width: 100%;
+				flex: 1 1 auto;
+				min-width: 0;
 				overflow: hidden;
 				text-overflow: ellipsis;
 				white-space: nowrap;
+			}
+			.largest button.pin {
+				flex: none;
+				padding: 0 2px;
+				border: none;
+				background: none;
+				color: var(--vscode-descriptionForeground);
+				cursor: pointer;
+			}
+			.largest button.pin[aria-pressed='true'] {
+				color: var(--vscode-foreground);
 			}
 			.error {
 				color: var(--vscode-errorForeground);
@@ -101,6 +134,12 @@ export class AppShell extends LitElement {
 				font-size: 1em;
 				font-weight: 600;
 				margin: 10px 0 4px;
+			}
+			vscode-collapsible {
+				margin-top: 8px;
+			}
+			.section-body {
+				padding: 6px 8px 8px;
 			}
 		`,
 	];
@@ -115,6 +154,12 @@ export class AppShell extends LitElement {
 	planError = '';
 	/** True in a sidebar narrower than `narrowQuery`: the secondary action shows its icon only (name in tooltip). */
 	isNarrow = false;
+	/** The editor's audit of the transcript (compactions and timeline), fetched after each `transcript/show`. */
+	audit: AuditView | undefined;
+	compare: CompareView | undefined;
+	compareProgress: CompareProgressView | undefined;
+	compareError = '';
+	selectedCompaction = -1;
 
 	private readonly narrowQuery = window.matchMedia('(max-width: 320px)');
 	private readonly onNarrowChange = (): void => {
@@ -124,6 +169,8 @@ export class AppShell extends LitElement {
 	private saved: SavedUiState = {};
 	private countTimer: ReturnType<typeof setTimeout> | undefined;
 	private planSequence = 0;
+	private auditSequence = 0;
+	private auditTimer: ReturnType<typeof setTimeout> | undefined;
 
 	override connectedCallback(): void {
 		super.connectedCallback();
@@ -156,6 +203,7 @@ export class AppShell extends LitElement {
 				this.emptyMessage = '';
 				this.planError = '';
 				void this.restoreSelection();
+				if (this.view === 'transcript') this.scheduleAudit();
 				break;
 			case 'transcript/empty':
 				this.transcript = undefined;
@@ -182,9 +230,26 @@ export class AppShell extends LitElement {
 			case 'host/busy':
 				this.busyLabel = message.busy ? message.label : '';
 				break;
+			case 'compare/progress':
+				if (message.transcriptId === this.transcriptId)
+					this.compareProgress = {
+						done: message.done,
+						total: message.total,
+						...(message.strategy !== undefined ? { strategy: message.strategy } : {}),
+					};
+				break;
+			case 'compare/result':
+				if (message.transcriptId !== this.transcriptId) break;
+				this.compareProgress = undefined;
+				if (message.result.ok) {
+					this.compare = message.result.value;
+					this.compareError = '';
+				} else this.compareError = message.result.reason;
+				break;
 			case 'plan/result':
 			case 'message/details':
 			case 'summary/count':
+			case 'audit/result':
 				// Replies are routed to their request by the bridge; one arriving here is stale.
 				break;
 			default:
@@ -238,10 +303,17 @@ export class AppShell extends LitElement {
 							></cl-what-if-controls>`
 						: nothing
 				}
-				<cl-region-map .rows=${t.rows} .plan=${this.plan} @message-select=${this.onMapSelect}></cl-region-map>
+				<cl-region-map
+					.rows=${t.rows}
+					.plan=${this.plan}
+					.marks=${isEditor ? this.compactionMarks() : []}
+					@message-select=${this.onMapSelect}
+					@compaction-select=${this.onCompactionSelect}
+				></cl-region-map>
 				${this.planError !== '' ? html`<p class="error" role="alert">${this.planError}</p>` : nothing}
 				${this.plan?.nothingToCompact !== undefined ? html`<p class="muted">${this.plan.nothingToCompact}</p>` : nothing}
 			</section>
+			${isEditor ? this.renderAudit() : nothing}
 			${
 				isEditor
 					? html`<section aria-label="Messages">
@@ -250,6 +322,7 @@ export class AppShell extends LitElement {
 								.plan=${this.plan}
 								.filter=${this.saved.filter ?? { role: '', kind: '', search: '' }}
 								@details-request=${this.onDetailsRequest}
+								@pin-toggle=${this.onPinToggle}
 								@message-reveal=${this.onReveal}
 								@filter-change=${this.onFilter}
 							></cl-message-list>
@@ -286,13 +359,194 @@ export class AppShell extends LitElement {
 									const row = t.rows[i];
 									if (row === undefined) return nothing;
 									const label = `${row.toolName ?? row.role} ${formatShort(row.tokens)} · ${row.preview}`;
+									const isPinned = (this.plan ?? t.plan).pinned.messages.includes(i);
+									const pinLabel = `${isPinned ? 'Unpin' : 'Pin'} message ${i + 1}`;
 									return html`<li>
 										<button class="link" title=${label} @click=${() => this.reveal(i)}>${label}</button>
+										<button
+											class="pin"
+											aria-pressed=${isPinned ? 'true' : 'false'}
+											aria-label=${pinLabel}
+											title=${isPinned ? pinLabel : `${pinLabel}: keep it verbatim whatever the strategy`}
+											data-pin=${i}
+											@click=${() => void this.pin(i, !isPinned)}
+										>
+											${icon(isPinned ? 'pinned' : 'pin')}
+										</button>
 									</li>`;
 								})}
 							</ul>`
 					: nothing
 			}`;
+	}
+
+	/** The timeline and the compactions list, then Compare strategies: collapsed sections (editor only). */
+	private renderAudit(): unknown {
+		const audit = this.audit;
+		const count = audit?.compactions.length ?? 0;
+		const lost = audit?.compactions.reduce((sum, c) => sum + (c.facts?.lost ?? 0), 0) ?? 0;
+		const timelineNote =
+			count === 0
+				? auditStrings.noCompactions
+				: `${count} compaction${count === 1 ? '' : 's'} · ${lost} fact${lost === 1 ? '' : 's'} lost`;
+		return html`<vscode-collapsible
+				heading=${auditStrings.timelineHeading}
+				description=${audit !== undefined ? timelineNote : ''}
+				data-section="timeline"
+				?open=${this.isOpen('timeline')}
+				@vsc-collapsible-toggle=${this.onSectionToggle}
+			>
+				<section aria-label=${auditStrings.timelineHeading} class="section-body">
+					${
+						audit !== undefined
+							? html`<cl-timeline
+									.audit=${audit}
+									.selected=${this.selectedCompaction}
+									@compaction-select=${this.onCompactionSelect}
+									@timeline-select=${this.onTimelineSelect}
+								></cl-timeline>`
+							: html`<p class="muted">…</p>`
+					}
+					${
+						count > 0
+							? html`<h3>${auditStrings.compactionsHeading} (${count})</h3>
+									<cl-agent-compactions
+										.entries=${audit?.compactions ?? []}
+										.selected=${this.selectedCompaction}
+										@compaction-restore=${this.onRestore}
+										@source-reveal=${this.onSourceReveal}
+										@message-select=${this.onMapSelect}
+									></cl-agent-compactions>`
+							: nothing
+					}
+				</section>
+			</vscode-collapsible>
+			<vscode-collapsible
+				heading=${compareStrings.heading}
+				description=${this.compareProgress !== undefined ? '…' : ''}
+				data-section="compare"
+				?open=${this.isOpen('compare')}
+				@vsc-collapsible-toggle=${this.onSectionToggle}
+			>
+				<section aria-label=${compareStrings.heading} class="section-body">
+					<cl-compare-view
+						.view=${this.compare}
+						.progress=${this.compareProgress}
+						.error=${this.compareError}
+						@compare-start=${this.onCompareStart}
+						@compare-cancel=${this.onCompareCancel}
+						@compare-open=${this.onCompareOpen}
+					></cl-compare-view>
+				</section>
+			</vscode-collapsible>`;
+	}
+
+	private isOpen(section: string): boolean {
+		return this.saved.openSections?.includes(section) === true;
+	}
+
+	private setOpen(section: string, isOpen: boolean): void {
+		const others = (this.saved.openSections ?? []).filter((s) => s !== section);
+		this.save({ ...this.saved, openSections: isOpen ? [...others, section] : others });
+		this.requestUpdate();
+	}
+
+	private onSectionToggle(event: CustomEvent<{ open: boolean }>): void {
+		const section = (event.currentTarget as HTMLElement).dataset['section'];
+		if (section !== undefined && event.detail.open !== this.isOpen(section))
+			this.setOpen(section, event.detail.open);
+	}
+
+	/** Region-map marks: each compaction whose summary is in the window, and one for those before it. */
+	private compactionMarks(): CompactionMark[] {
+		const entries = this.audit?.compactions ?? [];
+		const marks: CompactionMark[] = entries.flatMap((e) =>
+			e.summaryRow !== undefined
+				? [
+						{
+							index: e.index,
+							row: e.summaryRow,
+							label: `Compaction ${e.index + 1}: ${e.description}`,
+							by: e.by,
+						},
+					]
+				: [],
+		);
+		const earlier = entries.filter((e) => e.summaryRow === undefined);
+		const last = earlier[earlier.length - 1];
+		if (last !== undefined && marks.length === 0)
+			marks.push({
+				index: last.index,
+				row: 0,
+				label: `${earlier.length} compaction${earlier.length === 1 ? '' : 's'} before this window; the newest: ${last.description}`,
+				by: last.by,
+			});
+		return marks;
+	}
+
+	private scheduleAudit(): void {
+		clearTimeout(this.auditTimer);
+		this.auditTimer = setTimeout(() => void this.requestAudit(), 250);
+	}
+
+	private async requestAudit(): Promise<void> {
+		const bridge = this.bridge;
+		if (bridge === undefined || this.transcriptId === '') return;
+		const sequence = ++this.auditSequence;
+		const reply = await bridge.request<'audit/request'>({
+			type: 'audit/request',
+			transcriptId: this.transcriptId,
+		});
+		if (sequence !== this.auditSequence) return;
+		if (reply.ok) this.audit = reply.value;
+	}
+
+	private onCompactionSelect(event: CustomEvent<CompactionSelectDetail>): void {
+		this.selectedCompaction = event.detail.index;
+		if (!this.isOpen('timeline')) this.setOpen('timeline', true);
+	}
+
+	private onTimelineSelect(event: CustomEvent<TimelineSelectDetail>): void {
+		const { row, line } = event.detail;
+		if (row !== undefined) void this.showDetails(row);
+		else if (this.transcriptId !== '')
+			this.bridge?.post({ type: 'source/reveal', transcriptId: this.transcriptId, line });
+	}
+
+	private onSourceReveal(event: CustomEvent<SourceRevealDetail>): void {
+		if (this.transcriptId !== '' && event.detail.line >= 1)
+			this.bridge?.post({ type: 'source/reveal', transcriptId: this.transcriptId, line: event.detail.line });
+	}
+
+	private onRestore(event: CustomEvent<CompactionRestoreDetail>): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({
+				type: 'audit/restore',
+				transcriptId: this.transcriptId,
+				compaction: event.detail.index,
+			});
+	}
+
+	private onCompareStart(event: CustomEvent<CompareStartDetail>): void {
+		if (this.transcriptId === '') return;
+		this.compareError = '';
+		this.compareProgress = { done: 0, total: 1 };
+		this.bridge?.post({ type: 'compare/start', transcriptId: this.transcriptId, focus: event.detail.focus });
+	}
+
+	private onCompareCancel(): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({ type: 'compare/cancel', transcriptId: this.transcriptId });
+	}
+
+	private onCompareOpen(event: CustomEvent<CompareOpenDetail>): void {
+		if (this.transcriptId !== '')
+			this.bridge?.post({
+				type: 'compare/open',
+				transcriptId: this.transcriptId,
+				strategy: event.detail.strategy,
+				focus: event.detail.focus,
+			});
 	}
 
 	private listElement(): MessageList | null {
@@ -364,6 +618,32 @@ export class AppShell extends LitElement {
 
 	private onReveal(event: CustomEvent<{ index: number }>): void {
 		this.reveal(event.detail.index);
+	}
+
+	private onPinToggle(event: CustomEvent<PinToggle>): void {
+		void this.pin(event.detail.index, event.detail.isPinned);
+	}
+
+	/** Pins or unpins a message through the host, which answers with the plan re-made under this page's what-if. */
+	private async pin(index: number, isPinned: boolean): Promise<void> {
+		const bridge = this.bridge;
+		const whatIf = (this.plan ?? this.transcript?.plan)?.whatIf;
+		if (bridge === undefined || this.transcriptId === '' || whatIf === undefined) return;
+		const sequence = ++this.planSequence;
+		const reply = await bridge.request<'message/pin'>({
+			type: 'message/pin',
+			transcriptId: this.transcriptId,
+			index,
+			isPinned,
+			whatIf,
+		});
+		if (sequence !== this.planSequence) return;
+		if (reply.ok) {
+			this.plan = reply.value;
+			this.planError = '';
+		} else {
+			this.planError = reply.reason;
+		}
 	}
 
 	private onFilter(event: CustomEvent<ListFilter>): void {

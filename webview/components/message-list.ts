@@ -35,6 +35,12 @@ export interface DetailsRequest {
 	readonly index: number;
 }
 
+/** Detail of `pin-toggle`: pin (`isPinned`) or unpin a row's message. */
+export interface PinToggle {
+	readonly index: number;
+	readonly isPinned: boolean;
+}
+
 /**
  * The virtualised message list: only the rows in view are in the DOM, so 10,000+ rows scroll smoothly. A listbox:
  * arrows, Page keys, Home/End move; Enter opens the details pane (fetched from the host on demand).
@@ -172,6 +178,24 @@ export class MessageList extends LitElement {
 				flex: none;
 				text-align: right;
 			}
+			.pin {
+				flex: none;
+				padding: 0 2px;
+				border: none;
+				background: none;
+				color: var(--vscode-descriptionForeground);
+				cursor: pointer;
+				visibility: hidden;
+			}
+			.row:hover .pin,
+			.row.active .pin,
+			.row.selected .pin,
+			.pin.on {
+				visibility: visible;
+			}
+			.pin.on {
+				color: var(--vscode-foreground);
+			}
 			.error {
 				color: var(--vscode-errorForeground);
 			}
@@ -214,12 +238,14 @@ export class MessageList extends LitElement {
 	viewportRows = 20;
 
 	private visible: number[] = [];
+	private pinned: ReadonlySet<number> = new Set();
 	private scrollFrame = 0;
 	private searchTimer: ReturnType<typeof setTimeout> | undefined;
 	private resizeObserver: ResizeObserver | undefined;
 
 	protected override willUpdate(changed: PropertyValues<this>): void {
 		if (changed.has('rows') || changed.has('filter')) this.visible = filterRows(this.rows, this.filter);
+		if (changed.has('plan')) this.pinned = new Set(this.plan?.pinned.messages);
 	}
 
 	override firstUpdated(): void {
@@ -305,7 +331,7 @@ export class MessageList extends LitElement {
 				class="viewport"
 				role="listbox"
 				tabindex="0"
-				aria-label="Messages"
+				aria-label="Messages; P pins or unpins the active one"
 				aria-activedescendant=${this.active >= 0 && this.positionOf(this.active) >= 0 ? `row-${this.active}` : nothing}
 				@scroll=${this.onScroll}
 				@keydown=${this.onKey}
@@ -330,6 +356,7 @@ export class MessageList extends LitElement {
 						: 'keep'
 				: region;
 		const kindWords = row.kinds.map((k) => kindLabels[k]).join(', ');
+		const isPinned = this.pinned.has(row.index);
 		return html`<div
 			id="row-${row.index}"
 			class="row ${row.index === this.selected ? 'selected' : ''} ${row.index === this.active ? 'active' : ''}"
@@ -337,7 +364,7 @@ export class MessageList extends LitElement {
 			aria-selected=${row.index === this.selected ? 'true' : 'false'}
 			aria-posinset=${position + 1}
 			aria-setsize=${count}
-			aria-label="message ${row.index + 1}, ${row.role}, ${formatCount(row.tokens)} tokens, ${kindWords}${row.toolName !== undefined ? `, tool ${row.toolName}` : ''}, ${regionLabels[region]}${prune !== undefined ? `, ${prune} candidate` : ''}: ${row.preview}"
+			aria-label="message ${row.index + 1}, ${row.role}, ${formatCount(row.tokens)} tokens, ${kindWords}${row.toolName !== undefined ? `, tool ${row.toolName}` : ''}, ${regionLabels[region]}${prune !== undefined ? `, ${prune} candidate` : ''}${isPinned ? ', pinned' : ''}: ${row.preview}"
 			${styleProps({ top: `${position * rowHeightPx}px` })}
 			data-index=${row.index}
 			@click=${() => this.choose(row.index)}
@@ -351,6 +378,7 @@ export class MessageList extends LitElement {
 			<span class="tool" title=${row.toolName ?? ''}>${row.toolName ?? ''}</span>
 			<span class="preview" title=${row.preview}>${row.preview}</span>
 			${prune !== undefined ? html`<span title="${prune} candidate">${icon(prune === 'dedup' ? 'copy' : 'trash')}</span>` : nothing}
+			${this.renderPin(row.index, isPinned)}
 			<span class="badge ${region}">${badge}</span>
 			<span class="tokens">${formatShort(row.tokens)}</span>
 		</div>`;
@@ -377,6 +405,14 @@ export class MessageList extends LitElement {
 				@click=${() => this.emit('message-reveal', { index: row.index })}
 				>Open in file</vscode-button
 			>
+			<vscode-button
+				secondary
+				icon=${this.pinned.has(row.index) ? 'pinned' : 'pin'}
+				aria-pressed=${this.pinned.has(row.index) ? 'true' : 'false'}
+				data-action="pin"
+				@click=${() => this.togglePin(row.index)}
+				>${this.pinned.has(row.index) ? 'Unpin' : 'Pin'}</vscode-button
+			>
 			<vscode-button secondary icon="close" @click=${() => this.choose(-1)}>Close</vscode-button>
 			${
 				this.detailsError !== undefined
@@ -392,6 +428,29 @@ export class MessageList extends LitElement {
 							)
 			}
 		</section>`;
+	}
+
+	/** The pin toggle of a row: out of the tab order (P pins the active row, the details pane has a Pin button). */
+	private renderPin(index: number, isPinned: boolean): unknown {
+		const label = `${isPinned ? 'Unpin' : 'Pin'} message ${index + 1}`;
+		return html`<button
+			class="pin ${isPinned ? 'on' : ''}"
+			tabindex="-1"
+			aria-pressed=${isPinned ? 'true' : 'false'}
+			aria-label=${label}
+			title=${isPinned ? `${label}: it is kept verbatim whatever the strategy` : `${label}: keep it verbatim whatever the strategy`}
+			data-pin=${index}
+			@click=${(event: Event) => {
+				event.stopPropagation();
+				this.togglePin(index);
+			}}
+		>
+			${icon(isPinned ? 'pinned' : 'pin')}
+		</button>`;
+	}
+
+	private togglePin(index: number): void {
+		this.emit('pin-toggle', { index, isPinned: !this.pinned.has(index) } satisfies PinToggle);
 	}
 
 	private regionOf(index: number): RegionName {
@@ -446,6 +505,11 @@ export class MessageList extends LitElement {
 		}
 		if (event.key === 'Escape' && this.selected >= 0) {
 			this.choose(-1);
+			return;
+		}
+		if ((event.key === 'p' || event.key === 'P') && this.active >= 0) {
+			event.preventDefault();
+			this.togglePin(this.active);
 			return;
 		}
 		const page = Math.max(1, this.viewportRows - 2);

@@ -2,12 +2,21 @@ import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { PropertyValues } from 'lit';
 import { styleProps } from '../styleProps';
 import type { MessageRow, PlanView, RegionBand, RegionName } from '../../src/core/view/viewModel';
-import { colorRole, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
+import { colorRole, describePinned, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
 import { baseStyles } from '../styles';
 
 /** Detail of the `message-select` event: the row to show. */
 export interface MessageSelectDetail {
 	readonly index: number;
+}
+
+/** A past compaction marked under the strip: at the row of its summary (the window starts after older ones). */
+export interface CompactionMark {
+	/** The compaction's index (AgentCompaction.index), sent back in `compaction-select`. */
+	readonly index: number;
+	readonly row: number;
+	readonly label: string;
+	readonly by: 'agent' | 'context-lens';
 }
 
 /** Index of the segment under `offset` tokens, given prefix sums `starts` (starts[i] = tokens before row i). */
@@ -45,6 +54,7 @@ export class RegionMap extends LitElement {
 	static override properties = {
 		rows: { attribute: false },
 		plan: { attribute: false },
+		marks: { attribute: false },
 		cursor: { state: true },
 		hover: { state: true },
 		labelChoice: { state: true },
@@ -132,11 +142,44 @@ export class RegionMap extends LitElement {
 			.facts {
 				margin: 2px 0;
 			}
+			/* A pinned message: a small downward triangle between the band line and the strip. */
+			.pin-mark {
+				position: absolute;
+				top: 2px;
+				width: 0;
+				height: 0;
+				margin-left: -5px;
+				border-left: 5px solid transparent;
+				border-right: 5px solid transparent;
+				border-top: 8px solid var(--vscode-foreground);
+				pointer-events: none;
+			}
+			.marks {
+				position: relative;
+				height: 12px;
+			}
+			.compaction-mark {
+				position: absolute;
+				top: 0;
+				width: 12px;
+				height: 10px;
+				margin-left: -6px;
+				padding: 0;
+				border: none;
+				cursor: pointer;
+				background: var(--vscode-charts-purple);
+				clip-path: polygon(50% 0, 100% 100%, 0 100%);
+			}
+			.compaction-mark.context-lens {
+				background: var(--vscode-charts-green);
+			}
 		`,
 	];
 
 	rows: readonly MessageRow[] = [];
 	plan: PlanView | undefined;
+	/** Past compactions to mark under the strip; a click or Enter fires `compaction-select`. */
+	marks: readonly CompactionMark[] = [];
 	cursor = -1;
 	hover: { index: number; x: number } | undefined;
 	/** Which of `bandLabelChoices` each band shows (-1: none fits); measured after layout. */
@@ -218,6 +261,7 @@ export class RegionMap extends LitElement {
 		const label =
 			`Region map of ${this.rows.length} messages: ${this.describeBand('head', head)}, ` +
 			`${this.describeBand('middle', middle)}, ${this.describeBand('tail', tail)}. ` +
+			(plan.pinned.messages.length > 0 ? `Pinned: ${describePinned(plan.pinned)}. ` : '') +
 			'Use the arrow keys to move between messages and Enter to show one.';
 		const active = this.cursor >= 0 ? this.rows[this.cursor] : undefined;
 		return html`
@@ -237,6 +281,15 @@ export class RegionMap extends LitElement {
 			>
 				<canvas aria-hidden="true"></canvas>
 				${this.renderBand('head', head)} ${this.renderBand('middle', middle)} ${this.renderBand('tail', tail)}
+				${plan.pinned.messages.map(
+					(i) =>
+						html`<div
+							class="pin-mark"
+							data-pin-mark=${i}
+							aria-hidden="true"
+							${styleProps({ left: `${this.percentAt(i + 0.5)}%` })}
+						></div>`,
+				)}
 				${
 					this.cursor >= 0
 						? html`<div
@@ -247,11 +300,19 @@ export class RegionMap extends LitElement {
 				}
 				${this.renderTip()}
 			</div>
+			${this.renderMarks()}
 			<div class="facts muted" data-testid="region-summary">
 				${this.describeBand('head', head)} · ${this.describeBand('middle', middle)} ·
 				${this.describeBand('tail', tail)}
 			</div>
 			<div class="facts muted" data-testid="prune-summary">${this.describePrune(plan)}</div>
+			${
+				plan.pinned.messages.length > 0
+					? html`<div class="facts muted" data-testid="pin-summary">
+							pinned: ${describePinned(plan.pinned)}
+						</div>`
+					: nothing
+			}
 		`;
 	}
 
@@ -277,7 +338,8 @@ export class RegionMap extends LitElement {
 
 	private describeRow(row: MessageRow): string {
 		const tool = row.toolName !== undefined ? ` · ${row.toolName}` : '';
-		return `#${row.index + 1} ${row.role}${tool} · ${formatCount(row.tokens)} tokens · ${regionLabels[this.regionOf(row.index)]} · ${row.preview}`;
+		const pinned = this.plan?.pinned.messages.includes(row.index) === true ? ' · pinned' : '';
+		return `#${row.index + 1} ${row.role}${tool} · ${formatCount(row.tokens)} tokens · ${regionLabels[this.regionOf(row.index)]}${pinned} · ${row.preview}`;
 	}
 
 	private regionOf(index: number): RegionName {
@@ -313,6 +375,30 @@ export class RegionMap extends LitElement {
 				aria-hidden="true"
 				>${label ?? ''}</span
 			>
+		</div>`;
+	}
+
+	private renderMarks(): unknown {
+		if (this.marks.length === 0) return nothing;
+		return html`<div class="marks">
+			${this.marks.map(
+				(mark) =>
+					html`<button
+						class="compaction-mark ${mark.by}"
+						title=${mark.label}
+						aria-label=${mark.label}
+						data-compaction=${mark.index}
+						${styleProps({ left: `${this.percentAt(mark.row)}%` })}
+						@click=${() =>
+							this.dispatchEvent(
+								new CustomEvent('compaction-select', {
+									detail: { index: mark.index },
+									bubbles: true,
+									composed: true,
+								}),
+							)}
+					></button>`,
+			)}
 		</div>`;
 	}
 

@@ -7,7 +7,7 @@ import type { ArtifactKind } from '../../src/core/facts/extractArtifacts';
 import type { LostFactView, ReviewView } from '../../src/core/view/viewModel';
 import { reviewStrings as t } from '../../src/protocol/strings';
 import { codiconLink, icon } from '../codicons';
-import { formatCount, formatPercent } from '../format';
+import { describePinned, formatCount, formatPercent, formatShort } from '../format';
 import { baseStyles } from '../styles';
 
 /** A summary's token count as the review shows it: exact from the host, or a local estimate while it is pending. */
@@ -138,6 +138,29 @@ export class SummaryReview extends LitElement {
 			.counts {
 				margin: 8px 0;
 			}
+			.focus-kept {
+				margin: 8px 0;
+			}
+			.focus-kept summary {
+				cursor: pointer;
+			}
+			.focus-kept ul {
+				margin: 4px 0;
+				padding-left: 20px;
+				overflow-wrap: anywhere;
+			}
+			.pinned h3 {
+				margin: 8px 0 4px;
+				font-size: 1em;
+				font-weight: 600;
+			}
+			.pinned button.link {
+				display: block;
+				max-width: 100%;
+				overflow: hidden;
+				text-overflow: ellipsis;
+				white-space: nowrap;
+			}
 			/* Apply stays in sight however narrow or short the column: the bar sticks to the bottom of the panel. */
 			.actions-bar {
 				position: sticky;
@@ -240,7 +263,8 @@ export class SummaryReview extends LitElement {
 			<h2>${t.heading} · ${r.strategy}${focus}</h2>
 			<p class="numbers" data-testid="review-numbers">
 				before <strong>${formatCount(r.tokensBefore)}</strong> → after
-				<strong>${formatCount(r.tokensAfter)}</strong> tokens (−${formatPercent(r.reductionPercent)}) ·
+				<strong>${formatCount(r.tokensAfter)}</strong> tokens
+				(${r.reductionPercent < 0 ? '+' : '−'}${formatPercent(Math.abs(r.reductionPercent))}) ·
 				${formatCount(r.messagesBefore)} → ${formatCount(r.messagesAfter)} messages
 			</p>
 			${r.success ? nothing : html`<div class="error-box" role="alert">${r.error ?? t.failed}</div>`}
@@ -290,6 +314,7 @@ export class SummaryReview extends LitElement {
 					r.tailRule !== '' ? html` · <span data-testid="review-tail-rule">${r.tailRule}</span>` : nothing
 				}
 			</p>
+			${this.renderFocusKept(r)} ${this.renderPinned(r)}
 			${
 				this.done !== undefined
 					? html`<div class="done" role="status" data-testid="review-done">${this.done.message}</div>`
@@ -341,6 +366,50 @@ export class SummaryReview extends LitElement {
 				<p class="muted apply-description" data-testid="apply-description">${r.applyDescription}</p>
 			</div>
 		`;
+	}
+
+	/** R10: what the focus kept, with the kept facts about it (most telling first) one click away. */
+	private renderFocusKept(r: ReviewView): unknown {
+		const f = r.focusKept;
+		if (f === undefined) return nothing;
+		return html`<details class="focus-kept" data-testid="review-focus">
+			<summary>${f.line}</summary>
+			${
+				f.kept.length > 0
+					? html`<p class="muted">${t.focusKeptLabel}</p>
+							<ul>
+								${f.kept.map((v) => html`<li><code>${v}</code></li>`)}
+							</ul>`
+					: nothing
+			}
+			${f.lost.length > 0 ? html`<p class="muted">${t.focusLostLabel(f.lost.length)}</p>` : nothing}
+		</details>`;
+	}
+
+	/** The messages kept verbatim because they are pinned, each a link to it in the transcript. */
+	private renderPinned(r: ReviewView): unknown {
+		if (r.pinned.messages.length === 0) return nothing;
+		return html`<section class="pinned" aria-labelledby="pinned-heading" data-testid="review-pinned">
+			<h3 id="pinned-heading">
+				${icon('pinned')} pinned: ${describePinned(r.pinned)}
+				<span class="muted">· kept verbatim at their place</span>
+			</h3>
+			<ul aria-label="Pinned messages">
+				${r.pinned.messages.map(
+					(m) =>
+						html`<li>
+							<button
+								class="link"
+								title=${m.preview}
+								aria-label="Show pinned message ${m.index + 1} (line ${m.line}) in the transcript"
+								@click=${() => this.emitAction({ action: 'reveal', index: m.index })}
+							>
+								#${m.index + 1} ${m.role} · ${formatShort(m.tokens)} · ${m.preview}
+							</button>
+						</li>`,
+				)}
+			</ul>
+		</section>`;
 	}
 
 	private renderFact(fact: LostFactView, i: number, isClosed: boolean): unknown {

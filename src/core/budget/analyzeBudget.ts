@@ -1,4 +1,5 @@
 import { planRegionsAndCandidates } from '../compaction/planCompaction';
+import { markPinned, pinnedFigures } from '../compaction/pins';
 import { flatPrefix } from '../text/textCuts';
 import { toolPairCounts } from '../compaction/windowIndex';
 import type { NameLookup } from '../compaction/windowIndex';
@@ -19,6 +20,8 @@ export interface BudgetOptions {
 	readonly contextWindow?: number;
 	/** Per-model window settings. */
 	readonly windows?: ModelOverrides['windows'];
+	/** Window indexes the person pinned (see CompactionOptions.pinned): the regions and candidates leave them be. */
+	readonly pinned?: ReadonlySet<number>;
 	/** Reuse counts across analyses of a growing transcript (live files); must match the resolved model. */
 	readonly cache?: MessageTokenCache;
 }
@@ -42,7 +45,16 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 	const { messageTokens } = measure;
 
 	// Only the regions and prune candidates of the default plan are shown: the same figures planCompaction gives.
-	const plan = planRegionsAndCandidates(transcript, { counter: cache, contextWindow }, messageTokens);
+	const pinned = options.pinned;
+	const plan = planRegionsAndCandidates(
+		transcript,
+		{ counter: cache, contextWindow, ...(pinned !== undefined ? { pinned } : {}) },
+		messageTokens,
+	);
+	const pinnedKept = pinnedFigures(
+		markPinned(window, pinned !== undefined ? [...pinned] : undefined),
+		messageTokens,
+	);
 	// pairToolCalls' figures, kept by the window index (so a grown window only pairs its new messages).
 	const pairing = toolPairCounts(window);
 	const toolNames = pairing.names;
@@ -72,6 +84,7 @@ export function analyzeBudget(transcript: Transcript, options: BudgetOptions): B
 		percentUsed: percentOfWindow(measure.total, contextWindow),
 		regions: plan.regions,
 		pruneCandidates: { messages: plan.pruneCandidates.messages, tokens: plan.pruneCandidates.tokens },
+		...(pinnedKept !== undefined ? { pinned: pinnedKept } : {}),
 		toolPairs: {
 			matched: pairing.matched,
 			unanswered: pairing.unanswered,

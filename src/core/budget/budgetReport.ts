@@ -1,3 +1,4 @@
+import type { PinnedFigures } from '../compaction/plan';
 import type { Detection, Diagnostic, FormatId, Role } from '../transcript/model';
 
 import type { WindowMeasure } from '../tokens/measureWindow';
@@ -58,6 +59,8 @@ export interface BudgetReport {
 		readonly tail: RegionSummary;
 	};
 	readonly pruneCandidates: { readonly messages: number; readonly tokens: number };
+	/** What the plan keeps verbatim because it is pinned; absent when nothing is. */
+	readonly pinned?: PinnedFigures;
 	readonly toolPairs: {
 		readonly matched: number;
 		readonly unanswered: number;

@@ -56,3 +56,17 @@ export function describeRecorded(recorded: RecordedComparison): string {
 		`we count ${formatTokens(recorded.ourTokens)} for it (${formatSignedPercent(recorded.errorPct)})`
 	);
 }
+
+/**
+ * What is pinned, as every surface prints it after `pinned: `: `3 messages, 4.2k tokens`, naming the tool partners
+ * kept with them when there are any: `1 message (+1 tool partner), 12k tokens`.
+ */
+export function formatPinned(pinned: {
+	readonly messages: number;
+	readonly partners: number;
+	readonly tokens: number;
+}): string {
+	const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+	const partners = pinned.partners > 0 ? ` (+${plural(pinned.partners, 'tool partner')})` : '';
+	return `${plural(pinned.messages, 'message')}${partners}, ${formatTokensShort(pinned.tokens)} tokens`;
+}

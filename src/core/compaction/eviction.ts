@@ -13,7 +13,8 @@ export interface EvictionPlan {
 	readonly stats: EvictionStats;
 }
 
-function finish(
+/** The eviction plan that removes exactly `evicted` (window indexes, ascending). */
+export function evictionPlanOf(
 	messages: readonly Message[],
 	tokens: readonly number[],
 	evicted: readonly number[],
@@ -51,18 +52,18 @@ export function planLruEviction(
 	maxMessages: number,
 ): EvictionPlan {
 	const n = messages.length;
-	if (n <= maxMessages) return finish(messages, tokens, []);
+	if (n <= maxMessages) return evictionPlanOf(messages, tokens, []);
 	const firstUser = messages.findIndex(isUserPrompt);
 	const isPreserved = (i: number): boolean => isSystemRole(messages[i]?.role ?? 'user') || i === firstUser;
 	const evictable: number[] = [];
 	for (let i = 0; i < n; i++) if (!isPreserved(i)) evictable.push(i);
 	const keep = Math.max(0, maxMessages - (n - evictable.length));
-	if (evictable.length <= keep) return finish(messages, tokens, []);
+	if (evictable.length <= keep) return evictionPlanOf(messages, tokens, []);
 	let cut = keep > 0 ? (evictable[evictable.length - keep] ?? n) : n;
 	const lastUser = findLastUserPrompt(messages);
 	if (lastUser !== undefined) cut = Math.min(cut, lastUser);
 	cut = alignCutBackward(unsafeCuts(messages), cut, evictable[0] ?? 0);
-	return finish(
+	return evictionPlanOf(
 		messages,
 		tokens,
 		evictable.filter((i) => i < cut),
@@ -96,7 +97,7 @@ export function planWindowEviction(
 ): EvictionPlan {
 	const turns = splitTurns(messages);
 	const recent = Math.max(1, maxTurns - 1);
-	if (turns.length <= 1 + recent) return finish(messages, tokens, []);
+	if (turns.length <= 1 + recent) return evictionPlanOf(messages, tokens, []);
 	const firstTurn = turns[0] ?? [];
 	const firstKeptLater = turns[turns.length - recent] ?? [];
 	const unsafe = unsafeCuts(messages);
@@ -104,5 +105,5 @@ export function planWindowEviction(
 	const end = alignCutBackward(unsafe, firstKeptLater[0] ?? messages.length, start);
 	const evicted: number[] = [];
 	for (let i = start; i < end; i++) if (!isSystemRole(messages[i]?.role ?? 'user')) evicted.push(i);
-	return finish(messages, tokens, evicted);
+	return evictionPlanOf(messages, tokens, evicted);
 }

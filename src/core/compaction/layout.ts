@@ -30,6 +30,39 @@ function isTurnRole(role: Role): boolean {
 	return role === 'user' || role === 'assistant';
 }
 
+/** True when no message but system ones lies strictly between `from` and `to`. */
+function isNextTo(messages: PlanContext['messages'], from: number, to: number): boolean {
+	for (let k = from + 1; k < to; k++) if (!isSystemRole(messages[k]?.role ?? 'system')) return false;
+	return true;
+}
+
+/**
+ * True when keeping message `k` with its direct tool partners between the kept messages `prev` and `j` (which
+ * share a role) leaves no two neighbours of one role: the group starts on the other role or right after `prev`,
+ * and ends on the other role or right before `j`.
+ */
+function fitsBetween(context: PlanContext, k: number, prev: number, j: number): boolean {
+	const { messages } = context;
+	let lo = k;
+	let hi = k;
+	for (const part of messages[k]?.parts ?? []) {
+		const partner =
+			part.kind === 'toolCall'
+				? context.calls.get(part.callId)?.resultMessage
+				: part.kind === 'toolResult'
+					? context.calls.get(part.callId)?.message
+					: undefined;
+		if (partner === undefined) continue;
+		lo = Math.min(lo, partner);
+		hi = Math.max(hi, partner);
+	}
+	if (lo <= prev || hi >= j) return false;
+	const role = messages[prev]?.role;
+	const opens = messages[lo]?.role !== role || isNextTo(messages, prev, lo);
+	const closes = messages[hi]?.role !== role || isNextTo(messages, hi, j);
+	return opens && closes;
+}
+
 /**
  * R13: in formats that need alternating roles, removing messages must not leave two user or two assistant messages
  * side by side. For every seam after `from` (the synthetic message's own seam is handled by its role choice) where
@@ -52,6 +85,7 @@ export function repairAlternation(context: PlanContext, fates: MessageFate[], fr
 		) {
 			let plain: number | undefined;
 			let any: number | undefined;
+			let fitting: number | undefined;
 			for (let k = prev + 1; k < j; k++) {
 				const between = messages[k];
 				if (between === undefined || fates[k] === 'kept' || isSystemRole(between.role)) continue;
@@ -61,8 +95,11 @@ export function repairAlternation(context: PlanContext, fates: MessageFate[], fr
 					plain = k;
 					break;
 				}
+				if (fitting === undefined && fitsBetween(context, k, prev, j)) fitting = k;
 			}
-			const pick = plain ?? any;
+			// A message with tool parts comes with its partners; one whose group opens and closes on the other role
+			// (or next to the kept neighbours) leaves no new seam to repair, so repairs do not cascade through a span.
+			const pick = plain ?? fitting ?? any;
 			if (pick !== undefined) {
 				repaired.push(...keepWithToolPartners(context, fates, pick));
 				j = prev;

@@ -111,29 +111,6 @@ export const defaultMaxTurns = 20;
 /** H6: tools whose calls set the agent's outputs; aggressive structure compaction keeps them. */
 export const defaultOutputToolNames: readonly string[] = Object.freeze(['set_output']);
 
-/** Limits on what the summariser is shown (R7, G6); decided here, applied by the summariser's prompt builder. */
-export interface SummaryInputCaps {
-	/** R7: characters kept from the start of a long message. */
-	readonly messageHeadChars: number;
-	/** R7: characters kept from the end of a long message. */
-	readonly messageTailChars: number;
-	/** R7: characters of tool-call arguments shown. */
-	readonly toolArgumentsChars: number;
-	/** G6: bytes a message may take in the prose-style transcript. */
-	readonly messageCapBytes: number;
-	/** G6: flat token cost charged per image. */
-	readonly imageTokens: number;
-}
-
-/** R7 and G6 defaults for the summariser input. */
-export const defaultSummaryInputCaps: SummaryInputCaps = Object.freeze({
-	messageHeadChars: 4_000,
-	messageTailChars: 1_500,
-	toolArgumentsChars: 1_500,
-	messageCapBytes: 2_048,
-	imageTokens: 1_000,
-});
-
 /** Which model writes the summary: a fast cheap one (G2) or the agent's own model (C2). */
 export type SummaryModelChoice = 'fast' | 'self';
 
@@ -178,7 +155,6 @@ export interface CompactionOptions {
 	readonly maxMessages?: number;
 	readonly maxTurns?: number;
 	readonly outputToolNames?: readonly string[];
-	readonly summaryInputCaps?: Partial<SummaryInputCaps>;
 	readonly summaryModel?: SummaryModelChoice;
 	readonly onSummaryFailure?: SummaryFailurePolicy;
 	/** H7: keep the current and previous phase whole when there are three or more. */
@@ -187,6 +163,11 @@ export interface CompactionOptions {
 	readonly summaryInputSource?: SummaryInputSource;
 	/** R11: append a one-time note about the compaction to a leading system message. */
 	readonly shouldNoteSystemPrompt?: boolean;
+	/**
+	 * Window indexes (`#n` less one) the person pinned: whatever the strategy, each stays verbatim at its place with
+	 * its tool partners (see pins.ts). Resolve `--keep`, `--keep-matching` and stored pins first (pinTargets.ts).
+	 */
+	readonly pinned?: ReadonlySet<number>;
 }
 
 /** The options a plan was made with, every default filled in; plain data (no counter) so plans serialise. */
@@ -220,12 +201,13 @@ export interface ResolvedCompactionOptions {
 	readonly maxMessages: number;
 	readonly maxTurns: number;
 	readonly outputToolNames: readonly string[];
-	readonly summaryInputCaps: SummaryInputCaps;
 	readonly summaryModel: SummaryModelChoice;
 	readonly onSummaryFailure: SummaryFailurePolicy;
 	readonly isPhaseGraduated: boolean;
 	readonly shouldNoteSystemPrompt: boolean;
 	readonly summaryInputSource: SummaryInputSource;
+	/** The pinned window indexes, ascending; absent when nothing is pinned (so such plans keep their ids). */
+	readonly pinned?: readonly number[];
 }
 
 function count(value: number | undefined, fallback: number): number {
@@ -236,16 +218,22 @@ function share(value: number | undefined, fallback: number, max = 1): number {
 	return value !== undefined && Number.isFinite(value) && value >= 0 && value <= max ? value : fallback;
 }
 
+/** Pinned indexes as plain data: whole, non-negative, distinct and ascending. */
+function pinnedIndexes(pinned: ReadonlySet<number> | undefined): readonly number[] {
+	if (pinned === undefined || pinned.size === 0) return [];
+	return [...pinned].filter((i) => Number.isSafeInteger(i) && i >= 0).sort((a, b) => a - b);
+}
+
 function text(value: string | undefined): string | undefined {
 	return value !== undefined && value.trim() !== '' ? value : undefined;
 }
 
 /** Fills every default; values out of range (negative, NaN, ratios above 1) fall back to the default instead of failing. */
 export function resolveCompactionOptions(options: CompactionOptions): ResolvedCompactionOptions {
-	const caps = options.summaryInputCaps ?? {};
 	const focus = text(options.focus);
 	const previousSummary = text(options.previousSummary);
 	const keepRecent = options.keepRecentMessages;
+	const pinned = pinnedIndexes(options.pinned);
 	return {
 		strategy: options.strategy ?? defaultStrategy,
 		contextWindow: count(options.contextWindow, 0),
@@ -278,18 +266,12 @@ export function resolveCompactionOptions(options: CompactionOptions): ResolvedCo
 		maxMessages: count(options.maxMessages, defaultMaxMessages),
 		maxTurns: Math.max(1, count(options.maxTurns, defaultMaxTurns)),
 		outputToolNames: options.outputToolNames ?? defaultOutputToolNames,
-		summaryInputCaps: {
-			messageHeadChars: count(caps.messageHeadChars, defaultSummaryInputCaps.messageHeadChars),
-			messageTailChars: count(caps.messageTailChars, defaultSummaryInputCaps.messageTailChars),
-			toolArgumentsChars: count(caps.toolArgumentsChars, defaultSummaryInputCaps.toolArgumentsChars),
-			messageCapBytes: count(caps.messageCapBytes, defaultSummaryInputCaps.messageCapBytes),
-			imageTokens: count(caps.imageTokens, defaultSummaryInputCaps.imageTokens),
-		},
 		summaryModel: options.summaryModel ?? 'fast',
 		onSummaryFailure: options.onSummaryFailure ?? 'keepOriginal',
 		isPhaseGraduated: options.isPhaseGraduated ?? true,
 		shouldNoteSystemPrompt: options.shouldNoteSystemPrompt ?? true,
 		summaryInputSource: options.summaryInputSource ?? defaultSummaryInputSource,
+		...(pinned.length > 0 ? { pinned } : {}),
 	};
 }
 

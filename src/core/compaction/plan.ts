@@ -127,6 +127,18 @@ export type Preflight =
 	| { readonly ok: true }
 	| { readonly ok: false; readonly reason: 'nothingToCompact'; readonly message: string };
 
+/**
+ * The messages a plan keeps verbatim because they are pinned (by the person, or pinned content), and the tool
+ * partners kept with them; window indexes, ascending.
+ */
+export interface PinnedFigures {
+	readonly messages: readonly number[];
+	/** Messages holding the other half of a pinned message's tool pairs, not pinned themselves. */
+	readonly partners: readonly number[];
+	/** Tokens of the pinned messages and their partners. */
+	readonly tokens: number;
+}
+
 /** A compaction decided but not yet run: plain JSON-serialisable data the review UI shows before anything is written. */
 export interface CompactionPlan {
 	readonly version: 1;
@@ -183,6 +195,8 @@ export interface CompactionPlan {
 	readonly spill?: SpillPlan;
 	readonly eviction?: EvictionStats;
 	readonly rotation?: RotationPlan;
+	/** What stays verbatim because it is pinned; absent when nothing is. */
+	readonly pinned?: PinnedFigures;
 	/** Tokens of the compacted window as planned (a summary counted at its full budget). */
 	readonly estimatedTokensAfter: number;
 	readonly preflight: Preflight;

@@ -30,6 +30,7 @@ import type {
 	SyntheticKind,
 	SyntheticMessagePlan,
 } from './plan';
+import { isPinnedAt, pinnedFiguresOf, sparePinnedFromEviction } from './pins';
 import { createPlanContext } from './planContext';
 import type { PlanContext } from './planContext';
 import { findFoldedSummary, makeSpan, planRegions } from './planRegions';
@@ -167,11 +168,11 @@ function currentPhaseOf(phaseIds: readonly string[]): string | undefined {
 }
 
 /**
- * True for a middle message that is never summarised or edited: pinned (skill content, user pins) or the last
- * request the person typed, which stays verbatim however long the autonomous turn after it ran.
+ * True for a middle message that is never summarised or edited: pinned (skill content, user pins, and their tool
+ * partners) or the last request the person typed, which stays verbatim however long the autonomous turn after it ran.
  */
 function isKeptInMiddle(context: PlanContext, i: number, lastUserPrompt: number | undefined): boolean {
-	return context.messages[i]?.flags.isPinned === true || i === lastUserPrompt;
+	return isPinnedAt(context, i) || i === lastUserPrompt;
 }
 
 /** Marks the middle for summarising, keeps pinned messages and the last request with their tool partners, and repairs alternation. */
@@ -221,7 +222,8 @@ function planStrategyScope(context: PlanContext): StrategyScope {
 		foldedInMiddle:
 			regionPlan.foldedSummary !== undefined &&
 			regionPlan.foldedSummary >= middle.from &&
-			regionPlan.foldedSummary < middle.to
+			regionPlan.foldedSummary < middle.to &&
+			!isPinnedAt(context, regionPlan.foldedSummary) // a pinned summary stays as it is
 				? regionPlan.foldedSummary
 				: undefined,
 		lastUserPrompt: regionPlan.lastUserPrompt,
@@ -259,12 +261,12 @@ function planStrategy(
 	}
 }
 
-/** The cheap pass over the whole middle, nothing untouchable: what the strategies that summarise nothing prune. */
+/** The cheap pass over the whole middle, pins untouched: what the strategies that summarise nothing prune. */
 function planCheapPassOverMiddle(context: PlanContext, scope: StrategyScope): CheapPassPlan {
 	return planCheapPass(context, {
 		from: scope.regions.middle.from,
 		to: scope.regions.middle.to,
-		isUntouchable: () => false,
+		isUntouchable: (i) => isPinnedAt(context, i),
 		currentPhaseId: scope.currentPhaseId,
 	});
 }
@@ -303,7 +305,8 @@ function planRotateStrategy(
 	const { messages, tokens } = context;
 	const n = messages.length;
 	// C4: the fresh session keeps only the leading system messages; everything else is carried by the summary.
-	const folded = findFoldedSummary(messages);
+	const opening = findFoldedSummary(messages);
+	const folded = opening !== undefined && !isPinnedAt(context, opening) ? opening : undefined;
 	let headEnd = 0;
 	while (headEnd < n && isSystemRole(messages[headEnd]?.role ?? 'user')) headEnd++;
 	if (folded !== undefined) headEnd = Math.min(headEnd, folded);
@@ -404,10 +407,12 @@ function planEvictionStrategy(
 ): StrategyOutcome {
 	const { messages, tokens, options } = context;
 	const n = messages.length;
-	const evicted =
+	const evicted = sparePinnedFromEviction(
+		context,
 		strategy === 'lru'
 			? planLruEviction(messages, tokens, options.maxMessages)
-			: planWindowEviction(messages, tokens, options.maxTurns);
+			: planWindowEviction(messages, tokens, options.maxTurns),
+	);
 	evicted.fates.forEach((fate, i) => {
 		fates[i] = fate;
 	});
@@ -438,6 +443,7 @@ function planToolResultCapStrategy(context: PlanContext, scope: StrategyScope): 
 	const n = messages.length;
 	const edits: PartEdit[] = [];
 	for (let i = scope.regions.head.to; i < n; i++) {
+		if (isPinnedAt(context, i)) continue;
 		messages[i]?.parts.forEach((part, p) => {
 			if (part.kind !== 'toolResult' || part.text.length <= options.toolResultCapChars) return;
 			// Z1: the same cut an ingest-time cap would have made.
@@ -941,6 +947,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 	const summaryInputOf = lazySummaryInput(window, edits, input);
 	const inputCount = input.messages.length;
 	const isSummaryStyle = resolved.strategy === 'summarize' || resolved.strategy === 'rotate';
+	const pinned = pinnedFiguresOf(context);
 	const preflight = decidePreflight(
 		resolved,
 		outcome,
@@ -984,6 +991,7 @@ export function planCompaction(transcript: Transcript, options: CompactionOption
 		...(outcome.spill !== undefined ? { spill: outcome.spill } : {}),
 		...(outcome.eviction !== undefined ? { eviction: outcome.eviction } : {}),
 		...(resolved.strategy === 'rotate' ? { rotation: rotationOf(resolved, transcript, tokensBefore) } : {}),
+		...(pinned !== undefined ? { pinned } : {}),
 		estimatedTokensAfter: Math.max(0, estimatedTokensAfter),
 		preflight,
 		needsSummary: preflight.ok && isSummaryStyle && inputCount > 0,

@@ -155,7 +155,13 @@ export function planRegions(
 	}
 	// H7: the current and previous phase stay whole.
 	if (phases.firstProtected !== undefined) cut = Math.min(cut, Math.max(headEnd, phases.firstProtected));
-	cut = alignCutBackward(unsafe, cut, headEnd); // R5: never split a tool-call group
+	cut = alignTailCut(
+		unsafe,
+		messageTokens,
+		cut,
+		headEnd,
+		Math.floor(tailBudgetTokens * options.tailSoftCeiling),
+	);
 	return {
 		head: makeSpan(messageTokens, 0, headEnd),
 		middle: makeSpan(messageTokens, headEnd, cut),
@@ -165,4 +171,30 @@ export function planRegions(
 		phases,
 		tailBudgetTokens,
 	};
+}
+
+/**
+ * R5: moves the tail's cut off a tool-call group. Backward keeps the whole group in the tail; when that group would
+ * take the tail past its soft ceiling and make it outweigh the middle (one call fanning out to large results at the
+ * boundary of a short session), the cut moves forward instead, so the group is compacted with the middle and the
+ * tail keeps the newest steps after it. Either way no pair is split.
+ */
+function alignTailCut(
+	unsafe: Uint8Array,
+	messageTokens: readonly number[],
+	cut: number,
+	headEnd: number,
+	softCeiling: number,
+): number {
+	const n = messageTokens.length;
+	const backward = alignCutBackward(unsafe, cut, headEnd);
+	const tailTokens = spanTokens(messageTokens, backward, n);
+	if (
+		backward === cut ||
+		tailTokens <= softCeiling ||
+		tailTokens <= spanTokens(messageTokens, headEnd, backward)
+	)
+		return backward;
+	const forward = alignCutForward(unsafe, cut, n);
+	return forward < n ? forward : backward;
 }

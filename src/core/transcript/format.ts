@@ -40,6 +40,11 @@ export interface WriteOptions {
 	readonly sessionId?: string;
 	/** ISO time stamped on records the writer creates. */
 	readonly now?: string;
+	/**
+	 * Absolute path the caller will write the text to, for a format whose resume command names the file
+	 * (Gemini CLI's `--session-file`). Such a writer suggests no `fileName`, so the caller knows the path first.
+	 */
+	readonly path?: string;
 }
 
 /** What a writer produced: the file's text and how to name it. */

@@ -1,7 +1,9 @@
 import type { CompactionResult } from '../compaction/compactTranscript';
 import { describeTailRule } from '../compaction/tailRule';
+import { describeFocusReport, reportFocus } from '../facts/focusReport';
 import type { Transcript } from '../transcript/model';
 import { messagesInWindow } from '../transcript/model';
+import { buildPinnedReviewView } from './buildTranscriptView';
 import type { LostFactView, ReviewView } from './viewModel';
 
 /** What the review builder needs beside the result. */
@@ -30,6 +32,7 @@ export function buildReviewView(result: CompactionResult, options: ReviewViewOpt
 			...(line !== undefined ? { line } : {}),
 		};
 	});
+	const focusReport = result.success ? reportFocus(plan.options.focus, result.lostFacts, summary) : undefined;
 	return {
 		planId: plan.id,
 		strategy: result.strategy,
@@ -54,5 +57,15 @@ export function buildReviewView(result: CompactionResult, options: ReviewViewOpt
 		retention: result.lostFacts?.retention ?? 1,
 		applyDescription: options.applyDescription,
 		tailRule: describeTailRule(plan),
+		...(focusReport !== undefined
+			? {
+					focusKept: {
+						line: describeFocusReport(focusReport),
+						kept: focusReport.keptExamples,
+						lost: focusReport.lost,
+					},
+				}
+			: {}),
+		pinned: buildPinnedReviewView(plan.pinned, window ?? [], plan.messageTokens),
 	};
 }

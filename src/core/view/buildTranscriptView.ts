@@ -7,6 +7,7 @@ import type {
 	MessageDetails,
 	MessageRow,
 	PartDetail,
+	PinnedReviewView,
 	PlanView,
 	PruneMark,
 	RegionName,
@@ -103,6 +104,35 @@ export function regionOf(plan: Pick<PlanView, 'regions'>, index: number): Region
 	return 'middle';
 }
 
+const noPins = Object.freeze({ messages: [], partners: [], tokens: 0 });
+
+/** The pinned messages of a plan as the review lists them, with previews from the window they index. */
+export function buildPinnedReviewView(
+	pinned: CompactionPlan['pinned'],
+	window: readonly Message[],
+	messageTokens: readonly number[],
+): PinnedReviewView {
+	if (pinned === undefined) return { messages: [], partners: 0, tokens: 0 };
+	const toolNames = toolNamesByCallId(window);
+	return {
+		messages: pinned.messages.flatMap((index) => {
+			const message = window[index];
+			if (message === undefined) return [];
+			return [
+				{
+					index,
+					role: message.role,
+					tokens: messageTokens[index] ?? 0,
+					preview: previewMessage(message, toolNames),
+					line: message.lines.from,
+				},
+			];
+		}),
+		partners: pinned.partners.length,
+		tokens: pinned.tokens,
+	};
+}
+
 /** The region map's view of a plan: bands, one fate per row, prune marks; small enough to re-send on every what-if. */
 export function buildPlanView(plan: CompactionPlan): PlanView {
 	const prune: Record<number, PruneMark> = {};
@@ -137,6 +167,7 @@ export function buildPlanView(plan: CompactionPlan): PlanView {
 		estimatedTokensAfter: plan.estimatedTokensAfter,
 		compactionTokens: plan.triggerTokens,
 		summaryBudgetTokens: plan.summaryBudgetTokens,
+		pinned: plan.pinned ?? noPins,
 		...(plan.preflight.ok ? {} : { nothingToCompact: plan.preflight.message }),
 	};
 }

@@ -1,5 +1,5 @@
 import type { BudgetCategory, CountSource, RecordedComparison } from '../budget/budgetReport';
-import type { MessageFate } from '../compaction/plan';
+import type { MessageFate, PinnedFigures } from '../compaction/plan';
 import type { StrategyName } from '../compaction/strategies';
 import type { ArtifactKind } from '../facts/extractArtifacts';
 import type { FormatId, PartKind, Role } from '../transcript/model';
@@ -108,6 +108,8 @@ export interface PlanView {
 	readonly estimatedTokensAfter: number;
 	readonly compactionTokens: number;
 	readonly summaryBudgetTokens: number;
+	/** What the plan keeps verbatim because it is pinned (row indexes); empty lists when nothing is. */
+	readonly pinned: PinnedFigures;
 	/** R16: why nothing would be compacted, when that is so. */
 	readonly nothingToCompact?: string;
 }
@@ -163,6 +165,26 @@ export interface LostFactView {
 	readonly line?: number;
 }
 
+/** One pinned message as the review lists it. */
+export interface PinnedMessageView {
+	readonly index: number;
+	readonly role: Role;
+	readonly tokens: number;
+	/** One line, at most `maxPreviewChars` characters. */
+	readonly preview: string;
+	/** First 1-based source line. */
+	readonly line: number;
+}
+
+/** What a compaction kept verbatim because it was pinned: the pinned messages, how many partners, and tokens. */
+export interface PinnedReviewView {
+	readonly messages: readonly PinnedMessageView[];
+	/** Tool partners kept with the pinned messages. */
+	readonly partners: number;
+	/** Tokens of the pinned messages and their partners. */
+	readonly tokens: number;
+}
+
 /** The review panel's content for one compaction result; tokens are whole numbers. */
 export interface ReviewView {
 	readonly planId: string;
@@ -194,6 +216,14 @@ export interface ReviewView {
 	readonly applyDescription: string;
 	/** How the protected tail was sized, in words (`tail: newest 20% of this session (9,145 tokens)`). */
 	readonly tailRule: string;
+	/** With a focus (R10): what it kept, in words, the kept facts about it (most telling first) and the lost ones. */
+	readonly focusKept?: {
+		readonly line: string;
+		readonly kept: readonly string[];
+		readonly lost: readonly string[];
+	};
+	/** What stayed verbatim because it was pinned (no messages when nothing was). */
+	readonly pinned: PinnedReviewView;
 }
 
 /** Longest one-line preview in a row, in characters. */

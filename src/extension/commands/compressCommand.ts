@@ -97,6 +97,7 @@ export async function compressCommand(
 	);
 	if (note !== undefined) services.log.info(note);
 	const started = performance.now();
+	const pins = services.pins.entry(file);
 	const outcome = await vscode.window.withProgress(
 		{
 			location: vscode.ProgressLocation.Notification,
@@ -109,7 +110,11 @@ export async function compressCommand(
 				progress.report({ message: vscode.l10n.t('reading, planning and summarising…') });
 				return await services.reviews.create(
 					file,
-					{ strategy: chosen, ...(input.focus !== undefined ? { focus: input.focus } : {}) },
+					{
+						strategy: chosen,
+						...(input.focus !== undefined ? { focus: input.focus } : {}),
+						...(pins !== undefined ? { pins } : {}),
+					},
 					{
 						headMessages: settings.headMessages,
 						tailRatio: settings.tailRatio,

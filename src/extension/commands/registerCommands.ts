@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { compareStrategiesCommand, showAgentCompactionsCommand } from './auditCommands';
 import {
 	applyCompactionCommand,
 	discardCompactionCommand,
@@ -8,6 +9,7 @@ import {
 import { compressCommand } from './compressCommand';
 import type { ExtensionServices } from './extensionServices';
 import { guardCommand } from './guard';
+import { clearPinsCommand, togglePinCommand } from './pinCommands';
 import { selectSummarizerCommand, setApiKeyCommand } from './summarizerCommands';
 import { exportPlainTextCommand, openTranscriptCommand, showGaugeCommand } from './transcriptCommands';
 
@@ -30,6 +32,10 @@ export function registerCommands(
 		'contextLens.setApiKey': (provider, key) => setApiKeyCommand(services, provider, key),
 		'contextLens.exportPlainText': (arg) => exportPlainTextCommand(services, arg),
 		'contextLens.refreshSessions': async () => refreshSessions(),
+		'contextLens.togglePin': (arg) => togglePinCommand(services, arg),
+		'contextLens.clearPins': (arg) => clearPinsCommand(services, arg),
+		'contextLens.compareStrategies': (arg) => compareStrategiesCommand(services, arg),
+		'contextLens.showAgentCompactions': (arg) => showAgentCompactionsCommand(services, arg),
 	};
 	return Object.entries(handlers).map(([id, handler]) =>
 		vscode.commands.registerCommand(id, guardCommand(services.log, id, handler)),

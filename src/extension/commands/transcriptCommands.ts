@@ -57,10 +57,12 @@ export async function exportPlainTextCommand(
 	if (!(await activateTranscript(services, file))) return undefined;
 	const tracked = services.tracker.get(file);
 	if (tracked?.state?.ok !== true) throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
+	const pins = services.pins.entry(file);
 	const exported = await callAnalysis(services, 'session.export', {
 		path: file,
 		windows: tracked.windows,
 		plan: planSettingsOf(services.settings()),
+		...(pins !== undefined ? { pins } : {}),
 	});
 	if (!exported.ok) throw new UserFacingError(exported.message);
 	const text = exported.text;

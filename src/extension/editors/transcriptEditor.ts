@@ -51,6 +51,10 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 			tracker.onDidUpdate(({ tracked }) => {
 				if (tracked.path === path && panel.visible) render();
 			}),
+			// The panel that pinned got its re-plan (with its what-if settings) as the reply; the others redraw.
+			this.services.pins.onDidChange((file) => {
+				if (file === path && panel.visible && !panel.active) render();
+			}),
 			panel.onDidChangeViewState(() => {
 				if (panel.active) tracker.setActive(path);
 				if (panel.visible) render();

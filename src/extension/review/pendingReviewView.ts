@@ -34,5 +34,6 @@ export function buildPendingReviewView(
 		retention: n.retention ?? 1,
 		applyDescription,
 		tailRule: review.tailRule ?? '',
+		pinned: review.pinned ?? { messages: [], partners: 0, tokens: 0 },
 	};
 }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { StrategyName } from '../../core/compaction/strategies';
 import type { FormatId } from '../../core/transcript/model';
 import type { FileFingerprint } from '../../core/io/fileFingerprint';
+import type { PinnedReviewView } from '../../core/view/viewModel';
 
 /** One fact the compacted window no longer carries, as the review lists it. */
 export interface ReviewLostFact {
@@ -64,6 +65,8 @@ export interface PendingReview {
 	readonly lostFactsOmitted: number;
 	/** How the protected tail was sized, in words (absent in reviews stored before it was recorded). */
 	readonly tailRule?: string;
+	/** What the plan keeps verbatim because it is pinned (absent when nothing is). */
+	readonly pinned?: PinnedReviewView;
 	readonly createdAt: string;
 }
 

@@ -90,6 +90,7 @@ export function reviewController(host: ReviewPageHost): WebviewController {
 						await vscode.commands.executeCommand('workbench.action.openSettings', 'contextLens');
 					return;
 				case 'plan/request':
+				case 'message/pin':
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,
@@ -105,6 +106,18 @@ export function reviewController(host: ReviewPageHost): WebviewController {
 					return;
 				case 'message/reveal':
 				case 'log/error':
+				case 'compare/start':
+				case 'compare/cancel':
+				case 'compare/open':
+				case 'audit/restore':
+				case 'source/reveal':
+					return;
+				case 'audit/request':
+					post({
+						type: 'audit/result',
+						requestId: message.requestId,
+						result: { ok: false, reason: 'Open the transcript to see its compactions.' },
+					});
 					return;
 				default:
 					return assertNever(message);

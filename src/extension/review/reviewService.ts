@@ -118,6 +118,34 @@ export class ReviewService {
 		return created;
 	}
 
+	/**
+	 * A review whose summary can take back the facts compaction `compaction` of `file` lost (the agent's own, or an
+	 * earlier one): the plan rewrites only the summary that opens today's window, the review starts from that
+	 * summary and lists the compaction's lost facts, and Apply writes it like any compaction (a new file beside the
+	 * original). Planned in the analysis worker; writes nothing itself.
+	 */
+	async createRestore(
+		file: string,
+		compaction: number,
+		settings: ReviewSettings,
+		signal?: AbortSignal,
+	): Promise<{ ok: true; review: PendingReview } | ReviewFailure> {
+		const created = await this.call(
+			'review.restore',
+			{
+				file,
+				compaction,
+				settings,
+				maxLostFacts: maxStoredLostFacts,
+				...(this.planDir !== undefined ? { planDir: this.planDir } : {}),
+			},
+			signal !== undefined ? { signal } : {},
+		);
+		if (!created.ok) return created;
+		await this.store.putReview(created.review);
+		return created;
+	}
+
 	/** One side of a review's diff as readable text (a message saying why when the review cannot be loaded). */
 	async document(id: string, side: ReviewSide, windows: Windows): Promise<string> {
 		const review = this.store.review(id);
@@ -226,9 +254,16 @@ export class ReviewService {
 				message: `Not applied: Context Lens cannot write ${format.label} files. Use "Export Plain-Text Report" instead.`,
 			};
 		}
-		const written = await this.call('review.output', { review, windows, now: now.toISOString() });
+		// A writer that resumes by path (Gemini CLI) names no file: it is written under the default name, given here.
+		const fallback = join(dirname(review.file), defaultOutputName(review.file, review.id));
+		const written = await this.call('review.output', {
+			review,
+			windows,
+			now: now.toISOString(),
+			fallbackPath: fallback,
+		});
 		if (!written.ok) return written;
-		const target = join(dirname(review.file), written.fileName ?? defaultOutputName(review.file, review.id));
+		const target = written.fileName !== undefined ? join(dirname(review.file), written.fileName) : fallback;
 		const mode = await stat(review.file).then(
 			(info) => info.mode & 0o666,
 			() => 0o600,

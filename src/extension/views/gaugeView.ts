@@ -38,6 +38,9 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 			services.tracker.onDidUpdate(({ tracked }) => {
 				if (tracked === services.tracker.active) this.render();
 			}),
+			services.pins.onDidChange((file) => {
+				if (file === services.tracker.active?.path) this.render();
+			}),
 		);
 	}
 

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { assertNever, type HostPost } from '../../protocol/messages';
+import type { PlanView, WhatIfOptions } from '../../core/view/viewModel';
+import { assertNever, type HostPost, type Reply, type ViewToHost } from '../../protocol/messages';
 import { planSettingsOf } from '../../worker/planOptions';
 import type { MethodName, ParamsOf, ResultOf, WorkFailure } from '../../worker/protocol';
+import { handleAuditMessage } from '../audit/auditController';
 import type { ExtensionServices } from '../commands/extensionServices';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 import type { WebviewController } from './protocolWebview';
@@ -62,13 +64,61 @@ export async function transcriptMessage(
 		};
 	}
 	if (!state.ok) return { type: 'transcript/empty', message: state.message };
+	const pins = services.pins.entry(tracked.path);
 	const shown = await callAnalysis(services, 'session.view', {
 		path: tracked.path,
 		windows: tracked.windows,
 		plan: planSettingsOf(services.settings()),
+		...(pins !== undefined ? { pins } : {}),
 	});
 	if (!shown.ok) return { type: 'transcript/empty', message: shown.message };
 	return { type: 'transcript/showEncoded', transcriptId: tracked.path, viewJson: shown.viewJson };
+}
+
+/** The plan of a tracked transcript with what-if settings and its pins, as the region map draws it (made in the worker). */
+async function planViewFor(
+	services: ExtensionServices,
+	tracked: TrackedTranscript | undefined,
+	whatIf: WhatIfOptions,
+): Promise<Reply<PlanView>> {
+	if (tracked?.state?.ok !== true)
+		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
+	const pins = services.pins.entry(tracked.path);
+	const planned = await callAnalysis(services, 'session.plan', {
+		path: tracked.path,
+		windows: tracked.windows,
+		plan: planSettingsOf(services.settings()),
+		whatIf,
+		...(pins !== undefined ? { pins } : {}),
+	});
+	return planned.ok ? { ok: true, value: planned.plan } : { ok: false, reason: planned.message };
+}
+
+/** Pins or unpins a window message of a tracked transcript (stored per session), then re-plans with the page's what-if. */
+async function pinMessage(
+	services: ExtensionServices,
+	tracked: TrackedTranscript | undefined,
+	message: Extract<ViewToHost, { type: 'message/pin' }>,
+): Promise<Reply<PlanView>> {
+	const state = tracked?.state;
+	if (tracked === undefined || state?.ok !== true)
+		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
+	if (message.index >= state.report.messages)
+		return { ok: false, reason: vscode.l10n.t('That message is not in the window any more.') };
+	const toggled = await callAnalysis(services, 'session.pin', {
+		path: tracked.path,
+		windows: tracked.windows,
+		pins: services.pins.entry(tracked.path),
+		index: message.index,
+		isPinned: message.isPinned,
+	});
+	if (!toggled.ok) return { ok: false, reason: toggled.message };
+	await services.pins.set(tracked.path, toggled.sessionId, toggled.keys);
+	const pinned = toggled.indexes;
+	services.log.info(
+		`${message.isPinned ? 'pinned' : 'unpinned'} #${message.index + 1} of ${tracked.path}; pinned now: ${pinned.map((i) => `#${i + 1}`).join(', ') || 'none'}`,
+	);
+	return planViewFor(services, tracked, message.whatIf);
 }
 
 /**
@@ -85,24 +135,20 @@ export function transcriptController(
 		initialMessages: async () => [await transcriptMessage(services, target())],
 		async handle(message, post) {
 			switch (message.type) {
-				case 'plan/request': {
-					const tracked = stateOf(message.transcriptId);
-					const planned =
-						tracked?.state?.ok === true
-							? await callAnalysis(services, 'session.plan', {
-									path: tracked.path,
-									windows: tracked.windows,
-									plan: planSettingsOf(services.settings()),
-									whatIf: message.whatIf,
-								})
-							: { ok: false as const, message: 'The transcript is no longer open.' };
+				case 'plan/request':
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,
-						result: planned.ok ? { ok: true, value: planned.plan } : { ok: false, reason: planned.message },
+						result: await planViewFor(services, stateOf(message.transcriptId), message.whatIf),
 					});
 					return;
-				}
+				case 'message/pin':
+					post({
+						type: 'plan/result',
+						requestId: message.requestId,
+						result: await pinMessage(services, stateOf(message.transcriptId), message),
+					});
+					return;
 				case 'message/details': {
 					const tracked = stateOf(message.transcriptId);
 					const found =
@@ -176,6 +222,13 @@ export function transcriptController(
 					return;
 				case 'log/error':
 					return;
+				case 'compare/start':
+				case 'compare/cancel':
+				case 'compare/open':
+				case 'audit/request':
+				case 'audit/restore':
+				case 'source/reveal':
+					return handleAuditMessage(services, message, post, stateOf);
 				default:
 					return assertNever(message);
 			}

@@ -124,6 +124,37 @@ describe('planRegions', () => {
 		assert.equal(regions.tail.from, 10);
 	});
 
+	it('R5: a large fan-out group at the boundary goes to the middle when keeping it would make the tail outweigh the middle', () => {
+		const fanOut = (id: string, count: number): Message[] => [
+			message(id, 'assistant', [
+				...Array.from({ length: count }, (_, i) =>
+					callPart(`${id}${i}`, 'Read', { file_path: `${id}${i}.ts` }),
+				),
+			]),
+			...Array.from({ length: count }, (_, i) =>
+				message(`${id}r${i}`, 'tool', [resultPart(`${id}${i}`, `contents ${i}`)]),
+			),
+		];
+		const messages = [
+			...chat(4),
+			...fanOut('g', 4),
+			...fanOut('h', 2),
+			message('done', 'assistant', [textPart('ok')]),
+		];
+		// Budget 1600 (ceiling 2400): g's four results of 800 each sit at the boundary.
+		const tokens = messages.map((m) => (m.id.startsWith('gr') ? 800 : m.id.startsWith('hr') ? 300 : 10));
+		const regions = planRegions(messages, tokens, regionOptions({ tailSizing: 'window' }));
+		assert.equal(regions.tail.from, 9, 'the tail starts after the group, at the next call');
+		assert.ok(regions.middle.tokens > regions.tail.tokens);
+		assert.ok(unsafeCuts(messages)[regions.tail.from] === 0, 'no pair is split');
+
+		// With a middle already larger than the tail, the group stays whole in the tail as before.
+		const long = [...chat(60), ...messages.slice(4)];
+		const longTokens = [...chat(60).map(() => 100), ...tokens.slice(4)];
+		const kept = planRegions(long, longTokens, regionOptions({ tailSizing: 'window' }));
+		assert.equal(kept.tail.from, 60, 'the tail starts at the group call');
+	});
+
 	it('the last user message no longer stretches the tail over the autonomous turn after it', () => {
 		const messages: Message[] = [
 			...chat(6),

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import {
 	defaultRotationRatio,
 	defaultStrategy,
-	defaultSummaryInputCaps,
 	defaultSummaryWordCap,
 	defaultTriggerFloorTokens,
 	defaultTriggerRatio,
@@ -71,23 +70,6 @@ describe('strategy registry and options', () => {
 				assert.ok(budget <= Math.max(2_000, Math.min(window * 0.05, 12_000)));
 			}),
 		);
-	});
-
-	it('G6/R7 the summariser input caps are decided here and recorded in every plan', () => {
-		assert.deepEqual(defaultSummaryInputCaps, {
-			messageHeadChars: 4_000,
-			messageTailChars: 1_500,
-			toolArgumentsChars: 1_500,
-			messageCapBytes: 2_048,
-			imageTokens: 1_000,
-		});
-		const resolved = resolveCompactionOptions({
-			counter: testCounter,
-			contextWindow: 1,
-			summaryInputCaps: { imageTokens: 850 },
-		});
-		assert.equal(resolved.summaryInputCaps.imageTokens, 850);
-		assert.equal(resolved.summaryInputCaps.messageCapBytes, 2_048);
 	});
 
 	it('G2 records the 200-word cap for the prose style; C2 records a "self" summary model and its instruction', () => {

@@ -7,7 +7,11 @@ import {
 	selfSummaryInstruction,
 	withHandoffPrefix,
 } from '../../../src/core/compaction/handoff';
-import { defaultSummaryInputCaps, resolveCompactionOptions } from '../../../src/core/compaction/options';
+import { resolveCompactionOptions } from '../../../src/core/compaction/options';
+import {
+	defaultSummaryInputCaps,
+	resolveSummaryInputCaps,
+} from '../../../src/core/summarize/prompts/summaryInputCaps';
 import { handoffSectionTitles } from '../../../src/core/summarize/offline/handoffSections';
 import {
 	buildSummaryPrompt,
@@ -212,16 +216,42 @@ describe('buildSummaryPrompt', () => {
 		}
 	});
 
-	it('takes caps, word cap, focus share and style from the resolved compaction options', () => {
+	it('G6/R7 the summariser owns its input caps: defaults, and partial caps filled from them', () => {
+		assert.deepEqual(defaultSummaryInputCaps, {
+			messageHeadChars: 4_000,
+			messageTailChars: 1_500,
+			toolArgumentsChars: 1_500,
+			messageCapBytes: 2_048,
+			imageTokens: 1_000,
+		});
+		const caps = resolveSummaryInputCaps({ imageTokens: 850, messageHeadChars: -1 });
+		assert.equal(caps.imageTokens, 850);
+		assert.equal(caps.messageHeadChars, 4_000, 'out of range falls back to the default');
+		assert.equal(caps.messageCapBytes, 2_048);
+		assert.deepEqual(
+			summaryPromptOptionsFrom(
+				resolveCompactionOptions({
+					counter: { countText: (t) => t.length, countMessage: () => ({ total: 1 }) },
+					contextWindow: 1,
+				}),
+			).inputCaps,
+			defaultSummaryInputCaps,
+		);
+	});
+
+	it('takes word cap, focus share and style from the resolved compaction options, caps from the summariser', () => {
 		const resolved = resolveCompactionOptions({
 			counter: { countText: (t) => t.length, countMessage: () => ({ total: 1 }) },
 			contextWindow: 100_000,
-			summaryInputCaps: { messageHeadChars: 10, messageTailChars: 5 },
 			summaryWordCap: 90,
 			focusShare: 0.6,
 			summaryModel: 'self',
 		});
-		const options = summaryPromptOptionsFrom(resolved);
+		const options = summaryPromptOptionsFrom(
+			resolved,
+			undefined,
+			resolveSummaryInputCaps({ messageHeadChars: 10, messageTailChars: 5 }),
+		);
 		assert.equal(options.style, 'self');
 		assert.equal(options.wordCap, 90);
 		assert.equal(options.inputCaps.messageHeadChars, 10);

@@ -40,6 +40,9 @@ const validMessage: fc.Arbitrary<ViewToHost> = fc.oneof(
 		.record({ requestId, transcriptId: id, index })
 		.map((m): ViewToHost => ({ type: 'message/details', ...m })),
 	fc.record({ transcriptId: id, index }).map((m): ViewToHost => ({ type: 'message/reveal', ...m })),
+	fc
+		.record({ requestId, transcriptId: id, index, isPinned: fc.boolean(), whatIf })
+		.map((m): ViewToHost => ({ type: 'message/pin', ...m })),
 	fc.record({ requestId, text: fc.string() }).map((m): ViewToHost => ({ type: 'summary/count', ...m })),
 	fc
 		.record({ planId: id, editedSummary: fc.string() })
@@ -51,6 +54,20 @@ const validMessage: fc.Arbitrary<ViewToHost> = fc.oneof(
 	fc.record({ planId: id, focus: fc.string() }).map((m): ViewToHost => ({ type: 'summary/rerun', ...m })),
 	fc.constantFrom(...viewCommands).map((command): ViewToHost => ({ type: 'command/run', command })),
 	fc.string().map((message): ViewToHost => ({ type: 'log/error', message })),
+	fc
+		.record({ transcriptId: id, focus: fc.string() })
+		.map((m): ViewToHost => ({ type: 'compare/start', ...m })),
+	fc.record({ transcriptId: id }).map((m): ViewToHost => ({ type: 'compare/cancel', ...m })),
+	fc
+		.record({ transcriptId: id, strategy: fc.constantFrom(...strategies), focus: fc.string() })
+		.map((m): ViewToHost => ({ type: 'compare/open', ...m })),
+	fc.record({ requestId, transcriptId: id }).map((m): ViewToHost => ({ type: 'audit/request', ...m })),
+	fc
+		.record({ transcriptId: id, compaction: index })
+		.map((m): ViewToHost => ({ type: 'audit/restore', ...m })),
+	fc
+		.record({ transcriptId: id, line: fc.integer({ min: 1, max: 1_000_000 }) })
+		.map((m): ViewToHost => ({ type: 'source/reveal', ...m })),
 );
 
 /** The fields of a message a host switch reads, so the test fails to compile when a new message type is added. */
@@ -64,6 +81,8 @@ function fieldsOf(message: ViewToHost): string[] {
 			return ['requestId', 'transcriptId', 'index'];
 		case 'message/reveal':
 			return ['transcriptId', 'index'];
+		case 'message/pin':
+			return ['requestId', 'transcriptId', 'index', 'isPinned', 'whatIf'];
 		case 'summary/count':
 			return ['requestId', 'text'];
 		case 'summary/accept':
@@ -77,6 +96,18 @@ function fieldsOf(message: ViewToHost): string[] {
 			return ['command'];
 		case 'log/error':
 			return ['message'];
+		case 'compare/start':
+			return ['transcriptId', 'focus'];
+		case 'compare/cancel':
+			return ['transcriptId'];
+		case 'compare/open':
+			return ['transcriptId', 'strategy', 'focus'];
+		case 'audit/request':
+			return ['requestId', 'transcriptId'];
+		case 'audit/restore':
+			return ['transcriptId', 'compaction'];
+		case 'source/reveal':
+			return ['transcriptId', 'line'];
 		default:
 			return assertNever(message);
 	}
@@ -154,6 +185,12 @@ describe('parseViewToHost', () => {
 		],
 		['an unknown command', { type: 'command/run', command: 'deleteEverything' }],
 		['a summary that is not text', { type: 'summary/accept', planId: 'p', editedSummary: 42 }],
+		[
+			'a compared strategy that does not exist',
+			{ type: 'compare/open', transcriptId: 't', strategy: 'x', focus: '' },
+		],
+		['a line 0 to reveal', { type: 'source/reveal', transcriptId: 't', line: 0 }],
+		['a negative compaction', { type: 'audit/restore', transcriptId: 't', compaction: -1 }],
 	];
 	for (const [name, value] of rejected) {
 		it(`rejects ${name}`, () => assert.equal(parseViewToHost(value), undefined));

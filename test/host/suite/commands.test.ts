@@ -142,6 +142,48 @@ describe('contributed commands', () => {
 		await run('contextLens.refreshSessions');
 	});
 
+	it('compareStrategies compares every strategy; showAgentCompactions finds none in a fresh session', async () => {
+		const compared = await run<{ rows: { strategy: string }[] }>('contextLens.compareStrategies', {
+			file,
+			isQuiet: true,
+		});
+		assert.equal(compared.rows.length, 8);
+		const audit = await run<{ compactions: unknown[] }>('contextLens.showAgentCompactions', { file });
+		assert.deepEqual(audit.compactions, []);
+	});
+
+	it('manageHooks installs the Codex compaction hooks into a settings file and removes them again', async () => {
+		const settings = join(workspaceDir(), 'commands-hooks.json');
+		writeFileSync(settings, '{}\n');
+		const installed = await run<{ changed: boolean }>('contextLens.manageHooks', {
+			action: 'install',
+			agent: 'codex',
+			settings,
+		});
+		assert.equal(installed.changed, true);
+		const removed = await run<{ changed: boolean }>('contextLens.manageHooks', {
+			action: 'uninstall',
+			agent: 'codex',
+			settings,
+		});
+		assert.equal(removed.changed, true);
+		assert.deepEqual(JSON.parse(readFileSync(settings, 'utf8')), {});
+	});
+
+	it('togglePin pins and unpins a message the editor then shows pinned; clearPins unpins every one', async () => {
+		const api = await contextLensApi();
+		assert.deepEqual(await run<number[]>('contextLens.togglePin', { file, message: 10 }), [10]);
+		assert.deepEqual(
+			await run<number[]>('contextLens.togglePin', { file, message: 20, pinned: true }),
+			[10, 20],
+		);
+		assert.deepEqual(await api.pinnedShown(file), [9, 19]);
+		assert.deepEqual(await run<number[]>('contextLens.togglePin', { file, message: 10 }), [20]);
+		assert.equal(await run<boolean>('contextLens.clearPins', { file }), true);
+		assert.deepEqual(await api.pinnedShown(file), []);
+		assert.equal(await run<boolean>('contextLens.clearPins', { file }), false, 'nothing left to unpin');
+	});
+
 	it('every contributed command was run by this suite', () => {
 		assert.deepEqual(
 			contributedCommands().filter((c) => !ran.has(c)),

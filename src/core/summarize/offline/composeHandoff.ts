@@ -2,6 +2,7 @@ import type { Artifact } from '../../facts/extractArtifacts';
 import { errorPatternKey, formatOps } from './digestSession';
 import type { Action, SessionDigest } from './digestSession';
 import type { HandoffSectionTitle, ParsedHandoff } from './handoffSections';
+import { mentionsFocus } from '../../text/focusTerms';
 
 /** How an item competes for the budget: focus items first (R10), then facts carried from the previous summary (R9), then the rest. */
 export type ItemGroup = 'focus' | 'carried' | 'other';
@@ -94,29 +95,6 @@ export interface ComposeInput {
 	readonly preservedValues?: Readonly<Record<string, string>>;
 }
 
-const focusStopWords = new Set(
-	'the and for with about from into onto that this these those what when where which while keep focus only all any are was were its our your their how why who'.split(
-		' ',
-	),
-);
-
-/** Lower-cased focus terms of a `/compress <focus>` text (R10): words of 3+ characters, stop words dropped. */
-export function focusTermsOf(focus: string | undefined): string[] {
-	if (focus === undefined) return [];
-	const terms = new Set<string>();
-	for (const word of focus.toLowerCase().split(/[^\p{L}\p{N}_./-]+/u)) {
-		const term = word.replace(/^[./-]+|[./-]+$/g, '');
-		if (term.length >= 3 && !focusStopWords.has(term)) terms.add(term);
-	}
-	return [...terms];
-}
-
-function mentions(text: string, terms: readonly string[]): boolean {
-	if (terms.length === 0) return false;
-	const lower = text.toLowerCase();
-	return terms.some((t) => lower.includes(t));
-}
-
 function stripBullet(item: string): string {
 	return item.replace(/^(?:[-*] |\d+[.)] )/, '');
 }
@@ -161,7 +139,7 @@ export function composeHandoff(input: ComposeInput): HandoffModel {
 	const { digest, previous, focusTerms } = input;
 	const carried = (title: HandoffSectionTitle): string[] => [...(previous?.sections.get(title) ?? [])];
 	const groupOf = (text: string, fallback: ItemGroup): ItemGroup =>
-		mentions(text, focusTerms) ? 'focus' : fallback;
+		mentionsFocus(text, focusTerms) ? 'focus' : fallback;
 	const items = (texts: readonly string[], fallback: ItemGroup): HandoffItem[] =>
 		texts.map((text) => ({ text, group: groupOf(text, fallback) }));
 	const merge = (old: readonly string[], fresh: readonly string[]): HandoffItem[] => {

@@ -98,9 +98,15 @@ export function fitHandoff(
 				largestFitting(lo, scales[group], (s) => attempt({ ...scales, [group]: s }) !== undefined) ?? lo;
 		}
 	}
+	if (hasFocus) {
+		// R10: the rest is summarised harder than the focus, never at more detail (when most of the session is about
+		// the focus, its share is held at the same scale as the rest, and what the rest leaves goes to the focus).
+		scales.other = Math.min(scales.other, scales.focus);
+		scales.carried = Math.min(scales.carried, scales.focus);
+	}
 	best = attempt(scales);
-	if (best !== undefined && hasFocus && scales.focus < 1 && scales.other === 1 && scales.carried === 1) {
-		// Nothing else wants the room: give it back to the focus.
+	if (best !== undefined && hasFocus && scales.focus < 1) {
+		// Whatever room the condensed rest left goes to the focus.
 		scales.focus =
 			largestFitting(scales.focus, 1, (s) => attempt({ ...scales, focus: s }) !== undefined) ?? scales.focus;
 		best = attempt(scales);

@@ -68,6 +68,12 @@ const kindFloors: Readonly<Record<Exclude<ArtifactKind, 'activeTask'>, number>> 
 	url: 0,
 };
 
+/**
+ * R10: facts that match the focus thin only at this share of their kind's scale: the focus's paths, names and
+ * commands are kept before its action lines and prose (a fact is a few words; an action line is a sentence).
+ */
+const focusFactFloorShare = 0.25;
+
 /** Files the session touched through tools: kept a little longer than paths merely seen in outputs. */
 const touchedFileCount = thinBelow(0.3);
 
@@ -413,7 +419,9 @@ function actionsSection(
 		for (const item of older) counts.set(item.group, (counts.get(item.group) ?? 0) + 1);
 		const group = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'other';
 		const unlisted = { commands: 0, targets: 0 };
-		const targets = condensedTargets(older, scales[group], {
+		// R10: the focus's condensed commands and targets are facts of the focus, kept like its other facts.
+		const factScale = group === 'focus' ? Math.min(1, scales.focus / focusFactFloorShare) : scales[group];
+		const targets = condensedTargets(older, factScale, {
 			blocked: model.blockedCommands ?? new Set(),
 			figures: figuresByAction(model.facts),
 			dropped,
@@ -449,6 +457,7 @@ function pickFacts(
 	items: readonly FactItem[],
 	scales: DetailScales,
 	count: (n: number, scale: number) => number,
+	focusCount: (n: number, scale: number) => number,
 	only: ReadonlySet<ItemGroup> | undefined,
 ): Picked<FactItem> {
 	const shown: FactItem[] = [];
@@ -458,7 +467,7 @@ function pickFacts(
 	for (const group of itemGroups) {
 		if (only !== undefined && !only.has(group)) continue;
 		const inGroup = items.filter((i) => i.group === group);
-		const n = Math.min(inGroup.length, count(inGroup.length, scales[group]));
+		const n = Math.min(inGroup.length, (group === 'focus' ? focusCount : count)(inGroup.length, scales[group]));
 		if (n === inGroup.length) shown.push(...inGroup);
 		else {
 			const ranked = inGroup
@@ -504,6 +513,7 @@ function factLines(
 			missing.filter((f) => f.artifact.kind === kind),
 			scales,
 			thinBelow(kindFloors[kind]),
+			thinBelow(kindFloors[kind] * focusFactFloorShare),
 			only,
 		);
 		if (shown.length === 0 && omitted === 0) continue;

@@ -1,8 +1,9 @@
 import { selfSummaryInstruction, stripHandoffPrefix } from '../../compaction/handoff';
-import { defaultFocusShare, defaultSummaryInputCaps, defaultSummaryWordCap } from '../../compaction/options';
-import type { ResolvedCompactionOptions, SummaryInputCaps } from '../../compaction/options';
+import { defaultFocusShare, defaultSummaryWordCap } from '../../compaction/options';
+import type { ResolvedCompactionOptions } from '../../compaction/options';
 import type { SummaryRequest } from '../../compaction/summarizer';
 import { serializeCompact, serializeLabelled } from './serializeForSummary';
+import { defaultSummaryInputCaps, type SummaryInputCaps } from './summaryInputCaps';
 
 /** Which prompt a model summariser sends: R8's structured handoff, G2's one paragraph, or C2's own-work summary. */
 export type SummaryStyle = 'structured' | 'brief' | 'self';
@@ -29,17 +30,18 @@ export const defaultSummaryPromptOptions: SummaryPromptOptions = Object.freeze({
 /** R6: `max_tokens` asked of the model is this multiple of the summary budget, so a summary at budget is never cut. */
 export const maxTokensFactor = 1.3;
 
-/** Prompt options taken from a plan's resolved options; the 'self' summary model (C2) selects the self style. */
+/**
+ * Prompt options taken from a plan's resolved options and the summariser's own input caps; the 'self' summary model
+ * (C2) selects the self style.
+ */
 export function summaryPromptOptionsFrom(
-	options: Pick<
-		ResolvedCompactionOptions,
-		'summaryInputCaps' | 'summaryWordCap' | 'focusShare' | 'summaryModel'
-	>,
+	options: Pick<ResolvedCompactionOptions, 'summaryWordCap' | 'focusShare' | 'summaryModel'>,
 	style?: SummaryStyle,
+	inputCaps: SummaryInputCaps = defaultSummaryInputCaps,
 ): SummaryPromptOptions {
 	return {
 		style: style ?? (options.summaryModel === 'self' ? 'self' : 'structured'),
-		inputCaps: options.summaryInputCaps,
+		inputCaps,
 		wordCap: options.summaryWordCap,
 		focusShare: options.focusShare,
 	};

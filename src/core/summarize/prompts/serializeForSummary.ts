@@ -1,4 +1,4 @@
-import type { SummaryInputCaps } from '../../compaction/options';
+import type { SummaryInputCaps } from './summaryInputCaps';
 import { headOf, tailOf } from '../../text/textCuts';
 import type { Message, Part, Role } from '../../transcript/model';
 

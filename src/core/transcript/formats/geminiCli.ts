@@ -11,6 +11,7 @@ import { noFlags } from '../model';
 import { arrayItemLines } from './copilot/jsonArrayLines';
 import { isRecord, makeMessage, stringField, type JsonObject } from './copilot/jsonValues';
 import { GeminiSessionLog } from './gemini/sessionLog';
+import { shapeGeminiSession, writeGeminiSession } from './gemini/writer';
 
 const structuralScore = 90;
 const headerOnlyScore = 80;
@@ -26,7 +27,10 @@ const conversationTypes: ReadonlySet<unknown> = new Set(['user', 'gemini', 'mode
 export const promptLogWarning =
 	"this is Gemini CLI's logs.json: it keeps only the prompts you typed, not the replies or tool calls. Open the session file under ~/.gemini/tmp/<project>/chats/ for the whole conversation.";
 
-/** Gemini CLI chat recordings: the JSON session document and the newer JSONL log. Read-only. */
+/**
+ * Gemini CLI chat recordings: the JSON session document and the newer JSONL log. Written back in the input's
+ * shape as a session `gemini --session-file <absolute path>` loads.
+ */
 export const geminiCliFormat: TranscriptFormat = {
 	id: 'gemini-cli',
 	label: 'Gemini CLI session',
@@ -34,6 +38,8 @@ export const geminiCliFormat: TranscriptFormat = {
 	detect: detectGeminiCli,
 	createAccumulator: () => new GeminiSessionLog(),
 	readDocument: readGeminiDocument,
+	write: writeGeminiSession,
+	shapeForWrite: shapeGeminiSession,
 };
 
 function detectGeminiCli(sample: DetectionSample): DetectionVerdict | undefined {
@@ -98,7 +104,7 @@ function readGeminiDocument(document: unknown, context: { readonly text: string 
 	if (isRecord(document) && Array.isArray(document['messages'])) {
 		const { messages, ...header } = document;
 		const log = new GeminiSessionLog();
-		log.mergeHeader(header);
+		log.keepDocumentShell(header);
 		const lines = arrayItemLines(context.text, 'messages');
 		(messages as unknown[]).forEach((record, index) => {
 			const line = lines[index] ?? 1;
@@ -145,9 +151,11 @@ function readPromptLog(entries: readonly JsonObject[], text: string): Accumulate
 		});
 	});
 	const sessionId = stringField(entries[entries.length - 1], 'sessionId');
+	// The shell of the session document a writer makes of it: a session of these prompts, as JSON like the input.
+	const shell = { ...(sessionId !== undefined ? { sessionId } : {}), messages: [] };
 	return {
 		messages,
-		passthrough: [],
+		passthrough: [{ line: 1, record: shell }],
 		meta: sessionId !== undefined ? { sessionId } : {},
 		diagnostics: [{ severity: 'warning', line: 1, message: promptLogWarning }],
 	};

@@ -207,8 +207,10 @@ describe('geminiCliFormat: JSON session', () => {
 				],
 			},
 		]);
+		// The document's own fields come first, kept as its shell (an empty messages list) for the writer.
+		assert.deepEqual(body.passthrough[0], { line: 1, record: { ...header, messages: [] } });
 		assert.deepEqual(
-			body.passthrough.map((p) => (p.record as Json)['id']),
+			body.passthrough.slice(1).map((p) => (p.record as Json)['id']),
 			['i1', 'e1', 'w1'],
 		);
 		assert.deepEqual(body.meta, { sessionId: 'g-session', model: 'gemini-2.5-flash' });
@@ -618,15 +620,15 @@ describe('geminiCliFormat: corpus', () => {
 		'agentsessions-gemini-large.json': {
 			roles: 'uatataua',
 			pairs: 2,
-			passthrough: 1,
+			passthrough: 2,
 			diagnostics: 0,
 			reason: /JSON/,
 		},
-		'codemie-logs.json': { roles: 'uuu', pairs: 0, passthrough: 0, diagnostics: 1, reason: /logs\.json/ },
+		'codemie-logs.json': { roles: 'uuu', pairs: 0, passthrough: 1, diagnostics: 1, reason: /logs\.json/ },
 		'codemie-session-2025-12-01T21-45-5b959dae.json': {
 			roles: 'uauatatatatatauatatata',
 			pairs: 10,
-			passthrough: 0,
+			passthrough: 1,
 			diagnostics: 0,
 			reason: /JSON/,
 		},

@@ -1,4 +1,12 @@
-import type { ImagePart, LineRange, Message, Part, RecordedUsage, ToolResultPart } from '../../model';
+import type {
+	ImagePart,
+	LineRange,
+	Message,
+	Part,
+	RecordedUsage,
+	ToolCallPart,
+	ToolResultPart,
+} from '../../model';
 import { makeFlags } from '../../model';
 import {
 	arrayField,
@@ -22,6 +30,15 @@ export interface RecordContext {
 
 // Gemini CLI's compression replaces history with a user turn holding this snapshot.
 const stateSnapshotTag = '<state_snapshot>';
+// Every summary or marker Context Lens writes opens with this (R11, core/compaction/handoff.ts; the transcript layer
+// cannot import it), so the written file keeps the summary text exactly as reviewed and still reads as a summary.
+const ownSummaryStart = '[Context Lens compaction';
+
+/** True when a user turn's text is a compaction summary: Gemini CLI's state snapshot, or one Context Lens wrote. */
+export function isSummaryText(text: string): boolean {
+	const start = text.trimStart();
+	return start.startsWith(stateSnapshotTag) || start.startsWith(ownSummaryStart);
+}
 
 /**
  * Messages one Gemini CLI message record turns into: `user` -> a user message; `gemini` (or `model`) -> an
@@ -40,7 +57,7 @@ function userMessages(record: JsonObject, context: RecordContext): Message[] {
 	const parts = contentParts(record['content'] ?? record['parts'], context.id);
 	if (parts.length === 0) return [];
 	const first = parts[0];
-	const isSummary = first?.kind === 'text' && first.text.trimStart().startsWith(stateSnapshotTag);
+	const isSummary = first?.kind === 'text' && isSummaryText(first.text);
 	return [
 		makeMessage({
 			id: context.id,
@@ -55,26 +72,24 @@ function userMessages(record: JsonObject, context: RecordContext): Message[] {
 }
 
 function assistantMessages(record: JsonObject, context: RecordContext): Message[] {
+	const content = contentParts(record['content'] ?? record['parts'], context.id);
+	// Gemini CLI rebuilds a turn from its content alone when the content holds calls or thoughts (records it
+	// rewrote after a compression): the `thoughts` summaries and the calls listed in `toolCalls` are then not sent,
+	// only their results are.
+	const isContentWhole = content.some((p) => p.kind === 'toolCall' || p.kind === 'thinking');
 	const parts: Part[] = [];
-	for (const thought of arrayField(record, 'thoughts') ?? []) {
-		const text = [stringField(thought, 'subject'), stringField(thought, 'description')]
-			.filter((t): t is string => t !== undefined && t !== '')
-			.join('\n');
-		if (text !== '') parts.push({ kind: 'thinking', text, isRedacted: false, raw: thought });
+	if (!isContentWhole) {
+		for (const thought of arrayField(record, 'thoughts') ?? []) {
+			const text = thoughtText(thought);
+			if (text !== '') parts.push({ kind: 'thinking', text, isRedacted: false, raw: thought });
+		}
 	}
-	for (const part of contentParts(record['content'] ?? record['parts'], context.id)) parts.push(part);
+	for (const part of content) parts.push(part);
 	const results: ToolResultPart[] = [];
 	(arrayField(record, 'toolCalls') ?? []).forEach((call, k) => {
 		if (!isRecord(call)) return;
 		const callId = stringField(call, 'id') ?? `${context.id}:call:${k}`;
-		const args = call['args'];
-		parts.push({
-			kind: 'toolCall',
-			callId,
-			name: stringField(call, 'name') ?? 'tool',
-			argumentsText: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
-			raw: call,
-		});
+		if (!isContentWhole) parts.push(toolCallPart(call, callId));
 		const result = toolResult(call, callId);
 		if (result !== undefined) results.push(result);
 	});
@@ -111,6 +126,25 @@ function assistantMessages(record: JsonObject, context: RecordContext): Message[
 	return messages;
 }
 
+/** The text a thought summary stands for: its subject and description, one per line. */
+export function thoughtText(thought: unknown): string {
+	return [stringField(thought, 'subject'), stringField(thought, 'description')]
+		.filter((t): t is string => t !== undefined && t !== '')
+		.join('\n');
+}
+
+/** A `toolCalls` entry as a call part: arguments as JSON text (a string is kept as it was written). */
+export function toolCallPart(call: JsonObject, callId: string): ToolCallPart {
+	const args = call['args'];
+	return {
+		kind: 'toolCall',
+		callId,
+		name: stringField(call, 'name') ?? 'tool',
+		argumentsText: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+		raw: call,
+	};
+}
+
 /**
  * Usage of the request that produced a message. Measured on the corpus: `total` = input + output + thoughts
  * (+ tool), `cached` is part of `input`, and the next request's input grows by `output` but not by `thoughts`
@@ -129,7 +163,7 @@ const finishedStatuses: ReadonlySet<string> = new Set(['success', 'error', 'canc
 const failedStatuses: ReadonlySet<string> = new Set(['error', 'cancelled']);
 
 /** The result the model received for a call: its functionResponse parts, else what the UI showed. */
-function toolResult(call: JsonObject, callId: string): ToolResultPart | undefined {
+export function toolResult(call: JsonObject, callId: string): ToolResultPart | undefined {
 	const stored = call['result'];
 	const entries = Array.isArray(stored) ? stored : stored === undefined || stored === null ? [] : [stored];
 	const status = stringField(call, 'status');
@@ -176,7 +210,7 @@ export function contentParts(content: unknown, messageId: string): Part[] {
 	return parts;
 }
 
-function partOf(item: unknown, fallbackId: string): Part | undefined {
+export function partOf(item: unknown, fallbackId: string): Part | undefined {
 	if (typeof item === 'string') return item === '' ? undefined : { kind: 'text', text: item, raw: item };
 	if (!isRecord(item)) return undefined;
 	const text = item['text'];

@@ -74,6 +74,15 @@ export class GeminiSessionLog implements RecordAccumulator {
 		this.append({ id, record, firstLine: line, lastLine: line });
 	}
 
+	/**
+	 * A JSON session document's own fields: merged as the header, and kept as the document with an empty
+	 * `messages` list (its shell) at line 1, so a writer knows the session was one JSON document.
+	 */
+	keepDocumentShell(fields: JsonObject): void {
+		this.mergeHeader(fields);
+		this.bookkeeping.push({ line: 1, record: { ...fields, messages: [] } });
+	}
+
 	/** Merges session metadata (the header line, or a JSON document's own fields). */
 	mergeHeader(fields: JsonObject): void {
 		this.lastBuild = undefined;
