@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { copyWebviewAssets, webviewBuildOptions } from './webview/build.mjs';
 
 const isProduction = process.argv.includes('--production');
@@ -30,7 +31,52 @@ const nodeOptions = {
 // so neither the extension host at activation nor the worker before it counts pays for it.
 const encodingEntry = resolve('src/core/tokens/encoding.ts');
 const encodingOutfile = 'dist/encoding.js';
-await esbuild.build({ ...nodeOptions, entryPoints: [encodingEntry], outfile: encodingOutfile });
+
+/** A vocabulary (tokens in rank order: text, or bytes that are not UTF-8) as one line per token. */
+function ranksAsLines(ranks) {
+	return ranks
+		.map((token) =>
+			typeof token === 'string'
+				? token.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
+				: `\\b${token.join(',')}`,
+		)
+		.join('\n');
+}
+
+/** The inverse of ranksAsLines, as the module's source runs it when loaded. */
+const linesAsRanksSource = `(text) => text.split('\\n').map((line) =>
+	line.startsWith('\\\\b') ? line.slice(2).split(',').map(Number) : line.replace(/\\\\([\\\\n])/g, (_, c) => (c === 'n' ? '\\n' : '\\\\')))`;
+
+/**
+ * gpt-tokenizer's o200k and cl100k vocabularies as one string of lines instead of an array literal: the same tokens
+ * in the same order (checked here against the library's own modules, or the build fails), 70 KB smaller in the VSIX
+ * once compressed, which keeps it within its 2 MB.
+ */
+const compactVocabularies = {
+	name: 'compact-vocabularies',
+	setup(build) {
+		build.onLoad(
+			{ filter: /gpt-tokenizer[\\/]esm[\\/]bpeRanks[\\/](o200k_base|cl100k_base)\.js$/ },
+			async (args) => {
+				const ranks = (await import(pathToFileURL(args.path).href)).default;
+				const text = ranksAsLines(ranks);
+				const decoded = new Function(`return ${linesAsRanksSource}`)()(text);
+				if (JSON.stringify(decoded) !== JSON.stringify(ranks))
+					throw new Error(`${args.path}: the compact vocabulary does not read back as the library's`);
+				return { contents: `export default (${linesAsRanksSource})(${JSON.stringify(text)});`, loader: 'js' };
+			},
+		);
+	},
+};
+
+await esbuild.build({
+	...nodeOptions,
+	entryPoints: [encodingEntry],
+	outfile: encodingOutfile,
+	// Tokens in every script, kept as UTF-8 rather than escaped to ASCII: 50 KB smaller in the VSIX.
+	charset: 'utf8',
+	plugins: [compactVocabularies],
+});
 
 /** The stand-in's source: each function export calls the real module, loaded on the first call; constants are copied. */
 function encodingStandIn() {
