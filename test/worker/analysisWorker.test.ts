@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -14,6 +14,9 @@ import { AnalysisWorkerError, WorkerAnalysisClient } from '../../src/worker/clie
 import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import type { PlanSettings, WorkProgress } from '../../src/worker/protocol';
 import { ClaudeSessionWriter } from '../host/suite/claudeSessionWriter';
+import { withAgentCompaction } from '../support/compactedSample';
+
+const sampleSession = resolve(__dirname, '..', 'fixtures', 'sample-claude-session.jsonl');
 
 /** A view the worker sent as JSON bytes, as the page decodes it. */
 function decodeView(viewJson: Uint8Array): TranscriptView {
@@ -24,7 +27,7 @@ function decodeView(viewJson: Uint8Array): TranscriptView {
 
 const workerEntry = resolve(__dirname, '..', '..', 'src', 'worker', 'main.ts');
 
-const plan: PlanSettings = {
+const planSettings: PlanSettings = {
 	defaultStrategy: 'summarize',
 	headMessages: 3,
 	tailRatio: 0.2,
@@ -114,17 +117,17 @@ describe('analysis worker', function () {
 		const here = new InProcessAnalysisClient();
 		const session = { path: file, windows: {} };
 		// The worker has not read the file: a view call reads it first.
-		const view = await client.call('session.view', { ...session, plan });
+		const view = await client.call('session.view', { ...session, plan: planSettings });
 		assert.ok(view.ok, view.ok ? '' : view.message);
-		const expected = await here.call('session.view', { ...session, plan });
+		const expected = await here.call('session.view', { ...session, plan: planSettings });
 		assert.ok(expected.ok);
 		const shown = decodeView(view.viewJson);
 		assert.deepEqual(shown.rows, decodeView(expected.viewJson).rows);
 		assert.deepEqual(shown.gauge, decodeView(expected.viewJson).gauge);
 
 		const whatIf = { strategy: 'structure' as const, headMessages: 1 };
-		const planned = await client.call('session.plan', { ...session, plan, whatIf });
-		const plannedHere = await here.call('session.plan', { ...session, plan, whatIf });
+		const planned = await client.call('session.plan', { ...session, plan: planSettings, whatIf });
+		const plannedHere = await here.call('session.plan', { ...session, plan: planSettings, whatIf });
 		assert.ok(planned.ok && plannedHere.ok);
 		assert.deepEqual(planned.plan.fates, plannedHere.plan.fates);
 		assert.equal(planned.plan.whatIf.strategy, 'structure');
@@ -143,7 +146,7 @@ describe('analysis worker', function () {
 		assert.ok(line.ok);
 		assert.equal(line.line, messagesInWindow(read.transcript)[2]?.lines.from);
 
-		const exported = await client.call('session.export', { ...session, plan });
+		const exported = await client.call('session.export', { ...session, plan: planSettings });
 		assert.ok(exported.ok);
 		assert.match(exported.text, /^\[STATS\]\nformat: claude-code\n/);
 	});
@@ -241,6 +244,75 @@ describe('analysis worker', function () {
 		assert.ok(done.outcome.ok, done.outcome.ok ? '' : done.outcome.message);
 		assert.ok(done.tokensBefore > 0);
 		assert.ok((done.tokensAfter ?? Infinity) < done.tokensBefore, 'the summary is shorter than the chat');
+	});
+
+	it('pins a message so plans keep it, and finds the pin again after an append', async () => {
+		const file = join(dir, 'pins.jsonl');
+		const writer = new ClaudeSessionWriter();
+		writeFileSync(file, writer.session(30));
+		const session = { path: file, windows: {} };
+		const pinned = await client.call('session.pin', {
+			...session,
+			pins: undefined,
+			index: 37,
+			isPinned: true,
+		});
+		assert.ok(pinned.ok, pinned.ok ? '' : pinned.message);
+		assert.deepEqual(pinned.indexes, [37]);
+		const pins = { sessionId: pinned.sessionId, keys: pinned.keys };
+		const plan = await client.call('session.plan', { ...session, plan: planSettings, whatIf: {}, pins });
+		assert.ok(plan.ok);
+		assert.deepEqual(plan.plan.pinned.messages, [37]);
+		appendFileSync(file, writer.turn(31, 20));
+		const grown = await client.call('session.refresh', session);
+		assert.ok(grown.ok && grown.hasChanged);
+		const after = await client.call('session.pinned', { ...session, pins });
+		assert.ok(after.ok);
+		assert.deepEqual(after.indexes, [37], 'the pin finds its message in the grown session');
+		const other = await client.call('session.pinned', {
+			...session,
+			pins: { ...pins, sessionId: 'another' },
+		});
+		assert.ok(other.ok);
+		assert.deepEqual(other.indexes, [], 'pins set in another session of the file find nothing');
+		const unpinned = await client.call('session.pin', { ...session, pins, index: 37, isPinned: false });
+		assert.ok(unpinned.ok);
+		assert.deepEqual(unpinned.keys, []);
+	});
+
+	it('compares every strategy with progress, from the cache the second time, and audits the session', async () => {
+		const file = join(dir, 'compare.jsonl');
+		writeFileSync(file, withAgentCompaction(readFileSync(sampleSession, 'utf8')));
+		const session = { path: file, windows: {} };
+		const progress: WorkProgress[] = [];
+		const first = await client.call(
+			'session.compare',
+			{ ...session, plan: planSettings, focus: '' },
+			{ onProgress: (p) => progress.push(p) },
+		);
+		assert.ok(first.ok, first.ok ? '' : first.message);
+		assert.ok(first.view.rows.length > 3);
+		assert.equal(first.view.isCached, false);
+		assert.ok(progress.some((p) => p.phase === 'comparing' && p.strategy !== undefined));
+		const again = await client.call('session.compare', { ...session, plan: planSettings, focus: '' });
+		assert.ok(again.ok);
+		assert.equal(again.view.isCached, true);
+		const audit = await client.call('session.audit', {
+			...session,
+			compactionRatio: 0.8,
+			rotationRatio: 0.95,
+		});
+		assert.ok(audit.ok, audit.ok ? '' : audit.message);
+		assert.equal(audit.view.compactions.length, 1);
+		assert.equal(audit.view.compactions[0]?.canRestore, true);
+		const restore = await client.call('review.restore', {
+			file,
+			compaction: 0,
+			settings: { headMessages: 3, tailRatio: 0.2, triggerRatio: 0.8, rotationRatio: 0.95, windows: {} },
+			maxLostFacts: 200,
+		});
+		assert.ok(restore.ok, restore.ok ? '' : restore.message);
+		assert.ok(restore.review.lostFacts.length > 0);
 	});
 
 	it('stops and restarts a worker that does not end a cancelled call in time', async () => {
