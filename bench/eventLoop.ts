@@ -9,7 +9,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
 	eventLoopSteps,
-	idleControlMs,
 	type EventLoopMode,
 	type EventLoopOutput,
 	type EventLoopSpec,
@@ -90,9 +89,9 @@ export function measureEventLoop(): EventLoopFigures {
 	});
 	const { source, baseEnd, appendEnd } = input();
 	const startLoad = loadavg()[0] ?? 0;
-	const runs: Record<EventLoopMode, EventLoopOutput[]> = { worker: [], main: [], idle: [] };
+	const runs: Record<EventLoopMode, EventLoopOutput[]> = { worker: [], main: [] };
 	for (let run = 0; run < runsPerMode; run++) {
-		for (const mode of ['worker', 'main', 'idle'] as const) {
+		for (const mode of ['worker', 'main'] as const) {
 			process.stderr.write(`event loop: ${mode} thread, run ${run + 1} of ${runsPerMode}\n`);
 			runs[mode].push(
 				runChild({
@@ -147,6 +146,10 @@ export function renderEventLoop(figures: EventLoopFigures): string {
 				med(worker, (s) => s.activeMs),
 				0,
 			),
+			fixed(
+				med(worker, (s) => s.controlMaxDelayMs),
+				0,
+			),
 			fixed(med(main, (s) => s.wallMs) / 1000, 1),
 			fixed(mainMax, 0),
 			fixed(
@@ -161,11 +164,7 @@ export function renderEventLoop(figures: EventLoopFigures): string {
 		];
 	});
 	const runs = Math.min(figures.runs.worker.length, figures.runs.main.length);
-	const idle = figures.runs.idle.flatMap((o) => o.steps);
-	const control =
-		idle.length > 0
-			? ` An idle Node process measured the same way for ${fixed(idleControlMs / 1000, 0)} s, in turn with the others, saw a median max delay of ${fixed(median(idle.map((s) => s.maxDelayMs)), 0)} ms (worst ${fixed(Math.max(...idle.map((s) => s.maxDelayMs)), 0)} ms, p99 ${fixed(median(idle.map((s) => s.p99DelayMs)), 0)} ms): the delay the machine alone causes, with the one-minute load average at ${figures.loadAverage.start} when the case started and ${figures.loadAverage.end} when it ended on ${availableParallelism()} logical CPUs.`
-			: '';
+	const control = ` Beside each run an idle Node process measures its own loop over the same steps: its max is the delay the machine alone caused then (other processes taking the CPUs), which no thread here can go below; the one-minute load average was ${figures.loadAverage.start} when the case started and ${figures.loadAverage.end} when it ended, on ${availableParallelism()} logical CPUs.`;
 	return [
 		'### Event loop while a 100 MB session opens',
 		'',
@@ -179,6 +178,7 @@ export function renderEventLoop(figures: EventLoopFigures): string {
 				'worker: worst max ms',
 				'worker: p99 ms',
 				'worker: thread busy ms',
+				'worker: idle process beside it, max ms',
 				'main: wall s',
 				'main: max delay ms',
 				'main: p99 ms',

@@ -4,20 +4,15 @@
 // thread's loop. bench/eventLoop.ts bundles it with esbuild and runs it with plain node, as the extension host runs
 // the extension (no TypeScript loader, whose module hooks would block this thread): `node eventLoopCase.cjs '<spec>'`;
 // it prints one JSON line.
+import { fork, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkerAnalysisClient, type AnalysisClient } from '../src/worker/client';
 import { InProcessAnalysisClient } from '../src/worker/inProcessClient';
 import type { PlanSettings } from '../src/worker/protocol';
 
-/**
- * Where the analysis runs: the worker thread, or the thread whose loop is measured; `idle` runs nothing and measures
- * an idle loop for {@link idleControlMs}, the delays the machine alone causes (other processes taking the CPUs).
- */
-export type EventLoopMode = 'worker' | 'main' | 'idle';
-
-/** How long the idle control measures, in ms. */
-export const idleControlMs = 10_000;
+/** Where the analysis runs: the worker thread, or the thread whose loop is measured. */
+export type EventLoopMode = 'worker' | 'main';
 
 /** What one child measures. */
 export interface EventLoopSpec {
@@ -40,6 +35,11 @@ export interface EventLoopStep {
 	readonly maxDelayMs: number;
 	readonly p99DelayMs: number;
 	readonly activeMs: number;
+	/**
+	 * The longest delay an idle Node process beside this one saw over the same step, in ms: what the machine alone
+	 * caused then (other processes taking the CPUs), the floor no thread of this process can go below.
+	 */
+	readonly controlMaxDelayMs: number;
 }
 
 /** What a child prints. */
@@ -67,8 +67,71 @@ const plan: PlanSettings = {
 	rotationRatio: 0.95,
 };
 
+/** Resolves after `ms`. */
+function delay(ms: number): Promise<void> {
+	return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+}
+
+/** An idle Node process beside the measured one (this script, run with `control`), measuring its own loop per step. */
+class IdleControl {
+	private constructor(private readonly child: ChildProcess) {}
+
+	static start(): IdleControl {
+		return new IdleControl(
+			fork(process.argv[1] ?? '', ['control'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+		);
+	}
+
+	private ask(message: 'start' | 'stop'): Promise<number> {
+		return new Promise((resolveAnswer) => {
+			this.child.once('message', (answer) =>
+				resolveAnswer(Number((answer as { maxDelayMs?: unknown }).maxDelayMs)),
+			);
+			this.child.send(message);
+		});
+	}
+
+	/** Starts measuring (resolves once the control's histogram has ticked). */
+	async begin(): Promise<void> {
+		await this.ask('start');
+	}
+
+	/** Stops measuring: the longest delay it saw since `begin`, in ms. */
+	end(): Promise<number> {
+		return this.ask('stop');
+	}
+
+	close(): void {
+		this.child.kill();
+	}
+}
+
+/** The control's side: a histogram from `start` to `stop`, its max sent back. */
+function serveControl(): void {
+	let histogram = monitorEventLoopDelay({ resolution: 10 });
+	process.on('message', (message) => {
+		void (async () => {
+			if (message === 'start') {
+				histogram = monitorEventLoopDelay({ resolution: 10 });
+				histogram.enable();
+				await delay(20);
+				process.send?.({ maxDelayMs: 0 });
+			} else if (message === 'stop') {
+				await delay(20);
+				histogram.disable();
+				process.send?.({ maxDelayMs: histogram.max / 1e6 });
+			}
+		})();
+	});
+}
+
 /** Runs `work` with the delay histogram (10 ms resolution) and the loop's utilisation measured around it. */
-async function measure(step: string, work: () => Promise<void>): Promise<EventLoopStep> {
+async function measure(
+	step: string,
+	control: IdleControl,
+	work: () => Promise<void>,
+): Promise<EventLoopStep> {
+	await control.begin();
 	const histogram = monitorEventLoopDelay({ resolution: 10 });
 	histogram.enable();
 	// The histogram records from its second tick on: let it tick once before the work starts.
@@ -87,6 +150,7 @@ async function measure(step: string, work: () => Promise<void>): Promise<EventLo
 		maxDelayMs: histogram.max / 1e6,
 		p99DelayMs: histogram.percentile(99) / 1e6,
 		activeMs: active,
+		controlMaxDelayMs: await control.end(),
 	};
 }
 
@@ -116,12 +180,16 @@ function expectOk<T extends { readonly ok: boolean }>(what: string, result: T): 
  * (then the new view), a what-if plan, and a compress plan (structure: planning without a summariser). The view's
  * JSON bytes are not decoded here: the page does that, in the webview's process.
  */
-async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<EventLoopOutput> {
+async function runSteps(
+	client: AnalysisClient,
+	spec: EventLoopSpec,
+	control: IdleControl,
+): Promise<EventLoopOutput> {
 	const session = { path: spec.work, windows: {} };
 	const steps: EventLoopStep[] = [];
 	let messages = 0;
 	steps.push(
-		await measure('open', async () => {
+		await measure('open', control, async () => {
 			const opened = expectOk('open', await client.call('session.refresh', session));
 			messages = opened.report.messages;
 			expectOk('view', await client.call('session.view', { ...session, plan }));
@@ -129,7 +197,7 @@ async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<Ev
 	);
 	const appended = readRange(spec.source, spec.baseEnd, spec.appendEnd);
 	steps.push(
-		await measure('append and re-count', async () => {
+		await measure('append and re-count', control, async () => {
 			appendFileSync(spec.work, appended);
 			const grown = expectOk('re-count', await client.call('session.refresh', session));
 			if (!grown.hasChanged) throw new Error('the append was not seen');
@@ -138,7 +206,7 @@ async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<Ev
 		}),
 	);
 	steps.push(
-		await measure('what-if re-plan', async () => {
+		await measure('what-if re-plan', control, async () => {
 			const planned = expectOk(
 				'what-if',
 				await client.call('session.plan', {
@@ -151,7 +219,7 @@ async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<Ev
 		}),
 	);
 	steps.push(
-		await measure('compress planning', async () => {
+		await measure('compress planning', control, async () => {
 			expectOk(
 				'compress',
 				await client.call('review.create', {
@@ -168,30 +236,21 @@ async function runSteps(client: AnalysisClient, spec: EventLoopSpec): Promise<Ev
 }
 
 async function main(): Promise<void> {
-	const spec = JSON.parse(process.argv[2] ?? '{}') as EventLoopSpec;
-	if (spec.mode === 'idle') {
-		const idle = await measure(
-			'idle',
-			() => new Promise((resolveIdle) => setTimeout(resolveIdle, idleControlMs)),
-		);
-		const output: EventLoopOutput = {
-			mode: 'idle',
-			baseBytes: 0,
-			appendedBytes: 0,
-			messages: 0,
-			steps: [idle],
-		};
-		process.stdout.write(`${JSON.stringify(output)}\n`);
+	if (process.argv[2] === 'control') {
+		serveControl();
 		return;
 	}
+	const spec = JSON.parse(process.argv[2] ?? '{}') as EventLoopSpec;
 	copyFileSync(spec.source, spec.work);
 	truncateSync(spec.work, spec.baseEnd);
 	const client =
 		spec.mode === 'worker' ? new WorkerAnalysisClient(spec.workerScript) : new InProcessAnalysisClient();
+	const control = IdleControl.start();
 	try {
-		const output = await runSteps(client, spec);
+		const output = await runSteps(client, spec, control);
 		process.stdout.write(`${JSON.stringify(output)}\n`);
 	} finally {
+		control.close();
 		await client.dispose();
 		rmSync(spec.work, { force: true });
 	}
