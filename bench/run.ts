@@ -9,9 +9,11 @@ import type { CaseOutput, CaseSpec, CountFileResult, IncrementalStep, PlanResult
 import { measureEventLoop, renderEventLoop, type EventLoopFigures } from './eventLoop';
 import { generateClaudeSession } from './generateClaudeSession';
 import { incrementalCuts } from './incrementalInput';
+import { floorSection, runFloorCase, type FloorFigures } from './parseFloor';
 import { pipelineDescriptions, pipelineNames, type PipelineName } from './pipelines';
 import { describeMachine, readMachineInfo, writeSection, type MachineInfo } from './report';
 import { fixed, growthExponent, markdownTable, median, ratePerSecond, ratio } from './stats';
+import { webviewFigures } from './webviewFigures';
 
 const root = resolve(__dirname, '..');
 const workDir = join(root, 'bench', '.work');
@@ -461,55 +463,6 @@ function planTable(plan: PlanFigures): string {
 	);
 }
 
-/** First-paint figures the webview tests leave behind, if they ran on this checkout. */
-function webviewPaint(): { readonly text: string; readonly data?: unknown } {
-	const path = join(root, '.test-output', 'webview', 'metrics.json');
-	if (!existsSync(path)) {
-		return {
-			text: 'No figure: `.test-output/webview/metrics.json` is absent (the webview tests have not run on this checkout), so the first paint at 10k messages is not reported.',
-		};
-	}
-	const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-	const written = statSync(path)
-		.mtime.toISOString()
-		.replace(/\.\d+Z$/, 'Z');
-	const source = `\`.test-output/webview/metrics.json\` (written by the webview tests at ${written}, not timed by this run)`;
-	const paint = data as {
-		messages?: unknown;
-		payloadBytes?: unknown;
-		firstPaintMs?: unknown;
-		firstPaintRunsMs?: unknown;
-		scroll?: Record<string, unknown>;
-	};
-	if (typeof paint.firstPaintMs === 'number') {
-		const runs = Array.isArray(paint.firstPaintRunsMs)
-			? ` (runs: ${paint.firstPaintRunsMs.join(', ')} ms)`
-			: '';
-		const payload =
-			typeof paint.payloadBytes === 'number' ? `, ${fixed(paint.payloadBytes / 1e6, 1)} MB payload` : '';
-		const scroll = paint.scroll;
-		const scrolling =
-			scroll !== undefined
-				? ` Scrolling: mean frame ${String(scroll['meanFrameMs'])} ms, p95 ${String(scroll['p95FrameMs'])} ms, max ${String(scroll['maxFrameMs'])} ms; row render median ${String(scroll['renderMedianMs'])} ms; at most ${String(scroll['maxRowsInDom'])} rows in the DOM.`
-				: '';
-		return {
-			text: `First paint of ${String(paint.messages)} messages${payload}: **${paint.firstPaintMs} ms**${runs}.${scrolling} From ${source}.`,
-			data,
-		};
-	}
-	const found: string[] = [];
-	const walk = (value: unknown, key: string): void => {
-		if (typeof value === 'number' && /paint|render|ms/i.test(key)) found.push(`${key} = ${value}`);
-		else if (typeof value === 'object' && value !== null)
-			for (const [k, v] of Object.entries(value)) walk(v, key === '' ? k : `${key}.${k}`);
-	};
-	walk(data, '');
-	return {
-		text: `From ${source}: ${found.length > 0 ? found.join('; ') : 'no paint figure in the file'}.`,
-		data,
-	};
-}
-
 /** Everything one `npm run bench` measured, as written to bench/results.json. */
 interface BenchResults {
 	readonly machine: MachineInfo;
@@ -521,6 +474,8 @@ interface BenchResults {
 	readonly incremental: IncrementalResult;
 	readonly plan: PlanFigures;
 	readonly webview: { readonly text: string; readonly data?: unknown };
+	/** Read + parse + count against JSON.parse of the same files (absent in results written before it). */
+	readonly floor?: FloorFigures;
 	/** Absent in results written before the case existed. */
 	readonly eventLoop?: EventLoopFigures;
 }
@@ -531,6 +486,8 @@ function measure(): BenchResults {
 	const started = performance.now();
 	const rows = countRows();
 	const total = corpusTotal(rows);
+	process.stderr.write('floor: JSON.parse against read + parse + count\n');
+	const floor = runFloorCase([generatedFile(generated[0]?.seed ?? 10, generated[0]?.bytes ?? 10 * mebibyte)]);
 	const incremental = incrementalCase();
 	const plan = planCases();
 	const eventLoop = measureEventLoop();
@@ -543,7 +500,8 @@ function measure(): BenchResults {
 		...(total !== undefined ? { corpusTotal: total } : {}),
 		incremental,
 		plan,
-		webview: webviewPaint(),
+		webview: webviewFigures(root),
+		floor,
 		eventLoop,
 	};
 }
@@ -576,6 +534,7 @@ function renderPerformance(results: BenchResults): string {
 		'',
 		countTable(summaryRows),
 		'',
+		...(results.floor !== undefined ? [...floorSection(results.floor), ''] : []),
 		'### Incremental re-count',
 		'',
 		`A ${fixed(incremental.baseBytes / 1e6, 1)} MB session (${incremental.baseMessages} messages) is read by \`LiveTranscriptFile\` and counted once; then 1, 10 and 100 messages are appended in turn and timed from the refresh. Re-count uses the shared \`MessageTokenCache\` (only new messages are counted); the report column runs \`analyzeBudget\` with that cache. Medians of 5 runs each. The harness's setup is done in the parent: it parses the whole source to find the message boundaries to cut at, so the child never holds the source; the child makes the base file with \`copyFileSync\` + \`truncateSync\` and reads only the bytes of each append. Memory is measured in three separate children that each run one live session (read, \`analyzeBudget\`, the three appends each with \`analyzeBudget\`): their median peak RSS is ${fixed(incremental.maxRssMiB, 0)} MiB (${fixed((incremental.maxRssMiB * mebibyte) / incremental.baseBytes, 1)}x the base file); ${fixed(incrementalAbove, 0)} MiB above the median start (${fixed((incrementalAbove * mebibyte) / incremental.baseBytes, 1)}x the base file). Target: proportional to the appended bytes, <= 50 ms for one message.`,
@@ -589,7 +548,7 @@ function renderPerformance(results: BenchResults): string {
 		planTable(plan),
 		'',
 		...(results.eventLoop !== undefined ? [renderEventLoop(results.eventLoop), ''] : []),
-		'### Webview first paint at 10k messages',
+		'### Webview first paint and scrolling',
 		'',
 		paint.text,
 		'',
@@ -608,7 +567,11 @@ async function main(): Promise<void> {
 	const resultsPath = join(root, 'bench', 'results.json');
 	let results: BenchResults;
 	if (process.argv.includes('--render')) {
-		results = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
+		// The webview figures come from the chromium suite's file, not from a bench run: take the newest.
+		results = {
+			...(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults),
+			webview: webviewFigures(root),
+		};
 	} else {
 		results = measure();
 		writeFileSync(resultsPath, `${JSON.stringify(results, null, '\t')}\n`);

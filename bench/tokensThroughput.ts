@@ -1,7 +1,11 @@
 // Throughput of countTextTokens (gpt-tokenizer, with our run cutting) against js-tiktoken, in one process, on
-// the model-facing text of the shared corpus. Run: npx tsx bench/tokensThroughput.ts [rounds]
+// the model-facing text of the shared corpus, then read + parse + exact count of the corpus files against
+// JSON.parse of the same files (see parseFloor.ts). Run: npx tsx bench/tokensThroughput.ts [rounds]
+// Only the second part: npx tsx bench/tokensThroughput.ts --floor [rounds] [--json] [more files...]
+// (--json prints the figures as one JSON line, which `npm run bench` reads).
 import { randomBytes } from 'node:crypto';
 import { allCorpusFiles, modelStrings, readRecords } from '../test/core/tokens/corpusStrings';
+import { corpusTranscriptFiles, floorSummary, floorTable, measureParseFloor } from './parseFloor';
 
 type Counter = (text: string) => number;
 
@@ -20,6 +24,24 @@ function measure(label: string, texts: readonly string[], count: Counter, rounds
 		`${label.padEnd(44)} ${(bytes / 1e6).toFixed(2)} MB  ${tokens} tokens  ${best.toFixed(0)} ms  ${megabytesPerSecond.toFixed(2)} MB/s`,
 	);
 	return megabytesPerSecond;
+}
+
+/** Rounds of the floor comparison when none is given. */
+const defaultFloorRounds = 15;
+
+async function floorMain(args: readonly string[]): Promise<void> {
+	const numbers = args.filter((a) => /^\d+$/.test(a));
+	const extra = args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+	const rounds = Number(numbers[0] ?? defaultFloorRounds);
+	const figures = await measureParseFloor([...corpusTranscriptFiles(), ...extra], rounds);
+	if (figures.files.length === 0)
+		throw new Error('no readable file to measure (is the shared corpus absent?)');
+	if (args.includes('--json')) {
+		process.stdout.write(`${JSON.stringify(figures)}\n`);
+		return;
+	}
+	console.log(floorTable(figures));
+	console.log(floorSummary(figures));
 }
 
 async function main(): Promise<void> {
@@ -84,6 +106,10 @@ async function main(): Promise<void> {
 	);
 	const blank = [Buffer.alloc(3_750_000).toString('base64')];
 	measure('countTextTokens o200k_base, 5 MB blank base64', blank, (t) => countTextTokens(t, 'o200k_base'), 1);
+	console.log(floorSummary(await measureParseFloor(corpusTranscriptFiles(), defaultFloorRounds)));
 }
 
-void main();
+if (/tokensThroughput\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+	const args = process.argv.slice(2);
+	void (args.includes('--floor') ? floorMain(args) : main());
+}

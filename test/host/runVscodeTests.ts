@@ -315,6 +315,38 @@ async function confineToLoopback(page: Page): Promise<void> {
 	});
 }
 
+/** What a suite logs to have the runner take the workbench screenshot now (see test/host/suite/workbench.test.ts). */
+export const screenshotRequest = '[context-lens:screenshot]';
+
+/**
+ * The workbench screenshot, and with `withParts` its status bar alone beside it (`<name>-statusbar.png`); with
+ * REFRESH_README_IMAGES=1 the status bar also goes to media/readme-statusbar.png. True when saved.
+ */
+async function takeScreenshots(page: Page, path: string, withParts = true): Promise<boolean> {
+	try {
+		await page.screenshot({ path });
+		say(`screenshot saved to ${path}`);
+		if (!withParts) return true;
+		// The right end of the status bar, where the extension's item sits beside the workbench's own.
+		const box = await page.locator('[id="workbench.parts.statusbar"]').boundingBox();
+		if (box === null) return true;
+		const width = Math.min(box.width, 360);
+		const clip = { x: box.x + box.width - width, y: box.y, width, height: box.height };
+		const partPath = path.replace(/\.png$/, '-statusbar.png');
+		await page.screenshot({ path: partPath, clip });
+		say(`status bar screenshot saved to ${partPath}`);
+		if (process.env['REFRESH_README_IMAGES'] === '1') {
+			const readmeImage = join(__dirname, '..', '..', 'media', 'readme-statusbar.png');
+			await page.screenshot({ path: readmeImage, clip });
+			say(`README image refreshed: ${readmeImage}`);
+		}
+		return true;
+	} catch (error) {
+		say(`screenshot failed: ${String(error)}`);
+		return false;
+	}
+}
+
 async function openWorkbench(
 	page: Page,
 	options: RunnerOptions,
@@ -328,21 +360,27 @@ async function openWorkbench(
 		if (options.isVerbose) console.log(`  [browser:${message.type()}] ${message.text().replace(/%c/g, '')}`);
 	});
 	// The workbench sends its log, which carries the extension host's console and so mocha's reporter, here.
+	let screenshotTaken: Promise<boolean> | undefined;
 	await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
-		const line = workbenchLogLine(format(...(Array.isArray(args) ? args : [args])), options.isVerbose);
+		const text = format(...(Array.isArray(args) ? args : [args]));
+		// A suite asks for the workbench screenshot while its extension host still runs (status bar item, views).
+		if (
+			text.includes(screenshotRequest) &&
+			options.screenshot !== undefined &&
+			screenshotTaken === undefined
+		) {
+			screenshotTaken = takeScreenshots(page, options.screenshot);
+			return;
+		}
+		const line = workbenchLogLine(text, options.isVerbose);
 		if (line !== undefined) console.log(line);
 	});
 	// Called once the suite's run() has settled and the extension host has stopped: its code is the result.
 	await page.exposeFunction('codeAutomationExit', async (code: unknown) => {
 		const exitCode = typeof code === 'number' ? code : 1;
-		if (options.screenshot !== undefined) {
-			try {
-				await page.screenshot({ path: options.screenshot });
-				say(`screenshot saved to ${options.screenshot}`);
-			} catch (error) {
-				say(`screenshot failed: ${String(error)}`);
-			}
-		}
+		// Without a request from the suite, the workbench as the run left it (its extension host has stopped).
+		if (options.screenshot !== undefined && !(await (screenshotTaken ?? Promise.resolve(false))))
+			await takeScreenshots(page, options.screenshot, false);
 		await finish(exitCode === 0 ? 0 : 1, `the suite finished with code ${exitCode}`);
 	});
 	const url = workbenchUrl(port, workspace, { ...options, extensionDevelopmentPath });

@@ -4,28 +4,43 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../styleProps';
 import type { MessageDetails, MessageRow, PlanView, RegionName } from '../../src/core/view/viewModel';
 import type { PartKind, Role } from '../../src/core/transcript/model';
 import { codiconLink, icon } from '../codicons';
-import {
-	colorRole,
-	formatCount,
-	formatShort,
-	kindIcons,
-	kindLabels,
-	regionLabels,
-	roleColorVars,
-} from '../format';
+import { formatCount, kindIcons, kindLabels } from '../format';
 import type { ListFilter } from '../listFilter';
 import { filterRows } from '../listFilter';
+import { RowKeys } from '../rowKeys';
 import { baseStyles } from '../styles';
+import { messageRowStyles, renderMessageRow, rowHeightPx } from './message-row';
 
-/** Height of one list row, in CSS pixels (fixed so the list can be virtualised). */
-export const rowHeightPx = 24;
+export { rowHeightPx } from './message-row';
 
 // Rows rendered above and below the visible ones so fast scrolling does not show blanks.
-const overscanRows = 10;
+const overscanRows = 6;
+
+// The rendered rows start and end on multiples of this many rows, so a scroll changes the DOM once per this many
+// rows (adding and dropping a block of rows), not on every frame; in between, the browser only scrolls.
+const blockRows = 8;
+
+/** The rendered rows `[start, end)` of the filtered list, given the first row in view. */
+function renderedRange(
+	firstRow: number,
+	viewportRows: number,
+	count: number,
+): { start: number; end: number } {
+	const start = Math.max(0, Math.floor((firstRow - overscanRows) / blockRows) * blockRows);
+	const end = Math.min(count, Math.ceil((firstRow + viewportRows + overscanRows) / blockRows) * blockRows);
+	return { start, end };
+}
+
+// After a jump (no row in common with the rows rendered before: a scrollbar drag, End, a region-map click) only the
+// rows in view are built, which halves the work of a drag's every frame; the rows either side follow once the scroll
+// has rested this long.
+const settleMs = 150;
 
 const roles: readonly Role[] = ['system', 'developer', 'user', 'assistant', 'tool'];
 const kinds: readonly PartKind[] = ['text', 'thinking', 'toolCall', 'toolResult', 'image', 'opaque'];
@@ -60,6 +75,7 @@ export class MessageList extends LitElement {
 
 	static override styles = [
 		baseStyles,
+		messageRowStyles,
 		css`
 			:host {
 				display: flex;
@@ -98,103 +114,16 @@ export class MessageList extends LitElement {
 			.spacer {
 				position: relative;
 			}
-			.row {
+			/*
+			 * The rows in view flow inside one block that a transform moves to the scroll position: a scroll changes
+			 * one inline style, not one per row (an inline top on every row made each frame's style recalculation
+			 * cost tens of milliseconds at 10,000 messages, growing until the next garbage collection).
+			 */
+			.window {
 				position: absolute;
+				top: 0;
 				left: 0;
 				right: 0;
-				height: ${rowHeightPx}px;
-				display: flex;
-				align-items: center;
-				gap: 6px;
-				padding: 0 6px;
-				white-space: nowrap;
-				cursor: pointer;
-				border: 1px solid transparent;
-			}
-			.row:hover {
-				background: var(--vscode-list-hoverBackground);
-			}
-			.row.selected {
-				background: var(--vscode-list-inactiveSelectionBackground);
-				color: var(--vscode-list-inactiveSelectionForeground, inherit);
-			}
-			:host(:focus-within) .row.active {
-				border: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder));
-			}
-			.row.selected.active {
-				background: var(--vscode-list-activeSelectionBackground);
-				color: var(--vscode-list-activeSelectionForeground);
-			}
-			.index {
-				width: 52px;
-				text-align: right;
-				color: var(--vscode-descriptionForeground);
-				flex: none;
-			}
-			.role {
-				width: 80px;
-				flex: none;
-				overflow: hidden;
-			}
-			.role .swatch {
-				width: 8px;
-				height: 8px;
-			}
-			.kinds {
-				width: 56px;
-				flex: none;
-				overflow: hidden;
-			}
-			.tool {
-				width: 100px;
-				flex: none;
-				overflow: hidden;
-				text-overflow: ellipsis;
-				color: var(--vscode-symbolIcon-functionForeground, var(--vscode-foreground));
-			}
-			.preview {
-				flex: 1 1 auto;
-				overflow: hidden;
-				text-overflow: ellipsis;
-			}
-			.badge {
-				flex: none;
-				width: 74px;
-				text-align: center;
-				font-size: 0.85em;
-				border-radius: 2px;
-				padding: 0 4px;
-				background: var(--vscode-badge-background);
-				color: var(--vscode-badge-foreground);
-				border: 1px solid var(--vscode-contrastBorder, transparent);
-			}
-			.badge.middle {
-				background: transparent;
-				color: var(--vscode-descriptionForeground);
-				border: 1px dashed var(--vscode-descriptionForeground);
-			}
-			.tokens {
-				width: 56px;
-				flex: none;
-				text-align: right;
-			}
-			.pin {
-				flex: none;
-				padding: 0 2px;
-				border: none;
-				background: none;
-				color: var(--vscode-descriptionForeground);
-				cursor: pointer;
-				visibility: hidden;
-			}
-			.row:hover .pin,
-			.row.active .pin,
-			.row.selected .pin,
-			.pin.on {
-				visibility: visible;
-			}
-			.pin.on {
-				color: var(--vscode-foreground);
 			}
 			.error {
 				color: var(--vscode-errorForeground);
@@ -239,13 +168,25 @@ export class MessageList extends LitElement {
 
 	private visible: number[] = [];
 	private pinned: ReadonlySet<number> = new Set();
+	private readonly rowKeys = new RowKeys();
+	/** The rows the last render built, `[start, end)` of `count` filtered rows. */
+	private rendered = { start: 0, end: 0, count: 0 };
 	private scrollFrame = 0;
+	private settleTimer: ReturnType<typeof setTimeout> | undefined;
 	private searchTimer: ReturnType<typeof setTimeout> | undefined;
 	private resizeObserver: ResizeObserver | undefined;
 
 	protected override willUpdate(changed: PropertyValues<this>): void {
 		if (changed.has('rows') || changed.has('filter')) this.visible = filterRows(this.rows, this.filter);
 		if (changed.has('plan')) this.pinned = new Set(this.plan?.pinned.messages);
+	}
+
+	protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+		if (changed.size !== 1 || !changed.has('firstRow')) return true;
+		// A scroll that stays inside the rendered rows changes nothing the browser does not scroll on its own.
+		const next = renderedRange(this.firstRow, this.viewportRows, this.visible.length);
+		const { start, end, count } = this.rendered;
+		return next.start !== start || next.end !== end || this.visible.length !== count;
 	}
 
 	override firstUpdated(): void {
@@ -260,6 +201,7 @@ export class MessageList extends LitElement {
 	override disconnectedCallback(): void {
 		super.disconnectedCallback();
 		this.resizeObserver?.disconnect();
+		clearTimeout(this.settleTimer);
 	}
 
 	/** Scrolls `index` into view and makes it the active row; a row the filters hide clears them unless `keepFilter`. */
@@ -290,40 +232,8 @@ export class MessageList extends LitElement {
 
 	override render(): unknown {
 		const count = this.visible.length;
-		const start = Math.max(0, this.firstRow - overscanRows);
-		const end = Math.min(count, this.firstRow + this.viewportRows + overscanRows);
-		const rendered: unknown[] = [];
-		for (let p = start; p < end; p++) {
-			const row = this.rows[this.visible[p] ?? -1];
-			if (row !== undefined) rendered.push(this.renderRow(row, p, count));
-		}
 		return html`
-			${codiconLink()}
-			<div class="filters" role="search">
-				<vscode-single-select aria-label="Filter by role" .value=${this.filter.role} @change=${this.onRole}>
-					<vscode-option value="" ?selected=${this.filter.role === ''}>all roles</vscode-option>
-					${roles.map((r) => html`<vscode-option value=${r} ?selected=${this.filter.role === r}>${r}</vscode-option>`)}
-				</vscode-single-select>
-				<vscode-single-select
-					aria-label="Filter by content kind"
-					.value=${this.filter.kind}
-					@change=${this.onKind}
-				>
-					<vscode-option value="" ?selected=${this.filter.kind === ''}>all kinds</vscode-option>
-					${kinds.map(
-						(k) =>
-							html`<vscode-option value=${k} ?selected=${this.filter.kind === k}
-								>${kindLabels[k]}</vscode-option
-							>`,
-					)}
-				</vscode-single-select>
-				<vscode-textfield
-					aria-label="Search messages"
-					placeholder="search previews and tool names"
-					.value=${this.filter.search}
-					@input=${this.onSearch}
-				></vscode-textfield>
-			</div>
+			${codiconLink()} ${guard([this.filter], () => this.renderFilters())}
 			<div class="status muted" role="status" data-testid="list-status">
 				showing ${formatCount(count)} of ${formatCount(this.rows.length)} messages
 			</div>
@@ -336,52 +246,83 @@ export class MessageList extends LitElement {
 				@scroll=${this.onScroll}
 				@keydown=${this.onKey}
 				@focus=${this.onFocus}
+				@click=${this.onRowClick}
 			>
-				<div class="spacer" ${styleProps({ height: `${count * rowHeightPx}px` })}>${rendered}</div>
+				<div class="spacer" ${styleProps({ height: `${count * rowHeightPx}px` })}>
+					${this.renderWindow(count)}
+				</div>
 			</div>
 			${this.renderDetails()}
 		`;
 	}
 
-	private renderRow(row: MessageRow, position: number, count: number): unknown {
-		const region = this.regionOf(row.index);
-		const fate = this.plan?.fates[row.index] ?? row.fate;
-		const prune = this.plan?.prune[row.index];
-		const badge =
-			region === 'middle'
-				? fate === 'summarized'
-					? 'summarise'
-					: fate === 'dropped'
-						? 'drop'
-						: 'keep'
-				: region;
-		const kindWords = row.kinds.map((k) => kindLabels[k]).join(', ');
-		const isPinned = this.pinned.has(row.index);
-		return html`<div
-			id="row-${row.index}"
-			class="row ${row.index === this.selected ? 'selected' : ''} ${row.index === this.active ? 'active' : ''}"
-			role="option"
-			aria-selected=${row.index === this.selected ? 'true' : 'false'}
-			aria-posinset=${position + 1}
-			aria-setsize=${count}
-			aria-label="message ${row.index + 1}, ${row.role}, ${formatCount(row.tokens)} tokens, ${kindWords}${row.toolName !== undefined ? `, tool ${row.toolName}` : ''}, ${regionLabels[region]}${prune !== undefined ? `, ${prune} candidate` : ''}${isPinned ? ', pinned' : ''}: ${row.preview}"
-			${styleProps({ top: `${position * rowHeightPx}px` })}
-			data-index=${row.index}
-			@click=${() => this.choose(row.index)}
-		>
-			<span class="index">#${row.index + 1}</span>
-			<span class="role ${row.isError ? 'error' : ''}"
-				><span class="swatch" ${styleProps({ background: `var(${roleColorVars[colorRole(row)]})` })}></span
-				>${row.role}</span
+	private renderFilters(): unknown {
+		return html`<div class="filters" role="search">
+			<vscode-single-select aria-label="Filter by role" .value=${this.filter.role} @change=${this.onRole}>
+				<vscode-option value="" ?selected=${this.filter.role === ''}>all roles</vscode-option>
+				${roles.map((r) => html`<vscode-option value=${r} ?selected=${this.filter.role === r}>${r}</vscode-option>`)}
+			</vscode-single-select>
+			<vscode-single-select
+				aria-label="Filter by content kind"
+				.value=${this.filter.kind}
+				@change=${this.onKind}
 			>
-			<span class="kinds" title=${kindWords}>${row.kinds.map((k) => icon(kindIcons[k]))}</span>
-			<span class="tool" title=${row.toolName ?? ''}>${row.toolName ?? ''}</span>
-			<span class="preview" title=${row.preview}>${row.preview}</span>
-			${prune !== undefined ? html`<span title="${prune} candidate">${icon(prune === 'dedup' ? 'copy' : 'trash')}</span>` : nothing}
-			${this.renderPin(row.index, isPinned)}
-			<span class="badge ${region}">${badge}</span>
-			<span class="tokens">${formatShort(row.tokens)}</span>
+				<vscode-option value="" ?selected=${this.filter.kind === ''}>all kinds</vscode-option>
+				${kinds.map(
+					(k) =>
+						html`<vscode-option value=${k} ?selected=${this.filter.kind === k}
+							>${kindLabels[k]}</vscode-option
+						>`,
+				)}
+			</vscode-single-select>
+			<vscode-textfield
+				aria-label="Search messages"
+				placeholder="search previews and tool names"
+				.value=${this.filter.search}
+				@input=${this.onSearch}
+			></vscode-textfield>
 		</div>`;
+	}
+
+	/**
+	 * The rows in view and a few either side (`renderedRange`; only those in view right after a jump), keyed by
+	 * `RowKeys`: scrolling by a few rows builds only the rows that come into view and drops those that leave; the
+	 * rows that stay are not touched.
+	 */
+	private renderWindow(count: number): unknown {
+		let { start, end } = renderedRange(this.firstRow, this.viewportRows, count);
+		const last = this.rendered;
+		if (count === last.count && (end <= last.start || start >= last.end)) {
+			start = Math.min(this.firstRow, Math.max(count - this.viewportRows, 0));
+			end = Math.min(count, start + this.viewportRows);
+			clearTimeout(this.settleTimer);
+			this.settleTimer = setTimeout(() => this.requestUpdate(), settleMs);
+		}
+		this.rendered = { start, end, count };
+		const shown = this.visible.slice(start, end);
+		const keys = this.rowKeys.next(shown);
+		return html`<div class="window" ${styleProps({ transform: `translateY(${start * rowHeightPx}px)` })}>
+			${repeat(
+				shown,
+				(_index, offset) => keys[offset],
+				(index, offset) => this.renderRow(index, start + offset, count),
+			)}
+		</div>`;
+	}
+
+	private renderRow(index: number, position: number, count: number): unknown {
+		const row = this.rows[index];
+		if (row === undefined) return nothing;
+		return renderMessageRow(row, {
+			position,
+			count,
+			region: this.regionOf(index),
+			fate: this.plan?.fates[index] ?? row.fate,
+			prune: this.plan?.prune[index],
+			isSelected: index === this.selected,
+			isActive: index === this.active,
+			isPinned: this.pinned.has(index),
+		});
 	}
 
 	private renderDetails(): unknown {
@@ -430,25 +371,6 @@ export class MessageList extends LitElement {
 		</section>`;
 	}
 
-	/** The pin toggle of a row: out of the tab order (P pins the active row, the details pane has a Pin button). */
-	private renderPin(index: number, isPinned: boolean): unknown {
-		const label = `${isPinned ? 'Unpin' : 'Pin'} message ${index + 1}`;
-		return html`<button
-			class="pin ${isPinned ? 'on' : ''}"
-			tabindex="-1"
-			aria-pressed=${isPinned ? 'true' : 'false'}
-			aria-label=${label}
-			title=${isPinned ? `${label}: it is kept verbatim whatever the strategy` : `${label}: keep it verbatim whatever the strategy`}
-			data-pin=${index}
-			@click=${(event: Event) => {
-				event.stopPropagation();
-				this.togglePin(index);
-			}}
-		>
-			${icon(isPinned ? 'pinned' : 'pin')}
-		</button>`;
-	}
-
 	private togglePin(index: number): void {
 		this.emit('pin-toggle', { index, isPinned: !this.pinned.has(index) } satisfies PinToggle);
 	}
@@ -486,6 +408,17 @@ export class MessageList extends LitElement {
 			this.scrollFrame = 0;
 			this.firstRow = Math.floor(viewport.scrollTop / rowHeightPx);
 		});
+	}
+
+	/** One listener for every row: a row's pin button toggles its pin, anywhere else on it opens its details. */
+	private onRowClick(event: MouseEvent): void {
+		const target = event.target instanceof Element ? event.target : null;
+		const pin = target?.closest<HTMLElement>('[data-pin]');
+		const row = target?.closest<HTMLElement>('.row');
+		const index = Number((pin ?? row)?.dataset[pin ? 'pin' : 'index']);
+		if (!Number.isInteger(index)) return;
+		if (pin) this.togglePin(index);
+		else this.choose(index);
 	}
 
 	private onFocus(): void {

@@ -1,8 +1,9 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { PropertyValues } from 'lit';
 import { styleProps } from '../styleProps';
-import type { MessageRow, PlanView, RegionBand, RegionName } from '../../src/core/view/viewModel';
+import type { MessageRow, PlanView, PruneMark, RegionBand, RegionName } from '../../src/core/view/viewModel';
 import { colorRole, describePinned, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
+import { columnRuns } from '../mapColumns';
 import { baseStyles } from '../styles';
 
 /** Detail of the `message-select` event: the row to show. */
@@ -190,10 +191,15 @@ export class RegionMap extends LitElement {
 	private resizeObserver: ResizeObserver | undefined;
 	private themeObserver: MutationObserver | undefined;
 	private measureContext: CanvasRenderingContext2D | null | undefined;
+	/** `canvasSize(canvas).key` of the last draw. */
+	private drawnSize = '';
 
 	override connectedCallback(): void {
 		super.connectedCallback();
+		// The first callback comes right after the first draw, at the same size: only a new size is drawn again.
 		this.resizeObserver = new ResizeObserver(() => {
+			const canvas = this.renderRoot.querySelector('canvas');
+			if (canvas !== null && canvasSize(canvas).key === this.drawnSize) return;
 			this.draw();
 			this.fitLabels();
 		});
@@ -467,13 +473,44 @@ export class RegionMap extends LitElement {
 		);
 	}
 
+	/**
+	 * The strip's segments in canvas pixels: one per message while every message gets two pixels or more (a pixel of
+	 * gap between them), else one per run of columns (`columnRuns`: each column shows the message covering most of
+	 * it), so the canvas draws at most one rectangle per column however long the transcript.
+	 */
+	private spans(plan: PlanView, scale: number, width: number): Span[] {
+		const count = this.rows.length;
+		if (count * 2 < width) {
+			const spans: Span[] = [];
+			for (let i = 0; i < count; i++) {
+				const x0 = (this.starts[i] ?? 0) * scale;
+				const x1 = (this.starts[i + 1] ?? 0) * scale;
+				spans.push({ row: i, x0, x1, fillWidth: Math.max(x1 - x0 - 1, 1) });
+			}
+			return spans;
+		}
+		const roles = Object.keys(roleColorVars);
+		const marks = [undefined, 'prune', 'dedup'];
+		const styleOf = (i: number): number => {
+			const row = this.rows[i];
+			const role = row !== undefined ? roles.indexOf(colorRole(row)) : -1;
+			return (role * 2 + (plan.fates[i] === 'dropped' ? 1 : 0)) * marks.length + marks.indexOf(plan.prune[i]);
+		};
+		return columnRuns(this.starts, count, scale, width, styleOf).map((run) => ({
+			row: run.row,
+			x0: run.from,
+			x1: run.to,
+			fillWidth: run.to - run.from,
+		}));
+	}
+
 	private draw(): void {
 		const canvas = this.renderRoot.querySelector('canvas');
 		const plan = this.plan;
 		if (canvas === null || plan === undefined) return;
 		const ratio = window.devicePixelRatio || 1;
-		const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-		const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+		const { width, height, key } = canvasSize(canvas);
+		this.drawnSize = key;
 		if (canvas.width !== width) canvas.width = width;
 		if (canvas.height !== height) canvas.height = height;
 		const ctx = canvas.getContext('2d');
@@ -483,45 +520,67 @@ export class RegionMap extends LitElement {
 		const background = color('--vscode-input-background');
 		ctx.fillStyle = background;
 		ctx.fillRect(0, 0, width, height);
-		const scale = this.total > 0 ? width / this.total : 0;
 		const roleColors = new Map(Object.entries(roleColorVars).map(([role, v]) => [role, color(v)]));
-		const gap = this.rows.length * 2 < width ? 1 : 0;
-		for (let i = 0; i < this.rows.length; i++) {
-			const row = this.rows[i];
+		const spans = this.spans(plan, this.total > 0 ? width / this.total : 0, width);
+		for (const span of spans) {
+			const row = this.rows[span.row];
 			if (row === undefined) continue;
-			const x0 = (this.starts[i] ?? 0) * scale;
-			const x1 = (this.starts[i + 1] ?? 0) * scale;
-			ctx.globalAlpha = plan.fates[i] === 'dropped' ? 0.45 : 1;
+			ctx.globalAlpha = plan.fates[span.row] === 'dropped' ? 0.45 : 1;
 			ctx.fillStyle = roleColors.get(colorRole(row)) ?? style.color;
-			ctx.fillRect(x0, 0, Math.max(x1 - x0 - gap, 1), height);
+			ctx.fillRect(span.x0, 0, span.fillWidth, height);
 		}
 		ctx.globalAlpha = 1;
 		// Hatching in the background colour reads as stripes on any segment colour, in every theme.
 		ctx.strokeStyle = background;
 		ctx.lineWidth = Math.max(1, ratio);
-		for (const [key, mark] of Object.entries(plan.prune)) {
-			const i = Number(key);
-			const x0 = (this.starts[i] ?? 0) * scale;
-			const x1 = Math.max((this.starts[i + 1] ?? 0) * scale, x0 + 2);
-			ctx.save();
-			ctx.beginPath();
-			ctx.rect(x0, 0, x1 - x0, height);
-			ctx.clip();
-			ctx.beginPath();
-			const pitch = 4 * ratio;
-			for (let x = x0 - height; x < x1 + height; x += pitch) {
-				if (mark === 'dedup') {
-					ctx.moveTo(x, 0);
-					ctx.lineTo(x + height, height);
-				} else {
-					ctx.moveTo(x, height);
-					ctx.lineTo(x + height, 0);
-				}
-			}
-			ctx.stroke();
-			ctx.restore();
+		for (const span of spans) {
+			const mark = plan.prune[span.row];
+			if (mark !== undefined) hatch(ctx, span.x0, Math.max(span.x1, span.x0 + 2), height, mark, 4 * ratio);
 		}
 	}
+}
+
+/** The canvas's drawing size in device pixels for its laid-out size, and the two as one comparable key. */
+function canvasSize(canvas: HTMLCanvasElement): { width: number; height: number; key: string } {
+	const ratio = window.devicePixelRatio || 1;
+	const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+	const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+	return { width, height, key: `${width}x${height}` };
+}
+
+/** A stretch of the strip, in canvas pixels, drawn as message `row`. */
+interface Span {
+	readonly row: number;
+	readonly x0: number;
+	readonly x1: number;
+	readonly fillWidth: number;
+}
+
+/** Diagonal stripes over `[x0, x1)`: `\\` for dedup candidates, `/` for prune candidates. */
+function hatch(
+	ctx: CanvasRenderingContext2D,
+	x0: number,
+	x1: number,
+	height: number,
+	mark: PruneMark,
+	pitch: number,
+): void {
+	ctx.save();
+	ctx.beginPath();
+	ctx.rect(x0, 0, x1 - x0, height);
+	ctx.clip();
+	ctx.beginPath();
+	for (let x = x0 - height; x < x1 + height; x += pitch) {
+		if (mark === 'dedup') {
+			ctx.moveTo(x, 0);
+			ctx.lineTo(x + height, height);
+		} else {
+			ctx.moveTo(x, height);
+			ctx.lineTo(x + height, 0);
+		}
+	}
+	ctx.stroke();
+	ctx.restore();
 }
 
 customElements.define('cl-region-map', RegionMap);

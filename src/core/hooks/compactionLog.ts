@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isJsonObject } from '../transcript/json';
 import type { HookAgent } from './agents';
 import type { GateAnswer, WindowFigures } from './gateChannel';
 import { compactionLogPath, ensurePrivateDir } from './hookPaths';
 import type { CompactTrigger } from './hookProtocol';
+import { replaceFileAtomic } from '../io/atomicReplace';
 
 /** Who decided whether an agent's compaction ran: the window's answer, or why no window answered. */
 export type GateDecider = GateAnswer['by'] | 'no-window' | 'no-answer' | 'not-asked';
@@ -56,19 +56,7 @@ export async function readCompactionLog(
 async function writeLog(home: string, log: CompactionLog): Promise<void> {
 	const path = compactionLogPath(home, log.agent, log.sessionId);
 	await ensurePrivateDir(dirname(path));
-	const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-	try {
-		const handle = await open(temp, 'wx', 0o600);
-		try {
-			await handle.writeFile(`${JSON.stringify(log, null, '\t')}\n`, 'utf8');
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		await rename(temp, path);
-	} finally {
-		await rm(temp, { force: true });
-	}
+	await replaceFileAtomic(path, `${JSON.stringify(log, null, '\t')}\n`, 0o600);
 }
 
 /** Where a record belongs. */

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HookAgent, HookEnvironment } from './agents';
+import { replaceFileAtomic } from '../io/atomicReplace';
 
 /** The file name of the launcher every installed hook runs; it also identifies our entries in the agents' settings. */
 export const launcherFileName = 'context-lens-hook.cjs';
@@ -92,18 +93,6 @@ export async function writeLauncher(home: string, cliPath: string): Promise<bool
 	if ((await launcherTarget(home)) === cliPath) return false;
 	await ensurePrivateDir(home);
 	const path = launcherPath(home);
-	const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-	try {
-		const handle = await open(temp, 'wx', 0o755);
-		try {
-			await handle.writeFile(launcherText(cliPath), 'utf8');
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		await rename(temp, path);
-	} finally {
-		await rm(temp, { force: true });
-	}
+	await replaceFileAtomic(path, launcherText(cliPath), 0o755);
 	return true;
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
 	HookSettingsError,
 	parseSettings,
@@ -9,6 +8,7 @@ import {
 	type SettingsEdit,
 } from './hookSettings';
 import type { JsonObject } from '../transcript/json';
+import { replaceFileAtomic } from '../io/atomicReplace';
 
 /** The backup beside a settings file: its content before Context Lens last changed it. */
 export function backupPath(file: string): string {
@@ -65,26 +65,17 @@ export async function editSettingsFile(
 	const text = serializeSettings({ ...document, root: result.root });
 	const mode = before === undefined ? 0o644 : (await stat(file)).mode & 0o777;
 	await mkdir(dirname(file), { recursive: true });
-	const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
-		const handle = await open(temp, 'wx', mode);
-		try {
-			await handle.writeFile(text, 'utf8');
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		if ((await readIfPresent(file)) !== before)
-			throw new HookSettingsError(
-				`${file} changed while it was being edited; nothing was changed. Run again.`,
-			);
-		if (before !== undefined) await copyFile(file, backupPath(file));
-		await rename(temp, file);
+		await replaceFileAtomic(file, text, mode, async () => {
+			if ((await readIfPresent(file)) !== before)
+				throw new HookSettingsError(
+					`${file} changed while it was being edited; nothing was changed. Run again.`,
+				);
+			if (before !== undefined) await copyFile(file, backupPath(file));
+		});
 	} catch (error) {
 		if (error instanceof HookSettingsError) throw error;
 		throw new HookSettingsError(`${file}: cannot be written (${describe(error)}); nothing was changed.`);
-	} finally {
-		await rm(temp, { force: true });
 	}
 	return { file, changed: true, ...(before !== undefined ? { backup: backupPath(file) } : {}) };
 }

@@ -124,7 +124,7 @@ export class LiveTranscriptFile {
 			const checked = checkHead(head, this.path);
 			if (!checked.ok) return checked.result;
 			if (!checked.isDocument) {
-				const detected = detectJsonlHead(checked.headText, this.path, this.options);
+				const detected = detectJsonlHead(checked.headText, this.path, this.options, checked.head.parsed);
 				if (!detected.ok) return detected.result;
 				if (detected.format.createAccumulator !== undefined) {
 					const reader = new JsonlTranscriptReader(detected.format, this.path, detected.detection);
@@ -132,7 +132,8 @@ export class LiveTranscriptFile {
 						reader,
 						inode: info.ino,
 						fingerprint: Buffer.from(head.subarray(0, Math.min(bytesRead, fingerprintBytes))),
-						position: 0,
+						// The head's complete lines are read from the text detection decoded; the file is read on from there.
+						position: reader.pushHead(checked.head),
 						transcript: reader.snapshot(),
 					};
 					this.jsonl = state;

@@ -78,11 +78,16 @@ export async function readTranscriptFile(path: string, options: FileReadOptions 
 		const checked = checkHead(first, path);
 		if (!checked.ok) return checked.result;
 		if (!checked.isDocument) {
-			const detected = detectJsonlHead(checked.headText, path, options);
+			const detected = detectJsonlHead(checked.headText, path, options, checked.head.parsed);
 			if (!detected.ok) return detected.result;
 			if (detected.format.createAccumulator !== undefined) {
 				const reader = new JsonlTranscriptReader(detected.format, path, detected.detection);
-				const take = (bytes: Buffer): void => reader.push(bytes);
+				// The head's complete lines go in as the text detection decoded, the bytes after them as bytes.
+				let skip = reader.pushHead(checked.head);
+				const take = (bytes: Buffer): void => {
+					reader.push(skip > 0 ? bytes.subarray(skip) : bytes);
+					skip = 0;
+				};
 				const streamed = await streamRest(handle, path, size, chunk, first, options, take);
 				return streamed ?? reader.finish();
 			}

@@ -1,11 +1,4 @@
-import cl100kApi, {
-	countTokens as countCl100k,
-	setMergeCacheSize as setCl100kMergeCacheSize,
-} from 'gpt-tokenizer/encoding/cl100k_base';
-import o200kApi, {
-	countTokens as countO200k,
-	setMergeCacheSize as setO200kMergeCacheSize,
-} from 'gpt-tokenizer/encoding/o200k_base';
+import * as o200kModule from 'gpt-tokenizer/encoding/o200k_base';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { AsciiVocabulary } from './asciiVocabulary';
 
@@ -19,17 +12,27 @@ export const maxUnbrokenRunChars = 512;
 // its default of 100k entries 5 MB of random base64 took 14 s here and real transcripts ran at half speed. A
 // small cache keeps the hits that matter (repeated words and identifiers) at a bounded eviction cost.
 const mergeCacheEntries = 1024;
-setO200kMergeCacheSize(mergeCacheEntries);
-setCl100kMergeCacheSize(mergeCacheEntries);
 
 // An empty disallowed set and no allowed set: '<|endoftext|>' and friends are counted as the plain text they
 // are in a transcript, and the library never throws on them.
 const plainText = { disallowedSpecial: new Set<string>() };
 
-const libraryCounters: Record<EncodingName, (text: string) => number> = {
-	o200k_base: (text) => countO200k(text, plainText),
-	cl100k_base: (text) => countCl100k(text, plainText),
-};
+// Declared here rather than taken from Node's types: the webview's type check reaches this module without them.
+declare const require: (id: string) => unknown;
+
+/** What this module uses of one of gpt-tokenizer's encoding modules (the two have the same exports). */
+type EncodingModule = Pick<typeof o200kModule, 'default' | 'countTokens' | 'setMergeCacheSize'>;
+
+/**
+ * An encoding's module of gpt-tokenizer. o200k_base (every current model, and the stand-in for Claude and Gemini)
+ * is imported with this module; cl100k_base, which only GPT-4 and GPT-3.5 models use, is loaded the first time it
+ * counts, which spares every other process its load (about half a second at startup here) and its rank tables.
+ */
+function loadEncoding(name: EncodingName): EncodingModule {
+	if (name === 'o200k_base') return o200kModule;
+	// A require() call, not an import: the bundler keeps the module out of startup and runs it on this first call.
+	return require('gpt-tokenizer/encoding/cl100k_base') as EncodingModule;
+}
 
 /** The part of gpt-tokenizer's (private) BPE core that counts one pre-tokenised piece. */
 interface BpeCore {
@@ -147,15 +150,17 @@ function isAscii(text: string): boolean {
 	return true;
 }
 
-const pieceCounters: Record<EncodingName, PieceCounting> = {
-	o200k_base: corePieceCounter(o200kApi, libraryCounters.o200k_base),
-	cl100k_base: corePieceCounter(cl100kApi, libraryCounters.cl100k_base),
-};
+/** The piece counting of an encoding, over its module (loaded by {@link loadEncoding}). */
+function piecesOf(name: EncodingName): PieceCounting {
+	const encoding = loadEncoding(name);
+	encoding.setMergeCacheSize(mergeCacheEntries);
+	return corePieceCounter(encoding.default, (text) => encoding.countTokens(text, plainText));
+}
 
-/** Whether pieces are counted through gpt-tokenizer's BPE core (fast) rather than its public API. */
-export const usesBpeCore: boolean = (Object.keys(pieceCounters) as EncodingName[]).every(
-	(name) => pieceCounters[name].asciiVocabulary !== undefined,
-);
+/** Whether pieces are counted through gpt-tokenizer's BPE core (fast) rather than its public API (loads both encodings). */
+export function usesBpeCore(): boolean {
+	return (['o200k_base', 'cl100k_base'] as const).every((name) => pieceCounterOf(name).usesVocabulary);
+}
 
 /**
  * Counts text by pre-tokenising it ourselves. Same pieces, same counts as the library (the split regex is the
@@ -175,6 +180,11 @@ class PieceCounter {
 		private readonly scanAscii: ((text: string, start: number) => number) | undefined,
 	) {
 		this.sticky = new RegExp(split.source, 'uy');
+	}
+
+	/** Whether pieces go through gpt-tokenizer's BPE core (see {@link usesBpeCore}). */
+	get usesVocabulary(): boolean {
+		return this.pieces.asciiVocabulary !== undefined;
 	}
 
 	count(text: string): number {
@@ -335,14 +345,24 @@ function whitespaceEnd(text: string, start: number): number {
 	return end - start >= 2 ? end - 1 : start + 1;
 }
 
-const counters: Record<EncodingName, PieceCounter> = {
-	o200k_base: new PieceCounter(O200K_TOKEN_SPLIT_REGEX, pieceCounters.o200k_base, scanO200kAscii),
-	cl100k_base: new PieceCounter(CL100K_TOKEN_SPLIT_REGEX, pieceCounters.cl100k_base, undefined),
-};
+const counters: Partial<Record<EncodingName, PieceCounter>> = {};
+
+/** The piece counter of an encoding, made (and its module loaded) the first time it is asked for. */
+function pieceCounterOf(encoding: EncodingName): PieceCounter {
+	let counter = counters[encoding];
+	if (counter === undefined) {
+		counter =
+			encoding === 'o200k_base'
+				? new PieceCounter(O200K_TOKEN_SPLIT_REGEX, piecesOf(encoding), scanO200kAscii)
+				: new PieceCounter(CL100K_TOKEN_SPLIT_REGEX, piecesOf(encoding), undefined);
+		counters[encoding] = counter;
+	}
+	return counter;
+}
 
 /** Forgets every remembered piece count of both encodings, so the next count starts cold (benchmarks use it). */
 export function forgetPieceCounts(): void {
-	for (const counter of Object.values(counters)) counter.forget();
+	for (const counter of Object.values(counters)) counter?.forget();
 }
 
 /**
@@ -358,7 +378,7 @@ export function forgetPieceCounts(): void {
  */
 export function countTextTokens(text: string, encoding: EncodingName): number {
 	if (text.length === 0) return 0;
-	const counter = counters[encoding];
+	const counter = pieceCounterOf(encoding);
 	const count = (piece: string): number => counter.count(piece);
 	if (text.length <= maxUnbrokenRunChars || !mayHaveLongRun(text)) return count(text);
 	let total = 0;

@@ -21,11 +21,11 @@ function isWellFormed(text: string): boolean {
 
 /** A string that can be computed again, exactly, from another string the transcript keeps anyway. */
 export interface DerivedText {
-	/** `derive(from)`, compared with candidates (make one with `derivedText`). */
-	readonly text: string;
+	/** True when `derive(from)` is exactly `text` (make one with `derivedText`). */
+	readonly matches: (text: string) => boolean;
 	/** What it is computed from. */
 	readonly from: string;
-	/** Computes `text` from `from`. */
+	/** Computes the string from `from`. */
 	readonly derive: (from: string) => string;
 }
 
@@ -106,18 +106,26 @@ interface Context {
 /** A derivation giving exactly `text`, if any. */
 function derivationOf(text: string, context: Context): DerivedText | undefined {
 	if (typeof context.derivable === 'function') context.derivable = context.derivable();
-	for (const candidate of context.derivable ?? [])
-		if (candidate.text.length === text.length && candidate.text === text) return candidate;
+	for (const candidate of context.derivable ?? []) if (candidate.matches(text)) return candidate;
 	return undefined;
 }
 
-/** `derive(from)` as a text `compactStrings` may keep as that computation. */
-export function derivedText(from: string, derive: (from: string) => string): DerivedText {
-	return { text: derive(from), from, derive };
+/**
+ * `derive(from)` as a text `compactStrings` may keep as that computation. `matches`, when given, must say whether
+ * `derive(from)` equals a text without computing it (so no copy is made only to be compared); otherwise the
+ * derived text is computed once, when first compared.
+ */
+export function derivedText(
+	from: string,
+	derive: (from: string) => string,
+	matches?: (text: string) => boolean,
+): DerivedText {
+	let derived: string | undefined;
+	return { from, derive, matches: matches ?? ((text) => (derived ??= derive(from)) === text) };
 }
 
 function compactObject(object: JsonObject, context: Context, depth: number, skip?: string): JsonObject {
-	let compacted: Map<string, Stored | undefined> | undefined;
+	let compacted: Map<string, Stored> | undefined;
 	for (const key of Object.keys(object)) {
 		if (key === skip) continue;
 		const value = object[key];
@@ -131,8 +139,10 @@ function compactObject(object: JsonObject, context: Context, depth: number, skip
 			const derivation = derivationOf(value, context);
 			if (derivation !== undefined)
 				(compacted ??= new Map()).set(key, { from: derivation.from, derive: derivation.derive });
-			else if (wideCharacter.test(value) && isWellFormed(value))
-				(compacted ??= new Map()).set(key, undefined);
+			else if (wideCharacter.test(value)) {
+				const bytes = utf8Copy(value);
+				if (bytes !== undefined) (compacted ??= new Map()).set(key, bytes);
+			}
 		} else if (depth < maxDepth && typeof value === 'object' && value !== null) {
 			const inner = compactValue(value, context, depth + 1);
 			if (inner !== value && key !== '__proto__') object[key] = inner;
@@ -144,7 +154,7 @@ function compactObject(object: JsonObject, context: Context, depth: number, skip
 		if (compacted.has(key)) {
 			const { stored, accessor } = compactKey(key);
 			Object.defineProperty(copy, key, accessor);
-			stored.set(copy, compacted.get(key) ?? storeUtf8(object[key] as string));
+			stored.set(copy, compacted.get(key)!);
 		}
 		// Assigning `__proto__` would set the prototype; JSON.parse made it an own property.
 		else if (key === '__proto__') Object.defineProperty(copy, key, dataProperty(object[key]));
@@ -158,17 +168,31 @@ const slabBytes = 1 << 20;
 let slab = Buffer.allocUnsafeSlow(0);
 let slabUsed = 0;
 
-/** The UTF-8 bytes of text, in a shared slab unless the text is large. */
-function storeUtf8(text: string): Buffer {
-	const length = Buffer.byteLength(text, 'utf8');
-	if (length > slabBytes / 4) return Buffer.from(text, 'utf8');
-	if (slabUsed + length > slab.length) {
+/** U+FFFD in UTF-8: what encoding writes for a surrogate without its partner. */
+const replacementBytes = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/**
+ * The UTF-8 bytes of text, in a shared slab unless the text is large; undefined when text does not survive the
+ * round trip (a lone surrogate). The bytes are searched for U+FFFD, far faster than checking the text itself,
+ * which is then needed only when the text holds that character.
+ */
+function utf8Copy(text: string): Buffer | undefined {
+	// A UTF-16 unit takes at most 3 bytes: room for that is made instead of measuring the text first (a second
+	// pass over it), and the slab's end left unused when it is short is at most that bound.
+	const most = text.length * 3;
+	if (most > slabBytes / 4) {
+		const bytes = Buffer.from(text, 'utf8');
+		return bytes.indexOf(replacementBytes) !== -1 && !isWellFormed(text) ? undefined : bytes;
+	}
+	if (slabUsed + most > slab.length) {
 		slab = Buffer.allocUnsafeSlow(slabBytes);
 		slabUsed = 0;
 	}
 	const start = slabUsed;
-	slabUsed += slab.write(text, start, 'utf8');
-	return slab.subarray(start, slabUsed);
+	const bytes = slab.subarray(start, start + slab.write(text, start, 'utf8'));
+	if (bytes.indexOf(replacementBytes) !== -1 && !isWellFormed(text)) return undefined;
+	slabUsed += bytes.length;
+	return bytes;
 }
 
 function compactValue(value: object, context: Context, depth: number): unknown {

@@ -77,6 +77,22 @@ export class JsonlLineSplitter {
 		}
 	}
 
+	/**
+	 * Hands each complete line of `text` (up to its last newline) to `take`, as {@link forEachLine} would from the
+	 * bytes `text` was decoded from, whose complete lines take `completeBytes` bytes; nothing may be held back.
+	 * A byte order mark at the start of `text` is taken as already removed (the text of a file's head has it removed).
+	 */
+	forEachTextLine(text: string, completeBytes: number, take: (text: string, line: number) => void): void {
+		if (this.pendingLength > 0) throw new Error('text lines cannot follow a partial line of bytes');
+		const last = text.lastIndexOf('\n');
+		for (let start = 0; start <= last;) {
+			const end = text.indexOf('\n', start);
+			take(textLine(text, start, end, start > 0), this.nextLine++);
+			start = end + 1;
+		}
+		this.consumed += completeBytes;
+	}
+
 	/** At end of file: the held-back last line, if any (it may be half-written). */
 	flush(): JsonlLine | undefined {
 		if (this.pendingLength === 0) return undefined;
@@ -100,6 +116,13 @@ function decodeLine(bytes: Uint8Array, start: number, end: number): string {
 	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** `text[start, end)` without a trailing carriage return (and a leading byte order mark), as {@link decodeLine} gives it. */
+function textLine(text: string, start: number, end: number, stripsBom: boolean): string {
+	if (end > start && text.charCodeAt(end - 1) === carriageReturn) end--;
+	if (stripsBom && end > start && text.charCodeAt(start) === 0xfeff) start++;
+	return text.slice(start, end);
+}
+
 /** Result of parsing one JSONL line: the value, nothing for a blank line, or a diagnostic. */
 export type ParsedLine =
 	| { readonly kind: 'record'; readonly value: unknown }
@@ -118,7 +141,7 @@ export function parseJsonlLine(text: string, line: number): ParsedLine {
 	} catch (error) {
 		return { kind: 'invalid', diagnostic: describeJsonError(error, text, line) };
 	}
-	const tooDeep = excessiveNestingOf(text);
+	const tooDeep = excessiveNestingOf(text, value);
 	return tooDeep === undefined
 		? { kind: 'record', value }
 		: { kind: 'invalid', diagnostic: { ...tooDeep, line } };
@@ -126,11 +149,15 @@ export function parseJsonlLine(text: string, line: number): ParsedLine {
 
 /**
  * A diagnostic (without its line) when valid JSON text nests deeper than {@link maxJsonDepth}: JSON.parse takes any
- * depth, but JSON.stringify and the readers' walks recurse and would overflow the stack on such a value.
+ * depth, but JSON.stringify and the readers' walks recurse and would overflow the stack on such a value. `parsed`,
+ * when given, is the text's value as JSON.parse made it: its containers are walked instead of the text's characters
+ * (a record has a few dozen containers for thousands of characters), and the text is scanned only to say where a
+ * value that is too deep goes too deep.
  */
-export function excessiveNestingOf(text: string): Omit<Diagnostic, 'line'> | undefined {
+export function excessiveNestingOf(text: string, parsed?: unknown): Omit<Diagnostic, 'line'> | undefined {
 	// Each level costs an opening and a closing bracket, so shorter text cannot be too deep.
 	if (text.length <= 2 * maxJsonDepth) return undefined;
+	if (parsed !== undefined && !nestsDeeperThan(parsed, maxJsonDepth)) return undefined;
 	const at = findExcessiveNesting(text);
 	if (at === -1) return undefined;
 	return {
@@ -138,6 +165,43 @@ export function excessiveNestingOf(text: string): Omit<Diagnostic, 'line'> | und
 		column: at + 1,
 		message: `nested more than ${maxJsonDepth} levels deep at column ${at + 1}; a transcript record never is, so this one was skipped`,
 	};
+}
+
+/**
+ * True when a parsed JSON value has an array or object more than `limit` levels deep (the value itself is level 1;
+ * a scalar has none), as {@link findExcessiveNesting} finds in its text. Recurses at most `limit` calls deep.
+ */
+export function nestsDeeperThan(value: unknown, limit: number = maxJsonDepth): boolean {
+	return typeof value === 'object' && value !== null && (limit < 1 || hasChildDeeperThan(value, 1, limit));
+}
+
+// `container` is at `depth`; true when one of its containers, at depth + 1 or below, is past `limit`.
+function hasChildDeeperThan(container: object, depth: number, limit: number): boolean {
+	if (Array.isArray(container)) {
+		const items = container as readonly unknown[];
+		for (let i = 0; i < items.length; i++) {
+			const item = items[i];
+			if (
+				typeof item === 'object' &&
+				item !== null &&
+				(depth >= limit || hasChildDeeperThan(item, depth + 1, limit))
+			)
+				return true;
+		}
+		return false;
+	}
+	const object = container as Record<string, unknown>;
+	// JSON.parse makes only own, enumerable data properties, so for-in sees exactly the parsed keys.
+	for (const key in object) {
+		const item = object[key];
+		if (
+			typeof item === 'object' &&
+			item !== null &&
+			(depth >= limit || hasChildDeeperThan(item, depth + 1, limit))
+		)
+			return true;
+	}
+	return false;
 }
 
 /** Where and why text is not valid JSON: 0-based offset and a short reason. */

@@ -99,8 +99,16 @@ export function fail(
 	return { ok: false, failure };
 }
 
-/** Builds the sample detection looks at from the text of a file (BOM already removed). */
-export function makeDetectionSample(path: string, text: string, document: unknown): DetectionSample {
+/**
+ * Builds the sample detection looks at from the text of a file (BOM already removed). `parsed`, when given, holds
+ * the values of head lines parsed before (see {@link HeadText}), so no line is parsed twice.
+ */
+export function makeDetectionSample(
+	path: string,
+	text: string,
+	document: unknown,
+	parsed: ParsedLines = new Map(),
+): DetectionSample {
 	// A document is detected by its parsed value; only JSONL needs its (possibly long) first line whole.
 	const firstNewline = text.indexOf('\n');
 	const headChars =
@@ -109,22 +117,44 @@ export function makeDetectionSample(path: string, text: string, document: unknow
 			: Math.max(detectionHeadBytes, firstNewline);
 	const head = text.length > headChars ? text.slice(0, headChars) : text;
 	const firstRecords: unknown[] = [];
-	for (const line of head.split('\n')) {
-		if (firstRecords.length >= detectionRecordCount) break;
-		if (line.trim() === '') continue;
-		firstRecords.push(parseDetectionLine(line));
+	for (let start = 0; start <= head.length && firstRecords.length < detectionRecordCount;) {
+		let end = head.indexOf('\n', start);
+		if (end === -1) end = head.length;
+		const line = head.slice(start, end);
+		start = end + 1;
+		if (line.trim() !== '') firstRecords.push(parseDetectionLine(line, parsed));
 	}
 	return { path, head, firstRecords, document };
 }
 
+/** Values of head lines by their text: undefined where a line does not parse (or nests too deep). */
+export type ParsedLines = Map<string, unknown>;
+
 /** A head line's value, or undefined when it does not parse (detection needs no diagnostic for it). */
-function parseDetectionLine(line: string): unknown {
+function parseDetectionLine(line: string, parsed: ParsedLines): unknown {
+	if (parsed.has(line)) return parsed.get(line);
+	let value: unknown;
 	try {
-		const value = JSON.parse(line) as unknown;
-		return excessiveNestingOf(line) === undefined ? value : undefined;
+		value = JSON.parse(line) as unknown;
+		if (excessiveNestingOf(line, value) !== undefined) value = undefined;
 	} catch {
-		return undefined;
+		value = undefined;
 	}
+	parsed.set(line, value);
+	return value;
+}
+
+/**
+ * The decoded head of a file (BOM removed), shared by detection and the JSONL reader: detection parses each of the
+ * first lines once, and the reader takes the head's complete lines as this text, with those values, instead of
+ * decoding and parsing them again.
+ */
+export interface HeadText {
+	readonly text: string;
+	/** Bytes of the head up to and including its last newline (0 when it has none): what its complete lines take. */
+	readonly completeBytes: number;
+	/** Lines parsed so far (by detection), by their text; the reader takes each value at most once. */
+	readonly parsed: ParsedLines;
 }
 
 /** Picks the format a sample most likely is; undefined when no format claims it. */
@@ -141,7 +171,7 @@ export function detectFormat(sample: DetectionSample): Detection | undefined {
 
 /** What the first bytes of a file say about how to read it. */
 export type HeadCheck =
-	| { readonly ok: true; readonly headText: string; readonly isDocument: boolean }
+	| { readonly ok: true; readonly headText: string; readonly isDocument: boolean; readonly head: HeadText }
 	| { readonly ok: false; readonly result: FailedRead };
 
 /** Checks the first bytes of a file: empty, binary, or text that is one JSON document rather than JSONL. */
@@ -162,16 +192,27 @@ export function checkHead(bytes: Uint8Array, path: string): HeadCheck {
 			),
 		};
 	}
-	return { ok: true, headText, isDocument: /^\s*[[{]/.test(headText) && !looksLikeJsonl(headText) };
+	const lastNewline = head.lastIndexOf(newlineByte);
+	const parsed: ParsedLines = new Map();
+	return {
+		ok: true,
+		headText,
+		isDocument: /^\s*[[{]/.test(headText) && !looksLikeJsonl(headText, parsed),
+		head: { text: headText, completeBytes: lastNewline + 1, parsed },
+	};
 }
 
-/** Chooses the format for a JSONL head (no whole-document parse); a failure names the known formats. */
+/**
+ * Chooses the format for a JSONL head (no whole-document parse); a failure names the known formats. `parsed`
+ * holds head lines parsed before (a {@link HeadText}'s), and gets those detection parses.
+ */
 export function detectJsonlHead(
 	headText: string,
 	path: string,
 	options: ReadOptions,
+	parsed?: ParsedLines,
 ): { ok: true; format: TranscriptFormat; detection: Detection } | { ok: false; result: FailedRead } {
-	const detection = pickDetection(path, headText, undefined, options.format);
+	const detection = pickDetection(path, headText, undefined, options.format, parsed);
 	if (detection === undefined) return { ok: false, result: unrecognised(path) };
 	return { ok: true, format: findFormat(detection.format), detection };
 }
@@ -201,7 +242,7 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 		if (parsed.ok) document = parsed.value;
 		else documentError = parsed.error;
 	}
-	const detection = pickDetection(path, headText, document, options.format);
+	const detection = pickDetection(path, headText, document, options.format, head.head.parsed);
 	if (detection === undefined && text !== undefined && documentError !== undefined) {
 		return invalidDocument(documentError, text, path);
 	}
@@ -212,7 +253,7 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 		format.readDocument !== undefined && (head.isDocument || format.createAccumulator === undefined);
 	if (!readsAsDocument && format.createAccumulator !== undefined) {
 		const reader = new JsonlTranscriptReader(format, path, detection);
-		reader.push(buffer);
+		reader.push(buffer.subarray(reader.pushHead(head.head)));
 		return reader.finish();
 	}
 	if (format.readDocument === undefined)
@@ -241,7 +282,7 @@ function parseDocumentText(text: string): { ok: true; value: unknown } | { ok: f
 	} catch (error) {
 		return { ok: false, error };
 	}
-	const tooDeep = excessiveNestingOf(text);
+	const tooDeep = excessiveNestingOf(text, value);
 	return tooDeep === undefined ? { ok: true, value } : { ok: false, error: new Error(tooDeep.message) };
 }
 
@@ -250,18 +291,29 @@ function pickDetection(
 	head: string,
 	document: unknown,
 	forced: FormatId | undefined,
+	parsed?: ParsedLines,
 ): Detection | undefined {
 	if (forced !== undefined) return { format: forced, reason: 'chosen with --format' };
-	return detectFormat(makeDetectionSample(path, head, document));
+	return detectFormat(makeDetectionSample(path, head, document, parsed));
 }
 
+/** Lines of the head that looksLikeJsonl looks at. */
+const jsonlProbeLines = 5;
+
 /** A JSONL head has, among its first complete lines, one that starts at column 0 and is a JSON object on its own. */
-function looksLikeJsonl(head: string): boolean {
-	const lines = head.split('\n');
+function looksLikeJsonl(head: string, parsed: ParsedLines): boolean {
+	// The first pieces split on newlines, one more than looked at, so that the count is known when it is small.
+	const lines: string[] = [];
+	for (let start = 0; lines.length <= jsonlProbeLines;) {
+		const end = head.indexOf('\n', start);
+		lines.push(head.slice(start, end === -1 ? head.length : end));
+		if (end === -1) break;
+		start = end + 1;
+	}
 	// The last piece may be cut by the head limit; a file of one line is a document.
-	const complete = lines.slice(0, Math.min(lines.length - 1, 5));
+	const complete = lines.slice(0, Math.min(lines.length - 1, jsonlProbeLines));
 	if (complete.length === 0 || (lines.length === 2 && lines[1]?.trim() === '')) return false;
-	return complete.some((line) => line.startsWith('{') && parseDetectionLine(line) !== undefined);
+	return complete.some((line) => line.startsWith('{') && parseDetectionLine(line, parsed) !== undefined);
 }
 
 function stripBom(text: string): string {
@@ -368,6 +420,25 @@ export class JsonlTranscriptReader {
 		this.splitter.forEachLine(chunk, (text, line) => this.take(text, line));
 	}
 
+	/**
+	 * Feeds the complete lines of a file's decoded head (before any byte was pushed), taking the values detection
+	 * parsed instead of parsing those lines again; returns how many of the file's bytes that was, where pushing
+	 * bytes goes on.
+	 */
+	pushHead(head: HeadText): number {
+		const parsed = head.parsed;
+		this.splitter.forEachTextLine(head.text, head.completeBytes, (text, line) => {
+			const value = parsed.get(text);
+			// A value is handed over once: two equal lines still make two records that do not share objects.
+			if (value === undefined) this.take(text, line);
+			else {
+				parsed.delete(text);
+				this.add(value, line);
+			}
+		});
+		return head.completeBytes;
+	}
+
 	/** Snapshot of everything complete so far, ignoring a pending partial line. */
 	snapshot(): Transcript {
 		return this.toTranscript(this.splitter.lineNumber - 1);
@@ -378,11 +449,7 @@ export class JsonlTranscriptReader {
 		const last = this.splitter.flush();
 		if (last !== undefined) {
 			const parsed = parseJsonlLine(last.text, last.line);
-			if (parsed.kind === 'record') {
-				if (this.recordCount === 0) this.firstRecordLine = last.line;
-				this.recordCount++;
-				this.accumulator.addRecord(parsed.value, last.line);
-			}
+			if (parsed.kind === 'record') this.add(parsed.value, last.line);
 		}
 		if (this.recordCount === 0) {
 			const first = this.diagnostics[0];
@@ -403,13 +470,14 @@ export class JsonlTranscriptReader {
 
 	private take(text: string, line: number): void {
 		const parsed = parseJsonlLine(text, line);
-		if (parsed.kind === 'record') {
-			if (this.recordCount === 0) this.firstRecordLine = line;
-			this.recordCount++;
-			this.accumulator.addRecord(parsed.value, line);
-		} else if (parsed.kind === 'invalid') {
-			this.diagnostics.push(parsed.diagnostic);
-		}
+		if (parsed.kind === 'record') this.add(parsed.value, line);
+		else if (parsed.kind === 'invalid') this.diagnostics.push(parsed.diagnostic);
+	}
+
+	private add(value: unknown, line: number): void {
+		if (this.recordCount === 0) this.firstRecordLine = line;
+		this.recordCount++;
+		this.accumulator.addRecord(value, line);
 	}
 
 	private toTranscript(lineCount: number): Transcript {

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { access, link, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, link, rename, rm } from 'node:fs/promises';
+import { writeTempBeside } from '../../core/io/atomicReplace';
 
 /** Outcome of an atomic write: the path written, or a message naming the file and what to do. */
 export type WriteOutcome =
@@ -37,15 +36,9 @@ async function exists(path: string): Promise<boolean> {
 export async function writeFileAtomic(path: string, text: string, mode = 0o666): Promise<WriteOutcome> {
 	if (await exists(path))
 		return { ok: false, message: `Cannot write ${path}: ${reasonOf({ code: 'EEXIST' })}.` };
-	const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+	let temp: string | undefined;
 	try {
-		const handle = await open(temp, 'wx', mode);
-		try {
-			await handle.writeFile(text, 'utf8');
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
+		temp = await writeTempBeside(path, text, mode);
 		try {
 			await link(temp, path);
 		} catch (error) {
@@ -58,6 +51,6 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o666):
 	} catch (error) {
 		return { ok: false, message: `Cannot write ${path}: ${reasonOf(error)}.` };
 	} finally {
-		await rm(temp, { force: true });
+		if (temp !== undefined) await rm(temp, { force: true });
 	}
 }

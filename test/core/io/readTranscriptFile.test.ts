@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTranscriptFile } from '../../../src/core/io/readTranscriptFile';
 import { messagesInWindow, type Transcript } from '../../../src/core/transcript/model';
-import { parseTranscript } from '../../../src/core/transcript/readTranscript';
+import { findFormat } from '../../../src/core/transcript/registry';
+import { JsonlTranscriptReader, parseTranscript } from '../../../src/core/transcript/readTranscript';
 
 const sample = readFileSync(join(__dirname, '..', '..', 'fixtures', 'sample-claude-session.jsonl'));
 
@@ -69,6 +70,30 @@ describe('readTranscriptFile', () => {
 			assert.deepEqual(visibleOf(whole.transcript), visibleOf(streamed.transcript));
 			const size = readFileSync(file).length;
 			assert.deepEqual(progress, [[size, size]], 'one read, reported once');
+		}
+	});
+
+	it('reads the head detection decoded and parsed exactly as the bytes, into records that share no objects', () => {
+		const lines = sample.toString('utf8').split('\n');
+		// The first record twice: each copy must be a record of its own.
+		const twice = Buffer.from([lines[0], ...lines].join('\n'));
+		const crlf = Buffer.from([lines[0], ...lines].join('\r\n'));
+		for (const bytes of [sample, twice, crlf]) {
+			const result = parseTranscript(bytes, 'x.jsonl');
+			assert.ok(result.ok);
+			const reader = new JsonlTranscriptReader(
+				findFormat('claude-code'),
+				'x.jsonl',
+				result.transcript.detection,
+			);
+			reader.push(bytes);
+			const plain = reader.finish();
+			assert.ok(plain.ok);
+			assert.deepEqual(result.transcript, plain.transcript);
+			const raws = result.transcript.messages.flatMap((m) => m.raw);
+			assert.equal(new Set(raws).size, raws.length, 'no record object is shared');
+			const records = [...raws, ...result.transcript.passthrough.map((p) => p.record)];
+			assert.equal(new Set(records).size, records.length);
 		}
 	});
 

@@ -120,7 +120,7 @@ describe('countTextTokens', () => {
 	it("counts new pieces through gpt-tokenizer's BPE core, not the slower public API", () => {
 		// The core is private to the library; a version without it still counts right, only slower. This test
 		// says when an upgrade took the fast path away.
-		assert.equal(usesBpeCore, true);
+		assert.equal(usesBpeCore(), true);
 	});
 
 	it('matches js-tiktoken on long text made of short runs (no cut happens)', () => {

@@ -4,7 +4,10 @@ import { contextLensApi } from './contextLensApi';
 import { corpusFile } from './transcriptFixtures';
 import { waitFor } from './waitFor';
 
-// Runs last (file order): it leaves the Context Lens sidebar and a real session open for the runner's screenshot.
+/** The line that asks the runner for its screenshot now (runVscodeTests.ts `screenshotRequest`). */
+const screenshotRequest = '[context-lens:screenshot]';
+
+// Runs last (file order): it opens the Context Lens sidebar and a real session and asks the runner for its screenshot.
 describe('workbench with a real session', () => {
 	const relative = 'claude-code/codemie-session-3fe1b6bc.jsonl';
 
@@ -50,7 +53,10 @@ describe('workbench with a real session', () => {
 		// Room for the gauge in the runner's closing screenshot: no bottom panel, no secondary sidebar.
 		await vscode.commands.executeCommand('workbench.action.closePanel');
 		await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
-		// Give the webview a moment to paint before the runner's closing screenshot.
+		// Give the webview a moment to paint, then have the runner take the screenshot while this host still runs
+		// (after the suite the host has stopped: no status bar item, no view content). The runner reads this line.
 		await new Promise((resolveDelay) => setTimeout(resolveDelay, 1500));
+		console.log(screenshotRequest);
+		await new Promise((resolveDelay) => setTimeout(resolveDelay, 3000));
 	});
 });

@@ -437,7 +437,7 @@ function compactRecord(record: JsonObject, type: string, pool: StringPool): Json
  * the leading lines of the form `<spaces><digits>→<text>` (or a tab for the arrow) without their numbers;
  * empty when the text does not start with one.
  */
-function withoutLineNumbers(text: string): string {
+export function withoutLineNumbers(text: string): string {
 	const lines: string[] = [];
 	let start = 0;
 	while (start <= text.length) {
@@ -468,13 +468,37 @@ function numberedLineBody(text: string, start: number): number {
 	return c === arrow || c === tab ? at + 1 : -1;
 }
 
+/**
+ * True when `text` is `withoutLineNumbers(numbered)` and not empty, found by comparing it line by line with the
+ * numbered text's line bodies instead of building that text (a copy of the whole file) only to compare it.
+ */
+export function isWithoutLineNumbers(numbered: string, text: string): boolean {
+	let at = 0;
+	let lines = 0;
+	for (let start = 0; start <= numbered.length; lines++) {
+		const body = numberedLineBody(numbered, start);
+		if (body < 0) break;
+		let end = numbered.indexOf('\n', body);
+		if (end < 0) end = numbered.length;
+		if (lines > 0) {
+			if (text.charCodeAt(at) !== newlineCode) return false;
+			at++;
+		}
+		if (end > body && !text.startsWith(numbered.slice(body, end), at)) return false;
+		at += end - body;
+		start = end + 1;
+	}
+	return lines > 0 && at === text.length && text.length > 0;
+}
+
+const newlineCode = 0x0a;
+
 /** What the file contents of Read results in a record would be, to keep them as computed from the results. */
 function readFileContents(results: readonly string[]): DerivedText[] {
 	const derived: DerivedText[] = [];
 	for (const result of results) {
 		if (numberedLineBody(result, 0) < 0) continue;
-		const contents = derivedText(result, withoutLineNumbers);
-		if (contents.text !== '') derived.push(contents);
+		derived.push(derivedText(result, withoutLineNumbers, (text) => isWithoutLineNumbers(result, text)));
 	}
 	return derived;
 }
