@@ -467,7 +467,10 @@ function pickFacts(
 	for (const group of itemGroups) {
 		if (only !== undefined && !only.has(group)) continue;
 		const inGroup = items.filter((i) => i.group === group);
-		const n = Math.min(inGroup.length, (group === 'focus' ? focusCount : count)(inGroup.length, scales[group]));
+		const n = Math.min(
+			inGroup.length,
+			(group === 'focus' ? focusCount : count)(inGroup.length, scales[group]),
+		);
 		if (n === inGroup.length) shown.push(...inGroup);
 		else {
 			const ranked = inGroup
