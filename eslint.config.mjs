@@ -94,6 +94,30 @@ export default tseslint.config(
 		},
 	},
 	{
+		// The analysis worker runs in a worker thread: no vscode there, and from the extension only types (the review
+		// records it builds); the extension, the bench and tests reach it through src/worker/client.ts.
+		files: ['src/worker/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['vscode'],
+							message: 'src/worker runs in a worker thread, where vscode is not available.',
+						},
+						{
+							group: ['**/extension/**'],
+							allowTypeImports: true,
+							message: 'src/worker imports only types from the extension.',
+						},
+						{ group: ['**/webview/**', '**/cli/**'], message: 'src/worker imports core and protocol only.' },
+					],
+				},
+			],
+		},
+	},
+	{
 		files: ['webview/**/*.ts'],
 		rules: {
 			'no-restricted-imports': [

@@ -6,6 +6,7 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { corpusRoot } from '../test/support/corpus';
 import type { CaseOutput, CaseSpec, CountFileResult, IncrementalStep, PlanResult } from './case';
+import { measureEventLoop, renderEventLoop, type EventLoopFigures } from './eventLoop';
 import { generateClaudeSession } from './generateClaudeSession';
 import { incrementalCuts } from './incrementalInput';
 import { floorSection, runFloorCase, type FloorFigures } from './parseFloor';
@@ -475,6 +476,8 @@ interface BenchResults {
 	readonly webview: { readonly text: string; readonly data?: unknown };
 	/** Read + parse + count against JSON.parse of the same files (absent in results written before it). */
 	readonly floor?: FloorFigures;
+	/** Absent in results written before the case existed. */
+	readonly eventLoop?: EventLoopFigures;
 }
 
 function measure(): BenchResults {
@@ -487,6 +490,7 @@ function measure(): BenchResults {
 	const floor = runFloorCase([generatedFile(generated[0]?.seed ?? 10, generated[0]?.bytes ?? 10 * mebibyte)]);
 	const incremental = incrementalCase();
 	const plan = planCases();
+	const eventLoop = measureEventLoop();
 	return {
 		machine,
 		endLoadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
@@ -498,6 +502,7 @@ function measure(): BenchResults {
 		plan,
 		webview: webviewFigures(root),
 		floor,
+		eventLoop,
 	};
 }
 
@@ -542,6 +547,7 @@ function renderPerformance(results: BenchResults): string {
 		'',
 		planTable(plan),
 		'',
+		...(results.eventLoop !== undefined ? [renderEventLoop(results.eventLoop), ''] : []),
 		'### Webview first paint and scrolling',
 		'',
 		paint.text,

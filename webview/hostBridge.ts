@@ -1,6 +1,13 @@
 import type { AuditView } from '../src/core/audit/auditTypes';
 import type { MessageDetails, PlanView } from '../src/core/view/viewModel';
-import type { HostToView, Reply, ViewKind, ViewToHost } from '../src/protocol/messages';
+import {
+	decodeHostPost,
+	type HostPost,
+	type HostToView,
+	type Reply,
+	type ViewKind,
+	type ViewToHost,
+} from '../src/protocol/messages';
 
 /** The object VS Code gives a webview once per page. */
 export interface VsCodeApi {
@@ -36,7 +43,7 @@ interface Pending {
 	readonly timer: ReturnType<typeof setTimeout>;
 }
 
-function isHostMessage(data: unknown): data is HostToView {
+function isHostMessage(data: unknown): data is HostPost {
 	return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string';
 }
 
@@ -52,7 +59,7 @@ export class HostBridge {
 	) {
 		target.addEventListener('message', (event) => {
 			const data: unknown = (event as MessageEvent).data;
-			if (isHostMessage(data)) this.receive(data);
+			if (isHostMessage(data)) this.receive(decodeHostPost(data));
 		});
 	}
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeBudget } from '../core/budget/analyzeBudget';
 import { handoffPrefix } from '../core/compaction/handoff';
@@ -24,7 +25,10 @@ import { GaugeViewProvider, gaugeViewId, type GaugeShown } from './views/gaugeVi
 import { SessionsTreeProvider, sessionsViewId } from './views/sessionsTree';
 import { TranscriptStatusBar } from './views/statusBar';
 import { formatStatusText } from './views/statusText';
-import { transcriptMessage } from './views/transcriptController';
+import { callAnalysis, transcriptController } from './views/transcriptController';
+import type { PlanView, WhatIfOptions } from '../core/view/viewModel';
+import type { Reply } from '../protocol/messages';
+import { WorkerAnalysisClient } from '../worker/client';
 
 /** A fresh, independent read of a transcript file (not the tracker's live state), for the host tests to compare with. */
 export interface TranscriptProbe {
@@ -57,13 +61,17 @@ export interface ContextLensTestApi {
 	activeTranscript(): string | undefined;
 	pendingReviewIds(): string[];
 	editorPanels(): number;
+	/** How many transcript views the Gauge page was sent, and which transcript the last one showed. */
+	gaugeViews(): { readonly count: number; readonly transcriptId?: string };
+	/** Answers a what-if plan request for a tracked file as the transcript pages do (the plan is made in the worker). */
+	planWhatIf(path: string, whatIf: WhatIfOptions): Promise<Reply<PlanView> | undefined>;
 	/** The compaction gate: its channel, the questions on screen, an answer as a click would give, what it decided. */
 	gateSocket(): string | undefined;
 	gatePrompts(): readonly { readonly id: number; readonly message: string }[];
 	answerGate(id: number, choice: 'review' | 'compact'): boolean;
 	gateDecisions(): readonly { readonly sessionId: string; readonly decision: string; readonly by: string }[];
 	/** The pinned message indexes the editor and gauge show for a tracked file now (undefined when not tracked). */
-	pinnedShown(path: string): readonly number[] | undefined;
+	pinnedShown(path: string): Promise<readonly number[] | undefined>;
 	/** The pins a fresh store reads from the workspace state for a file, as after a reload (window indexes). */
 	pinsAfterReload(path: string): Promise<readonly number[]>;
 }
@@ -80,10 +88,25 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		compaction: s.compactionRatio,
 		rotation: s.rotationRatio,
 	});
-	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), log);
+	// Reading, counting and planning run in a worker thread, so the extension host's event loop never does them; the
+	// worker is this same bundle (src/extension/entry.ts).
+	const analysis = new WorkerAnalysisClient(join(context.extensionPath, 'dist', 'extension.js'), {
+		log: (line) => log.info(line),
+	});
+	context.subscriptions.push({ dispose: () => void analysis.dispose() });
+	const tracker = new TranscriptTracker(initial.contextWindows, thresholdsOf(initial), analysis, log);
 	const store = new ReviewStore(context.workspaceState);
 	const pins = new PinStore(context.workspaceState);
-	const reviews = new ReviewService(store);
+	// Plans are kept in files in the extension's storage folder, not in workspaceState (see PendingReview.planFile).
+	const reviews = new ReviewService(
+		store,
+		analysis,
+		join((context.storageUri ?? context.globalStorageUri).fsPath, 'plans'),
+	);
+	void reviews.removeOrphanPlans().then(
+		(removed) => removed > 0 && log.info(`removed ${removed} plan files no pending review names`),
+		(error: unknown) => log.warn(`could not tidy the plan files: ${String(error)}`),
+	);
 	const documents = new ReviewDocumentProvider(reviews, () => settings().contextWindows);
 	const panels = new ReviewPanels(
 		reviews,
@@ -95,17 +118,18 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	// Views are built after the services they read, so refreshing them goes through this list.
 	const viewRefreshers: (() => void)[] = [];
 	const crossings: { path: string; mode: string }[] = [];
-	const compareRunner = new CompareRunner(log);
+	const compareRunner = new CompareRunner(analysis, log);
 	const services: ExtensionServices = {
 		context,
 		log,
 		tracker,
+		analysis,
 		pins,
 		store,
 		reviews,
 		panels,
 		documents,
-		audit: { compare: compareRunner, views: new AuditViews() },
+		audit: { compare: compareRunner, views: new AuditViews(analysis) },
 		settings,
 		reviewsChanged: async () => {
 			await vscode.commands.executeCommand(
@@ -163,6 +187,24 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 	void services.reviewsChanged();
 
 	if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+	return testApi({ services, statusBar, gauge, panels, crossings, editor, hooks });
+}
+
+/** The parts of the running extension the test API reads. */
+interface TestApiParts {
+	readonly services: ExtensionServices;
+	readonly statusBar: TranscriptStatusBar;
+	readonly gauge: GaugeViewProvider;
+	readonly panels: ReviewPanels;
+	readonly crossings: readonly { readonly path: string; readonly mode: string }[];
+	readonly editor: TranscriptEditorProvider;
+	readonly hooks: ReturnType<typeof registerHooks>;
+}
+
+/** What the host tests read through `extension.exports` (test mode only). */
+function testApi(parts: TestApiParts): ContextLensTestApi {
+	const { services, statusBar, gauge, panels, crossings, editor, hooks } = parts;
+	const { tracker, store, pins, context, settings } = services;
 	return {
 		probe: (path) => probeTranscript(path, settings().contextWindows),
 		statusBarText: () => statusBar.text,
@@ -173,6 +215,17 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+		gaugeViews: () => gauge.views,
+		planWhatIf: async (path, whatIf) => {
+			let reply: Reply<PlanView> | undefined;
+			await transcriptController(services, () => tracker.get(path)).handle(
+				{ type: 'plan/request', requestId: 1, transcriptId: path, whatIf },
+				(message) => {
+					if (message.type === 'plan/result') reply = message.result;
+				},
+			);
+			return reply;
+		},
 		gateSocket: () => hooks.gate.socket,
 		gatePrompts: () => hooks.gate.prompts.shown(),
 		answerGate: (id, choice) => hooks.gate.prompts.answer(id, choice),
@@ -182,14 +235,23 @@ export function activate(context: vscode.ExtensionContext): ContextLensTestApi |
 				decision: e.answer.decision,
 				by: e.answer.by,
 			})),
-		pinnedShown: (path) => {
-			const shown = transcriptMessage(services, tracker.get(path));
-			return shown.type === 'transcript/show' ? shown.view.plan.pinned.messages : undefined;
+		pinnedShown: async (path) => {
+			const tracked = tracker.get(path);
+			if (tracked?.state?.ok !== true) return undefined;
+			const pinned = await callAnalysis(services, 'session.pinned', {
+				path,
+				windows: tracked.windows,
+				pins: pins.entry(path),
+			});
+			return pinned.ok ? pinned.indexes : undefined;
 		},
 		pinsAfterReload: async (path) => {
-			const read = await readTranscriptFile(path);
-			if (!read.ok) return [];
-			return [...new PinStore(context.workspaceState).pinnedIndexes(path, read.transcript)];
+			const pinned = await callAnalysis(services, 'session.pinned', {
+				path,
+				windows: settings().contextWindows,
+				pins: new PinStore(context.workspaceState).entry(path),
+			});
+			return pinned.ok ? pinned.indexes : [];
 		},
 	};
 }

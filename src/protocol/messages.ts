@@ -145,6 +145,32 @@ export type HostToView =
 	/** Host is working (re-planning, summarising); `busy: false` ends it. */
 	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string };
 
+/**
+ * `transcript/show` as the extension posts it: the view as UTF-8 JSON bytes. VS Code hands a byte array to the page
+ * as it is, where it serialises an object to JSON on the extension host's thread (over 100 ms for the view of a
+ * 100 MB session, blocking every extension); the page's bridge turns it back into `transcript/show`.
+ */
+export interface EncodedTranscriptShow {
+	readonly type: 'transcript/showEncoded';
+	readonly transcriptId: string;
+	readonly viewJson: Uint8Array;
+}
+
+/** What the host posts to a page: a page message, or an encoded one the page's bridge decodes first. */
+export type HostPost = HostToView | EncodedTranscriptShow;
+
+/** The view of a `transcript/show` as UTF-8 JSON bytes (made where the view is built: the analysis worker). */
+export function encodeTranscriptView(view: TranscriptView): Uint8Array {
+	return new TextEncoder().encode(JSON.stringify(view));
+}
+
+/** The page message a host post stands for: an encoded view decoded into `transcript/show`, anything else as it is. */
+export function decodeHostPost(post: HostPost): HostToView {
+	if (post.type !== 'transcript/showEncoded') return post;
+	const view = JSON.parse(new TextDecoder().decode(post.viewJson)) as TranscriptView;
+	return { type: 'transcript/show', transcriptId: post.transcriptId, view };
+}
+
 /** Tag of a view-to-host message. */
 export type ViewToHostType = ViewToHost['type'];
 

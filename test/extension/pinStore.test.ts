@@ -8,6 +8,7 @@ import { messagesInWindow, type Message, type Transcript } from '../../src/core/
 import { ReviewStore } from '../../src/extension/review/pendingReviews';
 import { buildPendingReviewView } from '../../src/extension/review/pendingReviewView';
 import { ReviewService, type ReviewSettings } from '../../src/extension/review/reviewService';
+import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import {
 	PinStore,
 	maxPinnedSessions,
@@ -90,7 +91,7 @@ describe('PinStore', () => {
 		const transcript = await read(file);
 		// Turn 10: #37 prompt, #38 the Read call, #39 its result, #40 the answer; all in the middle.
 		await pins.toggle(file, transcript, 37, true);
-		const service = new ReviewService(new ReviewStore(new MemoryMemento()));
+		const service = new ReviewService(new ReviewStore(new MemoryMemento()), new InProcessAnalysisClient());
 		const created = await service.create(
 			file,
 			{ strategy: 'summarize', pins: pins.entry(file) as NonNullable<ReturnType<PinStore['entry']>> },

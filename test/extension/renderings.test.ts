@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import fc from 'fast-check';
 import { readTranscriptFile } from '../../src/core/io/readTranscriptFile';
 import { messagesInWindow } from '../../src/core/transcript/model';
-import { readablePartChars, renderReadableTranscript } from '../../src/extension/review/readableTranscript';
+import { readablePartChars, renderReadableTranscript } from '../../src/worker/readableTranscript';
 import { escapeHtml } from '../../src/protocol/webviewHtml';
 import { describeCorpus } from '../support/corpus';
 

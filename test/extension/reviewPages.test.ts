@@ -6,6 +6,7 @@ import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlin
 import { ReviewStore, type PendingReview } from '../../src/extension/review/pendingReviews';
 import { buildPendingReviewView } from '../../src/extension/review/pendingReviewView';
 import { ReviewService } from '../../src/extension/review/reviewService';
+import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import { findFormat } from '../../src/core/transcript/registry';
 import { describeApply, missingBundleStrings } from '../../src/protocol/strings';
 import { renderMissingBundleHtml, renderWebviewHtml } from '../../src/protocol/webviewHtml';
@@ -20,7 +21,7 @@ describe('review pages', () => {
 		dir = mkdtempSync(join(tmpdir(), 'context-lens-review-page-'));
 		const file = join(dir, 'session.jsonl');
 		writeFileSync(file, new ClaudeSessionWriter().session(40));
-		const service = new ReviewService(new ReviewStore(new MemoryMemento()));
+		const service = new ReviewService(new ReviewStore(new MemoryMemento()), new InProcessAnalysisClient());
 		const created = await service.create(
 			file,
 			{ strategy: 'summarize', focus: '<b>parquet</b>' },

@@ -6,16 +6,18 @@ import {
 	readdirSync,
 	readFileSync,
 	rmSync,
+	utimesSync,
 	writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readTranscriptFile } from '../../src/core/io/readTranscriptFile';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlineSummarizer';
 import { messagesInWindow } from '../../src/core/transcript/model';
 import { findFormat } from '../../src/core/transcript/registry';
 import { ReviewStore } from '../../src/extension/review/pendingReviews';
 import { ReviewService, type ReviewSettings } from '../../src/extension/review/reviewService';
+import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import { ClaudeSessionWriter } from '../host/suite/claudeSessionWriter';
 import { describeCorpus } from '../support/corpus';
 import { MemoryMemento } from './memoryMemento';
@@ -30,7 +32,7 @@ const settings: ReviewSettings = {
 
 function freshService(): { service: ReviewService; store: ReviewStore } {
 	const store = new ReviewStore(new MemoryMemento());
-	return { service: new ReviewService(store), store };
+	return { service: new ReviewService(store, new InProcessAnalysisClient()), store };
 }
 
 describe('ReviewService', () => {
@@ -177,7 +179,8 @@ describe('ReviewService', () => {
 	it('a pending review survives a reload: a new service re-derives it from the stored plan (H2)', async () => {
 		const file = fixture();
 		const memento = new MemoryMemento();
-		const first = new ReviewService(new ReviewStore(memento));
+		const plans = join(mkdtempSync(join(tmpdir(), 'context-lens-plans-')), 'plans');
+		const first = new ReviewService(new ReviewStore(memento), new InProcessAnalysisClient(), plans);
 		const created = await first.create(
 			file,
 			{ strategy: 'summarize' },
@@ -186,16 +189,51 @@ describe('ReviewService', () => {
 			new AbortController().signal,
 		);
 		assert.ok(created.ok);
-		const expected = first.compacted((await first.load(created.review.id, {})) as never);
-		const second = new ReviewService(new ReviewStore(memento));
-		const loaded = await second.load(created.review.id, {});
-		assert.ok(loaded.ok);
-		const again = second.compacted(loaded);
-		assert.deepEqual(
-			messagesInWindow(again).map((m) => m.parts),
-			messagesInWindow(expected).map((m) => m.parts),
-		);
+		const expected = await first.document(created.review.id, 'compacted', {});
+		// A new service with its own analysis (a reload, or a restarted worker) reads the original again.
+		const second = new ReviewService(new ReviewStore(memento), new InProcessAnalysisClient(), plans);
+		const again = await second.document(created.review.id, 'compacted', {});
+		assert.equal(again, expected);
+		assert.match(again, /── /, 'the compacted side renders messages, not a failure');
 		assert.ok((await second.apply(created.review.id, {})).ok);
+		assert.deepEqual(readdirSync(plans), [], 'apply removes the plan file');
+		rmSync(dirname(plans), { recursive: true, force: true });
+	});
+
+	it('keeps plans in files, not in the stored review, and removes them with the review', async () => {
+		const file = fixture();
+		const plans = join(mkdtempSync(join(tmpdir(), 'context-lens-plans-')), 'plans');
+		const store = new ReviewStore(new MemoryMemento());
+		const service = new ReviewService(store, new InProcessAnalysisClient(), plans);
+		const request = [
+			{ strategy: 'structure' as const },
+			settings,
+			undefined,
+			new AbortController().signal,
+		] as const;
+		const kept = await service.create(file, ...request);
+		const dropped = await service.create(file, ...request);
+		assert.ok(kept.ok && dropped.ok);
+		const stored = store.review(kept.review.id);
+		assert.equal(stored?.planText, undefined, 'the stored review holds no plan');
+		assert.equal(stored?.planFile, join(plans, `${kept.review.id}.plan`));
+		assert.match(readFileSync(stored.planFile ?? '', 'utf8'), /"strategy":"structure"/);
+		assert.ok(await service.discard(dropped.review.id));
+		assert.deepEqual(readdirSync(plans), [`${kept.review.id}.plan`], 'discard removes its plan file');
+
+		// A plan file whose review was never stored (the window closed between the two) is tidied at the next start.
+		writeFileSync(join(plans, 'orphan.plan'), '{}');
+		utimesSync(join(plans, 'orphan.plan'), new Date(0), new Date(0));
+		assert.equal(await service.removeOrphanPlans(), 1);
+		assert.deepEqual(readdirSync(plans), [`${kept.review.id}.plan`]);
+
+		// A review stored before plans moved to files still loads from its inline plan.
+		const { planFile, ...withoutFile } = store.review(kept.review.id) ?? kept.review;
+		const inline = { ...withoutFile, id: 'older-review', planText: readFileSync(planFile ?? '', 'utf8') };
+		await store.putReview(inline);
+		const fresh = new ReviewService(store, new InProcessAnalysisClient(), plans);
+		assert.match(await fresh.document('older-review', 'compacted', {}), /── /);
+		rmSync(dirname(plans), { recursive: true, force: true });
 	});
 
 	it('reports a file that is not a transcript without throwing', async () => {

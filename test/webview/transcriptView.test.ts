@@ -241,6 +241,22 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await page.waitForPosted(isType('command/run', (m) => m.command === 'compress'));
 	});
 
+	it('shows a view sent as JSON bytes, as the extension sends it from the analysis worker', async () => {
+		const page = await openWebview(
+			suite.browser,
+			suite.server.pageUrl('gauge', 'dark'),
+			new FakeHost({ transcriptId: 't1' }).onPost,
+		);
+		opened.push(page);
+		// A Uint8Array, as VS Code hands the extension's byte array to the page (the harness's send goes through JSON).
+		const json = JSON.stringify(JSON.stringify(session.view));
+		await page.page.evaluate(
+			`window.dispatchEvent(new MessageEvent('message', { data: { type: 'transcript/showEncoded', transcriptId: 't1', viewJson: new TextEncoder().encode(${json}) } }))`,
+		);
+		await waitForText(page.page.locator('[data-testid=usage]'), (text) => text === usageText(session));
+		assert.deepEqual(page.errors, []);
+	});
+
 	for (const theme of ['light', 'dark', 'high-contrast'] as const) {
 		it(`fits the sidebar and the editor in the ${theme} theme (screenshots)`, async () => {
 			const sidebar = await open('gauge', new FakeHost({ transcriptId: 't1', session }), theme, 300);

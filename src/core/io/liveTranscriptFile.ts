@@ -5,10 +5,20 @@ import {
 	checkHead,
 	detectJsonlHead,
 	detectionHeadBytes,
+	fail,
 	type ReadFailure,
 	type ReadOptions,
 } from '../transcript/readTranscript';
-import { defaultChunkBytes, describeOpenError, readHead, readTranscriptFile } from './readTranscriptFile';
+import {
+	defaultChunkBytes,
+	describeOpenError,
+	readHead,
+	readTranscriptFile,
+	type FileReadOptions,
+} from './readTranscriptFile';
+
+/** What one refresh may be given: a signal that stops it between chunks, and a progress callback per chunk. */
+export type LiveRefreshOptions = Pick<FileReadOptions, 'signal' | 'onProgress'>;
 
 /** What one refresh of a live transcript found. */
 export type LiveRefresh =
@@ -55,8 +65,11 @@ export class LiveTranscriptFile {
 		return this.jsonl?.transcript ?? this.document?.transcript;
 	}
 
-	/** Reads what changed since the last refresh. */
-	async refresh(): Promise<LiveRefresh> {
+	/**
+	 * Reads what changed since the last refresh. A signal that aborts stops the read between chunks with a
+	 * `cancelled` failure; the bytes read up to then stay read, so the next refresh goes on from there.
+	 */
+	async refresh(options: LiveRefreshOptions = {}): Promise<LiveRefresh> {
 		let info;
 		try {
 			info = await stat(this.path);
@@ -73,12 +86,12 @@ export class LiveTranscriptFile {
 				info.size < state.position ||
 				!(await this.startsWith(state.fingerprint))
 			) {
-				return this.readFromStart(true);
+				return this.readFromStart(true, options);
 			}
 			if (info.size === state.position) {
 				return { ok: true, transcript: state.transcript, bytesRead: 0, wasReset: false, hasChanged: false };
 			}
-			return this.readAppended(state, info.size);
+			return this.readAppended(state, info.size, options);
 		}
 		const doc = this.document;
 		if (
@@ -89,10 +102,10 @@ export class LiveTranscriptFile {
 		) {
 			return { ok: true, transcript: doc.transcript, bytesRead: 0, wasReset: false, hasChanged: false };
 		}
-		return this.readFromStart(doc !== undefined);
+		return this.readFromStart(doc !== undefined, options);
 	}
 
-	private async readFromStart(wasReset: boolean): Promise<LiveRefresh> {
+	private async readFromStart(wasReset: boolean, options: LiveRefreshOptions): Promise<LiveRefresh> {
 		this.jsonl = undefined;
 		this.document = undefined;
 		let handle;
@@ -124,14 +137,14 @@ export class LiveTranscriptFile {
 						transcript: reader.snapshot(),
 					};
 					this.jsonl = state;
-					const refreshed = await this.readAppended(state, info.size);
+					const refreshed = await this.readAppended(state, info.size, options);
 					return refreshed.ok ? { ...refreshed, wasReset } : refreshed;
 				}
 			}
 		} finally {
 			await handle.close();
 		}
-		const result = await readTranscriptFile(this.path, this.options);
+		const result = await readTranscriptFile(this.path, { ...this.options, ...options });
 		if (!result.ok) return result;
 		const info = await stat(this.path);
 		this.document = {
@@ -143,12 +156,17 @@ export class LiveTranscriptFile {
 		return { ok: true, transcript: result.transcript, bytesRead: info.size, wasReset, hasChanged: true };
 	}
 
-	private async readAppended(state: JsonlState, size: number): Promise<LiveRefresh> {
+	private async readAppended(
+		state: JsonlState,
+		size: number,
+		options: LiveRefreshOptions,
+	): Promise<LiveRefresh> {
 		const handle = await open(this.path, 'r');
 		let bytesRead = 0;
 		try {
 			const buffer = Buffer.alloc(Math.min(defaultChunkBytes, Math.max(1, size - state.position)));
 			while (state.position < size) {
+				if (options.signal?.aborted === true) return fail('cancelled', this.path, 'the read was cancelled.');
 				const { bytesRead: n } = await handle.read(
 					buffer,
 					0,
@@ -159,6 +177,7 @@ export class LiveTranscriptFile {
 				state.reader.push(buffer.subarray(0, n));
 				state.position += n;
 				bytesRead += n;
+				options.onProgress?.(state.position, size);
 			}
 		} finally {
 			await handle.close();

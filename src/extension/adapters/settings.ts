@@ -8,9 +8,7 @@ import {
 	defaultTailRatio,
 	defaultTriggerRatio,
 } from '../../core/compaction/options';
-import type { CompactionOptions } from '../../core/compaction/options';
 import { isStrategyName, type StrategyName } from '../../core/compaction/strategies';
-import type { TokenCounting } from '../../core/compaction/tokenCounting';
 import {
 	defaultProviderConnectTimeoutMs,
 	defaultProviderTimeoutMs,
@@ -121,34 +119,5 @@ export function readSettings(context: vscode.ExtensionContext): ExtensionSetting
 		sessionRoots: roots,
 		contextWindows: windows,
 		autoCompactionMode: oneOf(config.get('autoCompaction.mode'), ['off', 'notify', 'openReview'], 'notify'),
-	};
-}
-
-/** What a person may change for one plan in the what-if controls; unset fields come from the settings. */
-export interface PlanOverrides {
-	readonly strategy?: StrategyName | undefined;
-	readonly headMessages?: number | undefined;
-	readonly tailRatio?: number | undefined;
-	readonly triggerRatio?: number | undefined;
-	readonly focus?: string | undefined;
-}
-
-/** Planner options from the settings (and what-if overrides) for a transcript measured against `contextWindow`. */
-export function planOptionsFrom(
-	settings: ExtensionSettings,
-	counter: TokenCounting,
-	contextWindow: number,
-	overrides: PlanOverrides = {},
-): CompactionOptions {
-	const focus = overrides.focus?.trim();
-	return {
-		counter,
-		contextWindow,
-		strategy: overrides.strategy ?? settings.defaultStrategy,
-		headMessages: overrides.headMessages ?? settings.headMessages,
-		tailRatio: overrides.tailRatio ?? settings.tailRatio,
-		triggerRatio: overrides.triggerRatio ?? settings.compactionRatio,
-		rotationRatio: settings.rotationRatio,
-		...(focus !== undefined && focus !== '' ? { focus } : {}),
 	};
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { createSummarizer, type SummarizerConfig } from '../../core/summarize/providers/createSummarizer';
 import type { Summarizer } from '../../core/compaction/summarizer';
+import type { SummarizerChoice } from '../../worker/protocol';
 import { createLmSummarizer, lmSelectorFromSetting, providerKeyFromSecrets } from './lmSummarizer';
 import type { ExtensionSettings } from './settings';
 
@@ -15,16 +16,18 @@ export const defaultAnthropicModel = 'claude-haiku-4-5';
 
 /**
  * The summariser the settings name. In an untrusted workspace no provider is ever called (the offline summariser
- * runs locally); a provider without its API key falls back to the offline summariser and says so (R12).
+ * runs locally); a provider without its API key falls back to the offline summariser and says so (R12). `choice`
+ * is how the analysis worker builds the same summariser itself; absent for vscode.lm, which only the host has.
  */
 export async function resolveSummarizer(
 	settings: ExtensionSettings,
 	secrets: vscode.SecretStorage,
 	isTrusted: boolean,
-): Promise<{ summarizer: Summarizer; note?: string }> {
+): Promise<{ summarizer: Summarizer; choice?: SummarizerChoice; note?: string }> {
 	if (!isTrusted || settings.summarizerProvider === 'offline') {
 		return {
 			summarizer: createSummarizer({ kind: 'offline' }),
+			choice: { where: 'worker', config: { kind: 'offline' } },
 			...(!isTrusted && settings.summarizerProvider !== 'offline'
 				? { note: 'Restricted mode: the offline summariser is used; trust the workspace to call a model.' }
 				: {}),
@@ -73,6 +76,7 @@ export async function resolveSummarizer(
 	};
 	return {
 		summarizer: createSummarizer(config, { transport }),
+		choice: { where: 'worker', config, ...transport },
 		...(config.kind === 'none' && config.message !== undefined
 			? { note: `${config.message} The offline summariser stands in.` }
 			: {}),

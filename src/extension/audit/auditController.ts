@@ -66,7 +66,7 @@ export async function handleAuditMessage(
 			post({
 				type: 'audit/result',
 				requestId: message.requestId,
-				result: services.audit.views.viewOf(stateOf(message.transcriptId), services.settings()),
+				result: await services.audit.views.viewOf(stateOf(message.transcriptId), services.settings()),
 			});
 			return;
 		case 'audit/restore':

@@ -1,24 +1,39 @@
 import * as vscode from 'vscode';
-import { buildAuditView, type AuditView } from '../../core/audit/auditView';
-import { triggerTokensFor, defaultTriggerFloorTokens } from '../../core/compaction/options';
-import { CompareCache, compareWithCache, transcriptVersionKey } from '../../core/compare/compareCache';
+import type { AuditView } from '../../core/audit/auditView';
 import type { CompareProgress } from '../../core/compare/compareStrategies';
-import { buildCompareView, type CompareView } from '../../core/compare/compareView';
-import type { Transcript } from '../../core/transcript/model';
+import type { CompareView } from '../../core/compare/compareView';
 import type { Reply } from '../../protocol/messages';
-import { planOptionsFrom, type ExtensionSettings } from '../adapters/settings';
+import type { AnalysisClient } from '../../worker/client';
+import { planSettingsOf } from '../../worker/planOptions';
+import type { ExtensionSettings } from '../adapters/settings';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 
+/** A call's failure as a reply: the worker's message, or a rejection's (the worker failed or was restarted). */
+async function replyOf<T>(
+	work: () => Promise<
+		{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
+	>,
+): Promise<Reply<T>> {
+	try {
+		const result = await work();
+		return result.ok ? { ok: true, value: result.value } : { ok: false, reason: result.message };
+	} catch (error) {
+		return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
 /**
- * Strategy comparisons of tracked transcripts: one running per file (a new one cancels the old), results cached by
- * transcript version and options (core's CompareCache), each strategy a turn of the event loop so progress and
- * cancellation get through. The computation is core's pure `compareStrategies`, ready to move into a worker.
+ * Strategy comparisons of tracked transcripts: one running per file (a new one cancels the old), computed by the
+ * analysis worker (core's `compareStrategies`, results cached there by transcript version and options), with its
+ * progress and cancellation crossing as messages.
  */
 export class CompareRunner implements vscode.Disposable {
-	private readonly cache = new CompareCache();
 	private readonly running = new Map<string, AbortController>();
 
-	constructor(private readonly log: vscode.LogOutputChannel) {}
+	constructor(
+		private readonly analysis: AnalysisClient,
+		private readonly log?: vscode.LogOutputChannel,
+	) {}
 
 	/** Compares every strategy on the tracked transcript's current state; `signal` (optional) cancels it too. */
 	async run(
@@ -28,34 +43,46 @@ export class CompareRunner implements vscode.Disposable {
 		onProgress: (progress: CompareProgress) => void,
 		signal?: AbortSignal,
 	): Promise<Reply<CompareView>> {
-		const state = tracked.state;
-		const counter = tracked.counter;
-		if (state?.ok !== true || counter === undefined)
+		if (tracked.state?.ok !== true)
 			return { ok: false, reason: vscode.l10n.t('The transcript is not open any more.') };
 		this.cancel(tracked.path);
 		const controller = new AbortController();
 		this.running.set(tracked.path, controller);
 		const onAbort = (): void => controller.abort();
 		signal?.addEventListener('abort', onAbort, { once: true });
-		const { strategy: _one, ...options } = planOptionsFrom(settings, counter, state.report.contextWindow, {
-			focus,
-		});
-		const version = `${tracked.path}|${counter.counter.profile.id}|${transcriptVersionKey(state.transcript)}`;
-		const started = performance.now();
 		try {
-			const outcome = await compareWithCache(
-				this.cache,
-				version,
-				state.transcript,
-				options,
-				controller.signal,
-				onProgress,
+			const compared = await this.analysis.call(
+				'session.compare',
+				{ path: tracked.path, windows: tracked.windows, plan: planSettingsOf(settings), focus },
+				{
+					signal: controller.signal,
+					onProgress: (p) =>
+						onProgress({
+							done: p.done,
+							total: p.total,
+							...(p.strategy !== undefined ? { strategy: p.strategy } : {}),
+						}),
+				},
 			);
-			if (!outcome.ok) return { ok: false, reason: vscode.l10n.t('The comparison was cancelled.') };
-			this.log.info(
-				`compared ${outcome.comparison.rows.length} strategies on ${tracked.path} in ${Math.round(performance.now() - started)} ms${outcome.isCached ? ' (cached)' : ''}`,
+			if (!compared.ok)
+				return {
+					ok: false,
+					reason:
+						compared.isCancelled === true ? vscode.l10n.t('The comparison was cancelled.') : compared.message,
+				};
+			this.log?.info(
+				`compared ${compared.view.rows.length} strategies on ${tracked.path} in ${compared.elapsedMs} ms in the worker${compared.view.isCached ? ' (cached)' : ''}`,
 			);
-			return { ok: true, value: buildCompareView(outcome.comparison, outcome.isCached) };
+			return { ok: true, value: compared.view };
+		} catch (error) {
+			return {
+				ok: false,
+				reason: controller.signal.aborted
+					? vscode.l10n.t('The comparison was cancelled.')
+					: error instanceof Error
+						? error.message
+						: String(error),
+			};
 		} finally {
 			signal?.removeEventListener('abort', onAbort);
 			if (this.running.get(tracked.path) === controller) this.running.delete(tracked.path);
@@ -76,30 +103,26 @@ export class CompareRunner implements vscode.Disposable {
 }
 
 /**
- * The audit of a tracked transcript (its compactions and the timeline of its window), computed once per transcript
- * version and settings: a live session's every append is a new transcript object, an unchanged one is served again.
+ * The audit of a tracked transcript (its compactions and the timeline of its window), made by the analysis worker
+ * once per transcript version and settings: a live session's every append is a new version there, an unchanged one
+ * is served again.
  */
 export class AuditViews {
-	private readonly views = new WeakMap<Transcript, { readonly key: string; readonly view: AuditView }>();
+	constructor(private readonly analysis: AnalysisClient) {}
 
 	/** The audit of the tracked transcript's current state, or why there is none. */
-	viewOf(tracked: TrackedTranscript | undefined, settings: ExtensionSettings): Reply<AuditView> {
-		const state = tracked?.state;
-		const counter = tracked?.counter;
-		if (state?.ok !== true || counter === undefined)
-			return { ok: false, reason: vscode.l10n.t('The transcript is not open any more.') };
-		const contextWindow = state.report.contextWindow;
-		const rules = {
-			contextWindow,
-			compactionTokens: triggerTokensFor(contextWindow, settings.compactionRatio, defaultTriggerFloorTokens),
-			rotationTokens: Math.round(contextWindow * settings.rotationRatio),
-		};
-		const key = `${counter.counter.profile.id}|${JSON.stringify(rules)}`;
-		const cached = this.views.get(state.transcript);
-		if (cached?.key === key) return { ok: true, value: cached.view };
-		const view = buildAuditView(state.transcript, counter, rules);
-		this.views.set(state.transcript, { key, view });
-		return { ok: true, value: view };
+	viewOf(tracked: TrackedTranscript | undefined, settings: ExtensionSettings): Promise<Reply<AuditView>> {
+		if (tracked?.state?.ok !== true)
+			return Promise.resolve({ ok: false, reason: vscode.l10n.t('The transcript is not open any more.') });
+		return replyOf(async () => {
+			const audited = await this.analysis.call('session.audit', {
+				path: tracked.path,
+				windows: tracked.windows,
+				compactionRatio: settings.compactionRatio,
+				rotationRatio: settings.rotationRatio,
+			});
+			return audited.ok ? { ok: true, value: audited.view } : audited;
+		});
 	}
 }
 

@@ -6,12 +6,6 @@ import {
 } from '../../core/budget/formatFigures';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeBudget } from '../../core/budget/analyzeBudget';
-import { minSummaryTokens } from '../../core/compaction/options';
-import { readTranscriptFile } from '../../core/io/readTranscriptFile';
-import { resolveModel } from '../../core/tokens/modelRegistry';
-import { TokenCounter } from '../../core/tokens/tokenCounter';
-import { formatReadFailure } from '../../core/transcript/readTranscript';
 import { abortSignalFromToken } from '../adapters/lmSummarizer';
 import { resolveSummarizer } from '../adapters/summarizers';
 import type { ExtensionServices } from '../commands/extensionServices';
@@ -90,33 +84,33 @@ async function handleCompress(
 		return {};
 	}
 	const { focus } = parseCompressInput(request.prompt);
-	const { summarizer, note } = await resolveSummarizer(
+	const { summarizer, choice, note } = await resolveSummarizer(
 		services.settings(),
 		services.context.secrets,
 		vscode.workspace.isTrusted,
 	);
 	if (note !== undefined) stream.markdown(`_${note}_\n\n`);
 	stream.progress(vscode.l10n.t('Summarising {0} messages with {1}…', messages.length, summarizer.id));
-	const counter = new TokenCounter(resolveModel(undefined));
-	const before = messages.reduce((sum, m) => sum + counter.countMessage(m).total, 0);
 	const abort = abortSignalFromToken(token);
 	try {
-		const outcome = await summarizer.summarize(
+		// Counted and, unless only this host has the summariser (vscode.lm), summarised in the analysis worker.
+		const summarized = await services.analysis.call(
+			'messages.summarize',
 			{
 				messages,
-				budgetTokens: Math.max(minSummaryTokens, Math.round(before * 0.2)),
-				countTokens: (text) => counter.countText(text),
+				summarizer: choice ?? { where: 'host', id: summarizer.id },
 				...(focus !== undefined ? { focus } : {}),
 			},
-			abort.signal,
+			{ signal: abort.signal, ...(choice === undefined ? { summarizer } : {}) },
 		);
+		const { outcome, tokensBefore: before } = summarized;
 		if (!outcome.ok) {
 			stream.markdown(
 				vscode.l10n.t('The summary failed ({0}): {1} Nothing was changed.', outcome.reason, outcome.message),
 			);
 			return { errorDetails: { message: outcome.message } };
 		}
-		const after = counter.countText(outcome.text);
+		const after = summarized.tokensAfter ?? 0;
 		stream.markdown(
 			vscode.l10n.t(
 				'Compressed {0} messages from about {1} to {2} tokens{3}:\n\n',
@@ -154,15 +148,16 @@ async function handleInspect(
 	const path = isAbsolute(typed) || folder === undefined ? typed : join(folder, typed);
 	const abort = abortSignalFromToken(token);
 	try {
-		const read = await readTranscriptFile(path, { signal: abort.signal });
-		if (!read.ok) {
-			stream.markdown(formatReadFailure(read.failure));
+		const measured = await services.analysis.call(
+			'file.measure',
+			{ path, windows: services.settings().contextWindows },
+			{ signal: abort.signal },
+		);
+		if (!measured.ok) {
+			stream.markdown(measured.message);
 			return;
 		}
-		const report = analyzeBudget(read.transcript, {
-			file: path,
-			windows: services.settings().contextWindows,
-		});
+		const { report } = measured;
 		const lines = [
 			`**${basename(path)}** · ${report.format}${report.model !== undefined ? ` · ${report.model}` : ''}`,
 			'',

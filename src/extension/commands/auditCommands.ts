@@ -222,7 +222,7 @@ export async function showAgentCompactionsCommand(
 	await activateTranscript(services, file);
 	const given = argumentsOf(arg);
 	if (given.compaction !== undefined) return openRestoreReview(services, file, given.compaction);
-	const audit = services.audit.views.viewOf(services.tracker.get(file), services.settings());
+	const audit = await services.audit.views.viewOf(services.tracker.get(file), services.settings());
 	if (!audit.ok) throw new UserFacingError(audit.reason);
 	const entries = audit.value.compactions;
 	if (entries.length === 0) {

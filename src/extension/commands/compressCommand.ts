@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { compactionStrategies, resolveStrategy, type StrategyName } from '../../core/compaction/strategies';
 import { abortSignalFromToken } from '../adapters/lmSummarizer';
 import { resolveSummarizer } from '../adapters/summarizers';
+import { progressMessage } from '../sessions/readProgress';
 import type { PendingReview } from '../review/pendingReviews';
 import { parseCompressInput } from './compressInput';
 import type { ExtensionServices } from './extensionServices';
@@ -89,7 +90,7 @@ export async function compressCommand(
 	strategy ??= await pickStrategy(settings.defaultStrategy);
 	if (strategy === undefined) return undefined;
 	const chosen = strategy;
-	const { summarizer, note } = await resolveSummarizer(
+	const { summarizer, choice, note } = await resolveSummarizer(
 		settings,
 		services.context.secrets,
 		vscode.workspace.isTrusted,
@@ -121,15 +122,20 @@ export async function compressCommand(
 						rotationRatio: settings.rotationRatio,
 						windows: settings.contextWindows,
 					},
-					summarizer,
+					// Built in the analysis worker when it can be (offline, HTTP providers); vscode.lm answers from here.
+					choice ?? summarizer,
 					abort.signal,
+					(step) => progress.report({ message: progressMessage(step) }),
 				);
 			} finally {
 				abort.dispose();
 			}
 		},
 	);
-	if (!outcome.ok) throw new UserFacingError(outcome.message);
+	if (!outcome.ok) {
+		if (outcome.isCancelled === true) return undefined;
+		throw new UserFacingError(outcome.message);
+	}
 	const review = outcome.review;
 	const plannedMs = Math.round(performance.now() - started);
 	services.log.info(

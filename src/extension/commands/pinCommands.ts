@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { messagesInWindow } from '../../core/transcript/model';
-import { sessionIdOf } from '../sessions/pinStore';
+import { callAnalysis } from '../views/transcriptController';
 import type { ExtensionServices } from './extensionServices';
 import { UserFacingError } from './guard';
 import { resolveTargetFile } from './targetFile';
@@ -23,13 +22,14 @@ function argumentsOf(arg: unknown): PinArguments {
 	};
 }
 
-/** The tracked state of a transcript file, read now; a UserFacingError when it cannot be read. */
+/** The tracked transcript of a file, read now (by the analysis worker); a UserFacingError when it cannot be read. */
 async function readTracked(services: ExtensionServices, file: string) {
 	await activateTranscript(services, file);
-	const state = services.tracker.get(file)?.state;
-	if (state === undefined || !state.ok)
+	const tracked = services.tracker.get(file);
+	const state = tracked?.state;
+	if (tracked === undefined || state === undefined || !state.ok)
 		throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
-	return state;
+	return { tracked, state };
 }
 
 /**
@@ -43,8 +43,8 @@ export async function togglePinCommand(
 ): Promise<number[] | undefined> {
 	const file = await resolveTargetFile(arg, services.tracker);
 	if (file === undefined) return undefined;
-	const state = await readTracked(services, file);
-	const count = messagesInWindow(state.transcript).length;
+	const { tracked, state } = await readTracked(services, file);
+	const count = state.report.messages;
 	const given = argumentsOf(arg);
 	let number = given.message;
 	if (number === undefined) {
@@ -75,9 +75,14 @@ export async function togglePinCommand(
 		);
 	}
 	const index = number - 1;
-	const current = services.pins.pinnedIndexes(file, state.transcript);
-	const isPinned = given.pinned ?? !current.has(index);
-	const pinned = await services.pins.toggle(file, state.transcript, index, isPinned);
+	const session = { path: file, windows: tracked.windows, pins: services.pins.entry(file) };
+	const current = await callAnalysis(services, 'session.pinned', session);
+	if (!current.ok) throw new UserFacingError(current.message);
+	const isPinned = given.pinned ?? !current.indexes.includes(index);
+	const toggled = await callAnalysis(services, 'session.pin', { ...session, index, isPinned });
+	if (!toggled.ok) throw new UserFacingError(toggled.message);
+	await services.pins.set(file, toggled.sessionId, toggled.keys);
+	const pinned = toggled.indexes;
 	void vscode.window.setStatusBarMessage(
 		isPinned
 			? vscode.l10n.t('Pinned #{0}: every compaction keeps it verbatim.', number)
@@ -91,8 +96,10 @@ export async function togglePinCommand(
 export async function clearPinsCommand(services: ExtensionServices, arg: unknown): Promise<boolean> {
 	const file = await resolveTargetFile(arg, services.tracker);
 	if (file === undefined) return false;
-	const state = await readTracked(services, file);
-	const sessionId = sessionIdOf(state.transcript);
+	const { tracked } = await readTracked(services, file);
+	const shown = await callAnalysis(services, 'session.pinned', { path: file, windows: tracked.windows });
+	if (!shown.ok) throw new UserFacingError(shown.message);
+	const sessionId = shown.sessionId;
 	if (services.pins.keys(file, sessionId).length === 0) {
 		void vscode.window.setStatusBarMessage(
 			vscode.l10n.t('{0} has no pinned messages.', basename(file)),

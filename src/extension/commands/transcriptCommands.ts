@@ -1,7 +1,6 @@
-import { planOptionsFrom } from '../adapters/settings';
 import * as vscode from 'vscode';
-import { exportPlainText } from '../../core/compaction/exportPlainText';
-import { planCompaction } from '../../core/compaction/planCompaction';
+import { planSettingsOf } from '../../worker/planOptions';
+import { callAnalysis } from '../views/transcriptController';
 import type { ExtensionServices } from './extensionServices';
 import { UserFacingError } from './guard';
 import { resolveTargetFile } from './targetFile';
@@ -20,14 +19,20 @@ export async function openTranscriptCommand(
 	return file;
 }
 
-/** Tracks a file, makes it active and fails with the reader's message when it is not a transcript. */
-export async function activateTranscript(services: ExtensionServices, file: string): Promise<void> {
+/**
+ * Tracks a file, makes it active and fails with the reader's message when it is not a transcript; false when the
+ * person cancelled the read.
+ */
+export async function activateTranscript(services: ExtensionServices, file: string): Promise<boolean> {
 	const { state } = await services.tracker.open(file);
 	if (!state.ok) {
 		services.tracker.close(file);
+		// Cancelled by the person: nothing to report.
+		if (state.isCancelled === true) return false;
 		throw new UserFacingError(state.message);
 	}
 	services.tracker.setActive(file);
+	return true;
 }
 
 /** `contextLens.showGauge`: makes the given (or current) transcript active and reveals the Gauge view; returns its path. */
@@ -37,7 +42,7 @@ export async function showGaugeCommand(
 ): Promise<string | undefined> {
 	const hasTarget = arg !== undefined || services.tracker.active !== undefined;
 	const file = hasTarget ? await resolveTargetFile(arg, services.tracker) : undefined;
-	if (file !== undefined) await activateTranscript(services, file);
+	if (file !== undefined && !(await activateTranscript(services, file))) return undefined;
 	await vscode.commands.executeCommand('contextLens.gauge.focus');
 	return file;
 }
@@ -49,18 +54,18 @@ export async function exportPlainTextCommand(
 ): Promise<string | undefined> {
 	const file = await resolveTargetFile(arg, services.tracker);
 	if (file === undefined) return undefined;
-	await activateTranscript(services, file);
+	if (!(await activateTranscript(services, file))) return undefined;
 	const tracked = services.tracker.get(file);
-	const state = tracked?.state;
-	const counter = tracked?.counter;
-	if (state === undefined || !state.ok || counter === undefined)
-		throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
-	const settings = services.settings();
-	const plan = planCompaction(state.transcript, {
-		...planOptionsFrom(settings, counter, state.report.contextWindow),
-		pinned: services.pins.pinnedIndexes(file, state.transcript),
+	if (tracked?.state?.ok !== true) throw new UserFacingError(vscode.l10n.t('{0} could not be read.', file));
+	const pins = services.pins.entry(file);
+	const exported = await callAnalysis(services, 'session.export', {
+		path: file,
+		windows: tracked.windows,
+		plan: planSettingsOf(services.settings()),
+		...(pins !== undefined ? { pins } : {}),
 	});
-	const text = await exportPlainText(state.transcript, plan);
+	if (!exported.ok) throw new UserFacingError(exported.message);
+	const text = exported.text;
 	const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
 	await vscode.window.showTextDocument(document, { preview: true });
 	return text;

@@ -10,7 +10,6 @@ import {
 	type WindowFigures,
 } from '../../core/hooks/gateChannel';
 import { contextLensHome, launcherTarget, writeLauncher } from '../../core/hooks/hookPaths';
-import { measureTranscript } from '../../core/hooks/measureTranscript';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { GatePrompts } from './gatePrompts';
 
@@ -102,10 +101,14 @@ export class CompactionGate implements vscode.Disposable {
 		this.services.log.info(`compaction gate listening on ${this.server.socket}`);
 	}
 
-	/** Our measure of a transcript, with the person's window settings. */
+	/** Our measure of a transcript, with the person's window settings (read and counted in the analysis worker). */
 	private async measure(path: string): Promise<WindowFigures | undefined> {
-		const measured = await measureTranscript(path, this.services.settings().contextWindows);
-		return measured.ok ? measured.figures : undefined;
+		const measured = await this.services.analysis
+			.call('file.measure', { path, windows: this.services.settings().contextWindows })
+			.catch(() => undefined);
+		if (measured?.ok !== true) return undefined;
+		const { tokens, contextWindow, percentUsed } = measured.report;
+		return { tokens: tokens.total, contextWindow, percent: percentUsed };
 	}
 
 	private async answer(request: GateRequest): Promise<GateAnswer> {

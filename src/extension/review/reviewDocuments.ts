@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { renderReadableTranscript } from './readableTranscript';
 import type { ReviewService } from './reviewService';
 
 /** URI scheme of the review's virtual documents (read-only renderings, never files). */
@@ -21,7 +20,10 @@ export function parseReviewUri(uri: vscode.Uri): { reviewId: string; side: Revie
 	return { reviewId: match[1] ?? '', side: match[2] === 'original' ? 'original' : 'compacted' };
 }
 
-/** Serves readable renderings of a review's original and compacted transcripts for the diff editor. */
+/**
+ * Serves readable renderings of a review's original and compacted transcripts for the diff editor (rendered by the
+ * analysis worker, which holds the review's transcript).
+ */
 export class ReviewDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<vscode.Uri>();
 
@@ -36,11 +38,7 @@ export class ReviewDocumentProvider implements vscode.TextDocumentContentProvide
 	async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
 		const parsed = parseReviewUri(uri);
 		if (parsed === undefined) return '';
-		const loaded = await this.reviews.load(parsed.reviewId, this.windows());
-		if (!loaded.ok) return `${loaded.message}\n`;
-		return renderReadableTranscript(
-			parsed.side === 'original' ? loaded.transcript : this.reviews.compacted(loaded),
-		);
+		return this.reviews.document(parsed.reviewId, parsed.side, this.windows());
 	}
 
 	/** Tells open diff editors that a review's compacted side changed. */

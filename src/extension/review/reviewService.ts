@@ -1,36 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { findAgentCompactions } from '../../core/audit/agentCompactions';
-import { rankLostFacts } from '../../core/audit/rankLostFacts';
-import { planSummaryRestore } from '../../core/audit/restoreSummary';
-import { analyzeBudget } from '../../core/budget/analyzeBudget';
-import { MessageTokenCache } from '../../core/budget/messageTokenCache';
-import { applyPlan, checkPlanFits, renderSpill, syntheticText } from '../../core/compaction/applyPlan';
-import { prepareCompactedForWrite } from '../../core/compaction/compactTranscript';
-import { describeTailRule } from '../../core/compaction/tailRule';
-import { measureWindow } from '../../core/tokens/measureWindow';
-import { compactTranscript } from '../../core/compaction/compactTranscript';
-import type { CompactionPlan } from '../../core/compaction/plan';
-import { parsePlan, serializePlan } from '../../core/compaction/serializePlan';
-import type { StrategyName } from '../../core/compaction/strategies';
-import { readTranscriptFile } from '../../core/io/readTranscriptFile';
 import type { Summarizer } from '../../core/compaction/summarizer';
-import { resolveModel } from '../../core/tokens/modelRegistry';
-import { TokenCounter } from '../../core/tokens/tokenCounter';
-import { messagesInWindow, type Transcript } from '../../core/transcript/model';
-import { resolvePinKeys } from '../../core/compaction/pinTargets';
-import { buildPinnedReviewView } from '../../core/view/buildTranscriptView';
-import { sessionIdOf, type SessionPins } from '../sessions/pinStore';
-import { formatReadFailure } from '../../core/transcript/readTranscript';
-import { findFormat } from '../../core/transcript/registry';
-import { writeFileAtomic } from './atomicWrite';
 import {
 	describeFingerprintChange,
 	fingerprintFile,
 	hasSameStat,
 	type FileFingerprint,
 } from '../../core/io/fileFingerprint';
+import { findFormat } from '../../core/transcript/registry';
+import { AnalysisWorkerError, type AnalysisClient } from '../../worker/client';
+import type {
+	CompressRequest,
+	MethodName,
+	ParamsOf,
+	ResultOf,
+	ReviewSettings,
+	ReviewSide,
+	SummarizerChoice,
+	Windows,
+	WorkProgress,
+} from '../../worker/protocol';
+import { writeFileAtomic } from './atomicWrite';
 import {
 	maxStoredLostFacts,
 	type AppliedCompaction,
@@ -38,35 +28,13 @@ import {
 	type ReviewStore,
 } from './pendingReviews';
 
-/** An expected failure, with a message naming the file and what to do next. */
+export type { CompressRequest, ReviewSettings } from '../../worker/protocol';
+
+/** An expected failure, with a message naming the file and what to do next; `isCancelled` when the person cancelled. */
 export interface ReviewFailure {
 	readonly ok: false;
 	readonly message: string;
-}
-
-/** Settings a compaction is planned with. */
-export interface ReviewSettings {
-	readonly headMessages: number;
-	readonly tailRatio: number;
-	readonly triggerRatio: number;
-	readonly rotationRatio: number;
-	readonly windows: Readonly<Record<string, number>>;
-}
-
-/** What the person asked for: focus (R10), strategy, and the file's pins (kept verbatim when they match its session). */
-export interface CompressRequest {
-	readonly focus?: string;
-	readonly strategy: StrategyName;
-	readonly pins?: SessionPins;
-}
-
-/** A review with its source transcript read and its plan parsed, ready to render or apply. */
-export interface LoadedReview {
-	readonly ok: true;
-	readonly review: PendingReview;
-	readonly plan: CompactionPlan;
-	readonly transcript: Transcript;
-	readonly counter: TokenCounter;
+	readonly isCancelled?: boolean;
 }
 
 /** What apply wrote. */
@@ -77,149 +45,84 @@ export interface AppliedOutcome {
 	readonly messagesWritten: number;
 }
 
-function counterFor(transcript: Transcript, windows: Readonly<Record<string, number>>): TokenCounter {
-	return new TokenCounter(resolveModel(transcript.meta.model, { windows }));
-}
-
 function defaultOutputName(file: string, reviewId: string): string {
 	const ext = extname(file);
 	return `${basename(file, ext)}.compacted-${reviewId.slice(0, 8)}${ext}`;
 }
 
 /**
- * The review-then-apply flow over core: plan and summarise into a pending review (nothing written), re-derive the
- * compacted transcript from the stored plan (H2), apply it as a new file next to the original after checking the
- * original is unchanged, and undo exactly what apply wrote.
+ * The review-then-apply flow: plan and summarise into a pending review (nothing written), render its diff, re-count
+ * an edited summary, apply it as a new file next to the original after checking the original is unchanged, and undo
+ * exactly what apply wrote. Reading, counting, planning and rendering run in the analysis worker
+ * (src/worker/reviews.ts), which keeps each review's transcript; this side keeps the reviews and writes the files.
  */
 export class ReviewService {
-	private readonly loaded = new Map<string, LoadedReview>();
+	constructor(
+		private readonly store: ReviewStore,
+		private readonly analysis: AnalysisClient,
+		/** Where plans are kept (PendingReview.planFile); without it they stay in the stored review. */
+		private readonly planDir?: string,
+	) {}
 
-	constructor(private readonly store: ReviewStore) {}
-
-	/** Reads a file so that the transcript matches the fingerprint: fingerprint, read, then check nothing moved. */
-	private async readStable(
-		file: string,
-		signal?: AbortSignal,
-	): Promise<{ ok: true; transcript: Transcript; fingerprint: FileFingerprint } | ReviewFailure> {
-		for (let attempt = 0; attempt < 3; attempt++) {
-			let fingerprint: FileFingerprint;
-			try {
-				fingerprint = await fingerprintFile(file);
-			} catch (error) {
-				return {
-					ok: false,
-					message: `Cannot read ${file}: ${(error as Error).message}. Check that the file exists.`,
-				};
-			}
-			const read = await readTranscriptFile(file, signal !== undefined ? { signal } : {});
-			if (!read.ok) return { ok: false, message: formatReadFailure(read.failure) };
-			if (await hasSameStat(file, fingerprint)) return { ok: true, transcript: read.transcript, fingerprint };
+	/** A worker call whose rejection (the worker failed or was restarted) becomes a failure naming what happened. */
+	private async call<M extends MethodName>(
+		method: M,
+		params: ParamsOf<M>,
+		options: Parameters<AnalysisClient['call']>[2] = {},
+	): Promise<ResultOf<M> | ReviewFailure> {
+		try {
+			return await this.analysis.call(method, params, options);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			return {
+				ok: false,
+				message: `Context Lens could not finish this (${message}); try again.`,
+				...(error instanceof AnalysisWorkerError && error.isCancelled ? { isCancelled: true } : {}),
+			};
 		}
-		return {
-			ok: false,
-			message: `${file} keeps changing while it is read (an agent is writing it); try again when it pauses.`,
-		};
 	}
 
-	/** Plans and summarises a compaction of `file` into a new pending review; writes nothing. */
+	/**
+	 * Plans and summarises a compaction of `file` into a new pending review; writes nothing. A summariser the worker
+	 * can build (offline, or an HTTP provider) runs there; any other one (vscode.lm) runs here, asked by the worker.
+	 */
 	async create(
 		file: string,
 		request: CompressRequest,
 		settings: ReviewSettings,
-		summarizer: Summarizer | undefined,
+		summarizer: SummarizerChoice | Summarizer | undefined,
 		signal: AbortSignal,
+		onProgress?: (progress: WorkProgress) => void,
 	): Promise<{ ok: true; review: PendingReview } | ReviewFailure> {
-		const read = await this.readStable(file, signal);
-		if (!read.ok) return read;
-		const { transcript, fingerprint } = read;
-		const counter = counterFor(transcript, settings.windows);
-		const cache = new MessageTokenCache(counter);
-		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
-		const window = messagesInWindow(transcript);
-		// Pins are set on what the person saw; the file read now may have grown, so they are found again in it.
-		const pins = request.pins;
-		const pinned =
-			pins !== undefined && pins.sessionId === sessionIdOf(transcript)
-				? new Set(resolvePinKeys(window, pins.keys).indexes)
-				: undefined;
-		const result = await compactTranscript(
-			transcript,
+		const onHost = summarizer !== undefined && 'summarize' in summarizer ? summarizer : undefined;
+		const choice: SummarizerChoice | undefined =
+			onHost !== undefined ? { where: 'host', id: onHost.id } : (summarizer as SummarizerChoice | undefined);
+		const created = await this.call(
+			'review.create',
 			{
-				counter: cache,
-				contextWindow: report.contextWindow,
-				strategy: request.strategy,
-				headMessages: settings.headMessages,
-				tailRatio: settings.tailRatio,
-				triggerRatio: settings.triggerRatio,
-				rotationRatio: settings.rotationRatio,
-				...(request.focus !== undefined ? { focus: request.focus } : {}),
-				...(pinned !== undefined && pinned.size > 0 ? { pinned } : {}),
-				// R3: a model summariser reads the pruned middle (fewer paid tokens); the offline one reads it whole.
-				...(summarizer !== undefined && summarizer.id !== 'offline'
-					? { summaryInputSource: 'pruned' as const }
-					: {}),
+				file,
+				request,
+				settings,
+				summarizer: choice,
+				maxLostFacts: maxStoredLostFacts,
+				...(this.planDir !== undefined ? { planDir: this.planDir } : {}),
 			},
-			request.strategy === 'summarize' || request.strategy === 'rotate' ? summarizer : undefined,
-			signal,
+			{
+				signal,
+				...(onProgress !== undefined ? { onProgress } : {}),
+				...(onHost !== undefined ? { summarizer: onHost } : {}),
+			},
 		);
-		if (!result.success) {
-			return { ok: false, message: `${basename(file)}: ${result.error ?? 'the compaction failed.'}` };
-		}
-		const plan = result.plan;
-		const lost = result.lostFacts?.lost ?? [];
-		const review: PendingReview = {
-			id: randomUUID(),
-			file,
-			format: transcript.format,
-			fingerprint,
-			planText: serializePlan(plan),
-			strategy: plan.strategy,
-			...(request.focus !== undefined ? { focus: request.focus } : {}),
-			...(result.summary !== undefined ? { originalSummary: result.summary, summary: result.summary } : {}),
-			...(summarizer !== undefined && plan.needsSummary ? { summarizerId: summarizer.id } : {}),
-			numbers: {
-				contextWindow: plan.options.contextWindow,
-				tokensBefore: result.tokensBefore,
-				tokensAfter: result.tokensAfter,
-				messagesBefore: result.messagesBefore,
-				messagesAfter: result.messagesAfter,
-				kept: plan.counts.kept,
-				summarized: plan.counts.summarized,
-				dropped: plan.counts.dropped,
-				edited: plan.counts.edited,
-				summaryBudgetTokens: plan.summaryBudgetTokens,
-				retention: result.lostFacts?.retention ?? 1,
-				syntheticTokens:
-					plan.synthetic !== undefined ? counter.countText(syntheticText(plan, result.summary)) : 0,
-			},
-			lostFacts: lost.slice(0, maxStoredLostFacts).map((a) => {
-				const line = window[a.messageIndex]?.lines.from;
-				return {
-					kind: a.kind,
-					value: a.value,
-					messageIndex: a.messageIndex,
-					messageId: a.messageId,
-					source: a.source,
-					...(line !== undefined ? { line } : {}),
-				};
-			}),
-			lostFactsOmitted: Math.max(0, lost.length - maxStoredLostFacts),
-			tailRule: describeTailRule(result.plan),
-			...(plan.pinned !== undefined
-				? { pinned: buildPinnedReviewView(plan.pinned, window, plan.messageTokens) }
-				: {}),
-			createdAt: new Date().toISOString(),
-		};
-		await this.store.putReview(review);
-		this.loaded.set(review.id, { ok: true, review, plan, transcript, counter });
-		return { ok: true, review };
+		if (!created.ok) return created;
+		await this.store.putReview(created.review);
+		return created;
 	}
 
 	/**
 	 * A review whose summary can take back the facts compaction `compaction` of `file` lost (the agent's own, or an
 	 * earlier one): the plan rewrites only the summary that opens today's window, the review starts from that
 	 * summary and lists the compaction's lost facts, and Apply writes it like any compaction (a new file beside the
-	 * original). Writes nothing itself.
+	 * original). Planned in the analysis worker; writes nothing itself.
 	 */
 	async createRestore(
 		file: string,
@@ -227,130 +130,45 @@ export class ReviewService {
 		settings: ReviewSettings,
 		signal?: AbortSignal,
 	): Promise<{ ok: true; review: PendingReview } | ReviewFailure> {
-		const read = await this.readStable(file, signal);
-		if (!read.ok) return read;
-		const { transcript, fingerprint } = read;
-		const counter = counterFor(transcript, settings.windows);
-		const cache = new MessageTokenCache(counter);
-		const report = analyzeBudget(transcript, { file, windows: settings.windows, cache });
-		const compactions = findAgentCompactions(transcript, cache);
-		const chosen = compactions[compaction];
-		const newest = compactions[compactions.length - 1];
-		if (chosen === undefined || newest === undefined)
-			return {
-				ok: false,
-				message: `${basename(file)} has no compaction ${compaction + 1}; open its compactions again.`,
-			};
-		if (chosen.lostFacts === undefined || chosen.lostFacts.lost.length === 0)
-			return {
-				ok: false,
-				message: `${basename(file)}: compaction ${compaction + 1} lost no fact this file can show.`,
-			};
-		const restore = planSummaryRestore(transcript, newest, {
-			counter: cache,
-			contextWindow: report.contextWindow,
-		});
-		if (!restore.ok) return { ok: false, message: `${basename(file)}: ${restore.message}` };
-		const { plan, summary } = restore;
-		const measured = measureWindow(transcript, cache);
-		const after = prepareCompactedForWrite(
-			applyPlan(transcript, plan, summary),
-			cache,
-			measured.hidden,
-		).measure;
-		const lost = rankLostFacts(chosen.lostFacts.lost, maxStoredLostFacts);
-		const review: PendingReview = {
-			id: randomUUID(),
-			file,
-			format: transcript.format,
-			fingerprint,
-			planText: serializePlan(plan),
-			strategy: plan.strategy,
-			originalSummary: summary,
-			summary,
-			numbers: {
-				contextWindow: plan.options.contextWindow,
-				tokensBefore: measured.total,
-				tokensAfter: after.total,
-				messagesBefore: plan.messageIds.length,
-				messagesAfter: after.messageTokens.length,
-				kept: plan.counts.kept,
-				summarized: plan.counts.summarized,
-				dropped: 0,
-				edited: 0,
-				summaryBudgetTokens: 0,
-				retention: chosen.lostFacts.retention,
-				syntheticTokens: cache.countText(syntheticText(plan, summary)),
+		const created = await this.call(
+			'review.restore',
+			{
+				file,
+				compaction,
+				settings,
+				maxLostFacts: maxStoredLostFacts,
+				...(this.planDir !== undefined ? { planDir: this.planDir } : {}),
 			},
-			lostFacts: lost.map((a) => ({
-				kind: a.kind,
-				value: a.value,
-				messageIndex: a.messageIndex,
-				messageId: a.messageId,
-				source: a.source,
-				line: transcript.messages[a.messageIndex]?.lines.from ?? 0,
-			})),
-			lostFactsOmitted: chosen.lostFacts.lost.length - lost.length,
-			tailRule: `restoring what compaction ${compaction + 1} lost: every message but the summary stays as it is`,
-			createdAt: new Date().toISOString(),
-		};
-		await this.store.putReview(review);
-		this.loaded.set(review.id, { ok: true, review, plan, transcript, counter });
-		return { ok: true, review };
+			signal !== undefined ? { signal } : {},
+		);
+		if (!created.ok) return created;
+		await this.store.putReview(created.review);
+		return created;
 	}
 
-	/** The review as stored now, undefined once applied or discarded. */
-	stored(id: string): PendingReview | undefined {
-		return this.store.review(id);
-	}
-
-	/** The review with its transcript; after a reload the original is read again and must still match the plan. */
-	async load(id: string, windows: Readonly<Record<string, number>>): Promise<LoadedReview | ReviewFailure> {
+	/** One side of a review's diff as readable text (a message saying why when the review cannot be loaded). */
+	async document(id: string, side: ReviewSide, windows: Windows): Promise<string> {
 		const review = this.store.review(id);
-		if (review === undefined)
-			return { ok: false, message: 'This compaction review no longer exists; compress again.' };
-		const cached = this.loaded.get(id);
-		if (cached !== undefined) return { ...cached, review };
-		const parsed = parsePlan(review.planText);
-		if (!parsed.ok) return { ok: false, message: parsed.message };
-		const read = await this.readStable(review.file);
-		if (!read.ok) return read;
-		const fit = checkPlanFits(parsed.plan, read.transcript);
-		if (!fit.ok) return { ok: false, message: `${basename(review.file)}: ${fit.message}.` };
-		const loaded: LoadedReview = {
-			ok: true,
-			review,
-			plan: parsed.plan,
-			transcript: read.transcript,
-			counter: counterFor(read.transcript, windows),
-		};
-		this.loaded.set(id, loaded);
-		return loaded;
-	}
-
-	/**
-	 * The compacted transcript a review would write, with its current (possibly edited) summary, prepared as compact
-	 * prepares it: laid out as the writer writes it, with usage restated for the new window.
-	 */
-	compacted(loaded: LoadedReview): Transcript {
-		const compacted = applyPlan(loaded.transcript, loaded.plan, loaded.review.summary);
-		const { hidden } = measureWindow(loaded.transcript, loaded.counter);
-		return prepareCompactedForWrite(compacted, loaded.counter, hidden).transcript;
+		if (review === undefined) return 'This compaction review no longer exists; compress again.\n';
+		const rendered = await this.call('review.document', { review, windows, side });
+		return rendered.ok ? rendered.text : `${rendered.message}\n`;
 	}
 
 	/** Stores an edited summary and returns the re-counted window: tokens after and the summary message's tokens. */
 	async editSummary(
 		id: string,
 		summary: string,
-		windows: Readonly<Record<string, number>>,
+		windows: Windows,
 	): Promise<{ ok: true; tokensAfter: number; syntheticTokens: number } | ReviewFailure> {
-		const loaded = await this.load(id, windows);
-		if (!loaded.ok) return loaded;
-		const review: PendingReview = { ...loaded.review, summary };
+		const stored = this.store.review(id);
+		if (stored === undefined)
+			return { ok: false, message: 'This compaction review no longer exists; compress again.' };
+		const counted = await this.call('review.count', { review: stored, windows, text: summary });
+		if (!counted.ok) return counted;
+		const review: PendingReview = { ...stored, summary };
 		await this.store.putReview(review);
-		this.loaded.set(id, { ...loaded, review });
-		const syntheticTokens = loaded.counter.countText(syntheticText(loaded.plan, summary));
 		const n = review.numbers;
+		const { syntheticTokens } = counted;
 		return { ok: true, syntheticTokens, tokensAfter: n.tokensAfter - n.syntheticTokens + syntheticTokens };
 	}
 
@@ -358,17 +176,47 @@ export class ReviewService {
 	async countSummary(
 		id: string,
 		text: string,
-		windows: Readonly<Record<string, number>>,
+		windows: Windows,
 	): Promise<{ ok: true; tokens: number } | ReviewFailure> {
-		const loaded = await this.load(id, windows);
-		if (!loaded.ok) return loaded;
-		return { ok: true, tokens: loaded.counter.countText(text) };
+		const review = this.store.review(id);
+		if (review === undefined)
+			return { ok: false, message: 'This compaction review no longer exists; compress again.' };
+		const counted = await this.call('review.count', { review, windows, text });
+		return counted.ok ? { ok: true, tokens: counted.tokens } : counted;
 	}
 
-	/** Drops a pending review; nothing was written, so nothing is removed from disk. */
+	/** The review as stored now, undefined once applied or discarded. */
+	stored(id: string): PendingReview | undefined {
+		return this.store.review(id);
+	}
+
+	/** Drops a pending review; nothing was written, so nothing is removed from disk but the review's own plan file. */
 	async discard(id: string): Promise<boolean> {
-		this.loaded.delete(id);
+		void this.analysis.call('review.forget', { id }).catch(() => undefined);
+		const planFile = this.store.review(id)?.planFile;
+		if (planFile !== undefined) await rm(planFile, { force: true });
 		return this.store.removeReview(id);
+	}
+
+	/**
+	 * Removes plan files no stored review names (left when a window closed between writing a plan and storing its
+	 * review); files written after this call began are left alone, as their review may be on its way to the store.
+	 */
+	async removeOrphanPlans(): Promise<number> {
+		const planDir = this.planDir;
+		if (planDir === undefined) return 0;
+		const startedMs = Date.now();
+		const kept = new Set(this.store.reviews().map((r) => r.planFile));
+		const names = await readdir(planDir).catch(() => [] as string[]);
+		let removed = 0;
+		for (const path of names.map((name) => join(planDir, name))) {
+			if (kept.has(path)) continue;
+			const info = await stat(path).catch(() => undefined);
+			if (info === undefined || info.mtimeMs >= startedMs) continue;
+			await rm(path, { force: true });
+			removed++;
+		}
+		return removed;
 	}
 
 	/**
@@ -376,11 +224,7 @@ export class ReviewService {
 	 * Refuses when the original changed since the plan was made (size, then content hash), when the format has no
 	 * writer, or when the written file does not read back as a transcript (it is then removed).
 	 */
-	async apply(
-		id: string,
-		windows: Readonly<Record<string, number>>,
-		now = new Date(),
-	): Promise<AppliedOutcome | ReviewFailure> {
+	async apply(id: string, windows: Windows, now = new Date()): Promise<AppliedOutcome | ReviewFailure> {
 		const review = this.store.review(id);
 		if (review === undefined)
 			return { ok: false, message: 'This compaction review no longer exists; compress again.' };
@@ -397,7 +241,7 @@ export class ReviewService {
 		}
 		const change = describeFingerprintChange(review.fingerprint, current);
 		if (change !== undefined) {
-			this.loaded.delete(id);
+			void this.analysis.call('review.forget', { id }).catch(() => undefined);
 			return {
 				ok: false,
 				message: `Not applied: ${basename(review.file)} changed since the plan was made (${change}). Nothing was written; discard this review and compress again.`,
@@ -410,12 +254,15 @@ export class ReviewService {
 				message: `Not applied: Context Lens cannot write ${format.label} files. Use "Export Plain-Text Report" instead.`,
 			};
 		}
-		const loaded = await this.load(id, windows);
-		if (!loaded.ok) return loaded;
-		const compacted = this.compacted(loaded);
 		// A writer that resumes by path (Gemini CLI) names no file: it is written under the default name, given here.
 		const fallback = join(dirname(review.file), defaultOutputName(review.file, review.id));
-		const written = format.write(compacted, { now: now.toISOString(), path: fallback });
+		const written = await this.call('review.output', {
+			review,
+			windows,
+			now: now.toISOString(),
+			fallbackPath: fallback,
+		});
+		if (!written.ok) return written;
 		const target = written.fileName !== undefined ? join(dirname(review.file), written.fileName) : fallback;
 		const mode = await stat(review.file).then(
 			(info) => info.mode & 0o666,
@@ -423,20 +270,19 @@ export class ReviewService {
 		);
 		const outcome = await writeFileAtomic(target, written.text, mode);
 		if (!outcome.ok) return outcome;
-		const check = await readTranscriptFile(target);
-		if (!check.ok || check.transcript.messages.length === 0) {
+		const check = await this.call('review.readBack', { path: target });
+		if (!check.ok || check.messages === 0) {
 			await rm(target, { force: true });
-			const why = check.ok ? 'it holds no messages' : formatReadFailure(check.failure);
+			const why = check.ok ? 'it holds no messages' : check.message;
 			return {
 				ok: false,
 				message: `Not applied: the written file did not read back as a transcript (${why}); it was removed. Please report this.`,
 			};
 		}
 		let spill: AppliedCompaction['spill'];
-		const spilled = renderSpill(loaded.plan, loaded.transcript);
-		if (spilled !== undefined) {
-			const spillPath = join(dirname(review.file), spilled.fileName);
-			const spillOutcome = await writeFileAtomic(spillPath, spilled.text, mode);
+		if (written.spill !== undefined) {
+			const spillPath = join(dirname(review.file), written.spill.fileName);
+			const spillOutcome = await writeFileAtomic(spillPath, written.spill.text, mode);
 			if (spillOutcome.ok) spill = { path: spillPath, fingerprint: await fingerprintFile(spillPath) };
 		}
 		const applied: AppliedCompaction = {
@@ -450,7 +296,7 @@ export class ReviewService {
 		};
 		await this.store.pushApplied(applied);
 		await this.discard(id);
-		return { ok: true, applied, messagesWritten: check.transcript.messages.length };
+		return { ok: true, applied, messagesWritten: check.messages };
 	}
 
 	/** Removes what one apply wrote (the newest when no path is given), only if it is unchanged since then. */

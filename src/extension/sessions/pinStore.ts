@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { PinKey } from '../../core/compaction/pinTargets';
-import { pinKeyOf, resolvePinKeys } from '../../core/compaction/pinTargets';
-import { messagesInWindow, type Transcript } from '../../core/transcript/model';
+import type { Transcript } from '../../core/transcript/model';
+import { pinnedIndexes, togglePinKeys } from '../../worker/sessions';
 
 /** The pins of one session file: which session they belong to and the keys that find the pinned messages. */
 export interface SessionPins {
@@ -80,9 +80,7 @@ export class PinStore {
 
 	/** The window indexes of `transcript` (read from `file`) its stored pins find now. */
 	pinnedIndexes(file: string, transcript: Transcript): ReadonlySet<number> {
-		const keys = this.keys(file, sessionIdOf(transcript));
-		if (keys.length === 0) return new Set();
-		return new Set(resolvePinKeys(messagesInWindow(transcript), keys).indexes);
+		return pinnedIndexes(transcript, this.entry(file));
 	}
 
 	/** Replaces the pins of `file` for session `sessionId` (no keys: forgets them) and tells the listeners. */
@@ -100,20 +98,11 @@ export class PinStore {
 
 	/**
 	 * Pins or unpins window message `index` of `transcript` (read from `file`); returns the window indexes pinned now.
-	 * Keys of the session that no longer find a message are dropped when it is changed.
+	 * Keys of the session that no longer find a message are dropped when it is changed. The extension asks the
+	 * analysis worker, which holds the transcript (`session.pin`); this is the same step for a transcript at hand.
 	 */
 	async toggle(file: string, transcript: Transcript, index: number, isPinned: boolean): Promise<number[]> {
-		const window = messagesInWindow(transcript);
-		const sessionId = sessionIdOf(transcript);
-		const resolved = resolvePinKeys(window, this.keys(file, sessionId)).indexes;
-		const indexes = new Set(resolved);
-		if (isPinned) indexes.add(index);
-		else indexes.delete(index);
-		const sorted = [...indexes].sort((a, b) => a - b);
-		const keys = sorted.flatMap((i) => {
-			const message = window[i];
-			return message !== undefined ? [pinKeyOf(message, i)] : [];
-		});
+		const { sessionId, keys } = togglePinKeys(transcript, this.entry(file), index, isPinned);
 		await this.set(file, sessionId, keys);
 		return keys.map((k) => k.index);
 	}

@@ -1,39 +1,35 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeBudget } from '../../core/budget/analyzeBudget';
 import type { BudgetReport } from '../../core/budget/budgetReport';
-import { MessageTokenCache } from '../../core/budget/messageTokenCache';
-import { LiveTranscriptFile } from '../../core/io/liveTranscriptFile';
-import { resolveModel } from '../../core/tokens/modelRegistry';
-import { TokenCounter } from '../../core/tokens/tokenCounter';
-import type { Transcript } from '../../core/transcript/model';
-import { formatReadFailure } from '../../core/transcript/readTranscript';
+import { AnalysisWorkerError, type AnalysisClient, type CallOptions } from '../../worker/client';
+import type { Windows } from '../../worker/protocol';
 
-/** The latest state of a tracked transcript: its report, or why it could not be read. */
+/**
+ * The latest state of a tracked transcript: its report, or why it could not be read (`isCancelled` when the person
+ * cancelled the read). The transcript itself stays in the analysis worker, which read it.
+ */
 export type TrackedState =
 	| {
 			readonly ok: true;
-			readonly transcript: Transcript;
 			readonly report: BudgetReport;
 			readonly updatedMs: number;
 	  }
-	| { readonly ok: false; readonly message: string };
+	| { readonly ok: false; readonly message: string; readonly isCancelled?: boolean };
 
 /** Delay between a file-change event and the re-read, in ms: coalesces the bursts agents write in. */
 export const refreshDebounceMs = 25;
 
 /**
- * A transcript file the extension shows, optionally watched while an agent appends to it. Refreshes read only the
- * appended bytes (LiveTranscriptFile) and re-count only new messages (MessageTokenCache), so a live update costs
- * time proportional to what was written.
+ * A transcript file the extension shows, optionally watched while an agent appends to it. The analysis worker reads
+ * and counts it (src/worker/sessions.ts): refreshes read only the appended bytes and re-count only new messages, so
+ * a live update costs time proportional to what was written, and none of it on the extension host's thread.
  */
 export class TrackedTranscript implements vscode.Disposable {
-	private readonly live: LiveTranscriptFile;
-	private cache: MessageTokenCache | undefined;
 	private latest: TrackedState | undefined;
 	private running: Promise<TrackedState> | undefined;
 	private isDirty = false;
+	private isDisposed = false;
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private watchers: vscode.Disposable[] = [];
 	private nodeWatcher: FSWatcher | undefined;
@@ -44,20 +40,19 @@ export class TrackedTranscript implements vscode.Disposable {
 
 	constructor(
 		readonly path: string,
-		private windows: Readonly<Record<string, number>>,
+		private currentWindows: Windows,
+		private readonly analysis: AnalysisClient,
 		private readonly log: vscode.LogOutputChannel,
-	) {
-		this.live = new LiveTranscriptFile(path);
-	}
+	) {}
 
 	/** The latest state, undefined before the first refresh completes. */
 	get state(): TrackedState | undefined {
 		return this.latest;
 	}
 
-	/** The token counts of the latest read, shared so planning re-uses them (undefined before the first read). */
-	get counter(): MessageTokenCache | undefined {
-		return this.cache;
+	/** The per-model window settings the transcript is counted with (the worker's calls about it pass them on). */
+	get windows(): Windows {
+		return this.currentWindows;
 	}
 
 	/** True while the file is being watched for appends. */
@@ -66,19 +61,23 @@ export class TrackedTranscript implements vscode.Disposable {
 	}
 
 	/** Replaces the per-model window settings and recounts. */
-	updateWindows(windows: Readonly<Record<string, number>>): Promise<TrackedState> {
-		this.windows = windows;
-		this.cache = undefined;
+	updateWindows(windows: Windows): Promise<TrackedState> {
+		this.currentWindows = windows;
 		return this.refresh();
 	}
 
-	/** Reads what changed since the last refresh; concurrent calls share one read and a call during a read queues one more. */
-	refresh(): Promise<TrackedState> {
+	/**
+	 * Reads what changed since the last refresh; concurrent calls share one read and a call during a read queues one
+	 * more. `options` (progress, cancellation) apply to a read this call starts.
+	 */
+	refresh(options: Pick<CallOptions, 'signal' | 'onProgress'> = {}): Promise<TrackedState> {
+		if (this.isDisposed)
+			return Promise.resolve(this.latest ?? { ok: false, message: `${this.path} is no longer open.` });
 		if (this.running !== undefined) {
 			this.isDirty = true;
 			return this.running;
 		}
-		this.running = this.readOnce().finally(() => {
+		this.running = this.readOnce(options).finally(() => {
 			this.running = undefined;
 			if (this.isDirty) {
 				this.isDirty = false;
@@ -88,25 +87,34 @@ export class TrackedTranscript implements vscode.Disposable {
 		return this.running;
 	}
 
-	private async readOnce(): Promise<TrackedState> {
+	private async readOnce(options: Pick<CallOptions, 'signal' | 'onProgress'>): Promise<TrackedState> {
 		const started = performance.now();
-		const refreshed = await this.live.refresh();
+		let refreshed;
+		try {
+			refreshed = await this.analysis.call(
+				'session.refresh',
+				{ path: this.path, windows: this.currentWindows },
+				options,
+			);
+		} catch (error) {
+			refreshed = {
+				ok: false as const,
+				message: `${this.path}: ${error instanceof Error ? error.message : String(error)}`,
+				...(error instanceof AnalysisWorkerError && error.isCancelled ? { isCancelled: true } : {}),
+			};
+		}
+		if (this.isDisposed)
+			return refreshed.ok ? { ok: true, report: refreshed.report, updatedMs: Date.now() } : refreshed;
 		if (!refreshed.ok) {
-			const state: TrackedState = { ok: false, message: formatReadFailure(refreshed.failure) };
+			const state: TrackedState = refreshed;
 			this.publish(state);
 			return state;
 		}
-		// Unchanged and still counted: nothing to do. `updateWindows` drops the counts, so new settings recount.
-		if (!refreshed.hasChanged && this.latest?.ok === true && this.cache !== undefined) return this.latest;
-		const transcript = refreshed.transcript;
-		const profile = resolveModel(transcript.meta.model, { windows: this.windows });
-		if (this.cache === undefined || this.cache.counter.profile.id !== profile.id || refreshed.wasReset) {
-			this.cache = new MessageTokenCache(new TokenCounter(profile));
-		}
-		const report = analyzeBudget(transcript, { file: this.path, windows: this.windows, cache: this.cache });
-		const state: TrackedState = { ok: true, transcript, report, updatedMs: Date.now() };
+		if (!refreshed.hasChanged && this.latest?.ok === true) return this.latest;
+		const { report } = refreshed;
+		const state: TrackedState = { ok: true, report, updatedMs: Date.now() };
 		this.log.debug(
-			`read ${this.path}: +${refreshed.bytesRead} bytes, ${report.messages} messages, ${report.tokens.total} tokens in ${Math.round(performance.now() - started)} ms`,
+			`read ${this.path}: +${refreshed.bytesRead} bytes, ${report.messages} messages, ${report.tokens.total} tokens in ${refreshed.elapsedMs} ms in the worker, ${Math.round(performance.now() - started)} ms to the host`,
 		);
 		this.publish(state);
 		return state;
@@ -146,8 +154,10 @@ export class TrackedTranscript implements vscode.Disposable {
 		}, refreshDebounceMs);
 	}
 
-	/** Stops watching and releases the emitter. */
+	/** Stops watching, releases the emitter, and has the worker forget the file. */
 	dispose(): void {
+		this.isDisposed = true;
+		void this.analysis.call('session.close', { path: this.path }).catch(() => undefined);
 		if (this.timer !== undefined) clearTimeout(this.timer);
 		this.stopNodeWatcher();
 		for (const d of this.watchers) d.dispose();

@@ -1,5 +1,9 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { AnalysisClient } from '../../worker/client';
+import type { Windows } from '../../worker/protocol';
 import { fillLevel, type FillLevel, type FillThresholds } from '../views/statusText';
+import { withDelayedProgress } from './readProgress';
 import { TrackedTranscript, type TrackedState } from './trackedTranscript';
 
 /** A tracked transcript together with its latest state, as listeners receive it. */
@@ -36,8 +40,9 @@ export class TranscriptTracker implements vscode.Disposable {
 	readonly onDidCrossThreshold = this.crossed.event;
 
 	constructor(
-		private windows: Readonly<Record<string, number>>,
+		private windows: Windows,
 		private thresholds: FillThresholds,
+		private readonly analysis: AnalysisClient,
 		private readonly log: vscode.LogOutputChannel,
 	) {}
 
@@ -56,18 +61,27 @@ export class TranscriptTracker implements vscode.Disposable {
 		return this.tracked.get(path);
 	}
 
-	/** Starts tracking (and watching) a file, reading it once; an already tracked file is refreshed. */
+	/**
+	 * Starts tracking (and watching) a file, reading it once; an already tracked file is refreshed. A first read that
+	 * takes a while shows a cancellable progress notification; cancelled, the file is no longer tracked and the state
+	 * says so (`isCancelled`).
+	 */
 	async open(path: string): Promise<{ tracked: TrackedTranscript; state: TrackedState }> {
 		let tracked = this.tracked.get(path);
+		if (tracked?.state?.ok === true) return { tracked, state: await tracked.refresh() };
 		if (tracked === undefined) {
-			tracked = new TrackedTranscript(path, this.windows, this.log);
+			tracked = new TrackedTranscript(path, this.windows, this.analysis, this.log);
 			this.tracked.set(path, tracked);
 			const owner = tracked;
 			owner.onDidChange((state) => this.onState(owner, state));
 			owner.startWatching();
 		}
-		const state = await tracked.refresh();
-		return { tracked, state };
+		const reading = tracked;
+		const state = await withDelayedProgress(vscode.l10n.t('Reading {0}', basename(path)), (options) =>
+			reading.refresh(options),
+		);
+		if (!state.ok && state.isCancelled === true && this.tracked.get(path) === reading) this.close(path);
+		return { tracked: reading, state };
 	}
 
 	/** Makes a tracked path the active one (undefined clears it). */
@@ -88,7 +102,7 @@ export class TranscriptTracker implements vscode.Disposable {
 	}
 
 	/** Applies new settings to every tracked file. */
-	async reconfigure(windows: Readonly<Record<string, number>>, thresholds: FillThresholds): Promise<void> {
+	async reconfigure(windows: Windows, thresholds: FillThresholds): Promise<void> {
 		this.windows = windows;
 		this.thresholds = thresholds;
 		await Promise.all(this.all.map((t) => t.updateWindows(windows)));

@@ -2,7 +2,7 @@ import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { ProtocolWebview } from './protocolWebview';
-import { transcriptController, transcriptMessage } from './transcriptController';
+import { coalesce, transcriptController, transcriptMessage } from './transcriptController';
 
 /** Id of the Gauge view in the Context Lens container. */
 export const gaugeViewId = 'contextLens.gauge';
@@ -20,6 +20,17 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 	private page: ProtocolWebview | undefined;
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private lastShown: GaugeShown | undefined;
+	private posted: { count: number; transcriptId?: string } = { count: 0 };
+	/** Posts the active transcript's view to the page; the worker builds it, one build at a time. */
+	private readonly postView = coalesce(async () => {
+		const page = this.page;
+		if (page === undefined) return;
+		const message = await transcriptMessage(this.services, this.services.tracker.active);
+		if (this.page !== page) return;
+		page.post(message);
+		if (message.type === 'transcript/showEncoded')
+			this.posted = { count: this.posted.count + 1, transcriptId: message.transcriptId };
+	});
 
 	constructor(private readonly services: ExtensionServices) {
 		this.subscriptions.push(
@@ -38,6 +49,11 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 		if (this.view === undefined || this.page === undefined) return 'unresolved';
 		if (this.page.isBundleMissing) return 'missingBundle';
 		return this.page.hasPageReady ? 'protocol' : 'loading';
+	}
+
+	/** How many transcript views the page was sent, and which transcript the last one showed (for the host tests). */
+	get views(): { readonly count: number; readonly transcriptId?: string } {
+		return this.posted;
 	}
 
 	/** What the gauge shows now (undefined before the view was resolved or with no transcript). */
@@ -78,7 +94,7 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
 		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
-		this.page?.post(transcriptMessage(this.services, active));
+		this.postView();
 	}
 
 	/** Stops listening. */

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { HostToView, ViewKind, ViewToHost } from '../../protocol/messages';
+import type { HostPost, HostToView, ViewKind, ViewToHost } from '../../protocol/messages';
 import { parseViewToHost } from '../../protocol/parseViewToHost';
 import { renderMissingBundleHtml, renderWebviewHtml } from '../../protocol/webviewHtml';
 
 /** What a page does with the protocol: the state sent on every `ready`, and the handling of everything else. */
 export interface WebviewController {
 	/** Messages that (re)build the page's state, sent after each `ready`. */
-	initialMessages(): Promise<readonly HostToView[]> | readonly HostToView[];
+	initialMessages(): Promise<readonly HostPost[]> | readonly HostPost[];
 	/** Handles one validated inbound message other than `ready`; replies go through `post`. */
 	handle(message: Exclude<ViewToHost, { type: 'ready' }>, post: (message: HostToView) => void): Promise<void>;
 }
@@ -23,9 +23,9 @@ export class ProtocolWebview implements vscode.Disposable {
 	/** True when dist/webview/main.js was missing and the page shows how to build it instead of the UI. */
 	readonly isBundleMissing: boolean;
 	private isReady = false;
-	private queue: HostToView[] = [];
+	private queue: HostPost[] = [];
 	private readonly subscriptions: vscode.Disposable[] = [];
-	private last: HostToView | undefined;
+	private last: HostPost | undefined;
 
 	constructor(
 		private readonly webview: vscode.Webview,
@@ -72,12 +72,12 @@ export class ProtocolWebview implements vscode.Disposable {
 	}
 
 	/** The last message posted to the page (sent or queued); tests read it. */
-	get lastPosted(): HostToView | undefined {
+	get lastPosted(): HostPost | undefined {
 		return this.last;
 	}
 
 	/** Sends a message now, or after `ready` if the page is not ready yet. */
-	post(message: HostToView): void {
+	post(message: HostPost): void {
 		this.last = message;
 		if (this.isBundleMissing) return;
 		if (!this.isReady) {

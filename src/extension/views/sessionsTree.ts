@@ -1,8 +1,6 @@
 import { formatWindowPercent } from '../../core/budget/formatFigures';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeBudget } from '../../core/budget/analyzeBudget';
-import { readTranscriptFile } from '../../core/io/readTranscriptFile';
 import type { ExtensionServices } from '../commands/extensionServices';
 import {
 	scanSessions,
@@ -185,22 +183,19 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 		void this.drainQueue();
 	}
 
-	/** Measures queued sessions one at a time, yielding between files so the host stays responsive. */
+	/** Measures queued sessions one at a time in the analysis worker, so the host's thread only waits. */
 	private async drainQueue(): Promise<void> {
 		if (this.isMeasuring) return;
 		this.isMeasuring = true;
 		try {
 			const windows = this.services.settings().contextWindows;
 			for (let s = this.queue.shift(); s !== undefined; s = this.queue.shift()) {
-				const read = await readTranscriptFile(s.path);
-				let percent: number | undefined;
-				if (read.ok) {
-					const report = analyzeBudget(read.transcript, { file: s.path, windows });
-					percent = report.percentUsed;
-				}
+				const measured = await this.services.analysis
+					.call('file.measure', { path: s.path, windows })
+					.catch(() => undefined);
+				const percent = measured?.ok === true ? measured.report.percentUsed : undefined;
 				this.measured.set(s.path, { size: s.size, mtimeMs: s.mtimeMs, percent });
 				this.changed.fire(undefined);
-				await new Promise((resolveYield) => setTimeout(resolveYield, 0));
 			}
 		} finally {
 			this.isMeasuring = false;

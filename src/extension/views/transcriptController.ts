@@ -1,22 +1,60 @@
-import { planOptionsFrom } from '../adapters/settings';
 import * as vscode from 'vscode';
-import { planCompaction } from '../../core/compaction/planCompaction';
-import { messagesInWindow } from '../../core/transcript/model';
-import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../../core/view/buildTranscriptView';
 import type { PlanView, WhatIfOptions } from '../../core/view/viewModel';
-import { assertNever, type HostToView, type Reply, type ViewToHost } from '../../protocol/messages';
+import { assertNever, type HostPost, type Reply, type ViewToHost } from '../../protocol/messages';
+import { planSettingsOf } from '../../worker/planOptions';
+import type { MethodName, ParamsOf, ResultOf, WorkFailure } from '../../worker/protocol';
 import { handleAuditMessage } from '../audit/auditController';
 import type { ExtensionServices } from '../commands/extensionServices';
 import type { TrackedTranscript } from '../sessions/trackedTranscript';
 import type { WebviewController } from './protocolWebview';
 
-/** The message for a tracked transcript's current state: `transcript/show`, or `transcript/empty` saying why. */
-export function transcriptMessage(
+/** A call to the analysis worker whose rejection (the worker failed or was restarted) becomes a failure result. */
+export async function callAnalysis<M extends MethodName>(
+	services: ExtensionServices,
+	method: M,
+	params: ParamsOf<M>,
+): Promise<ResultOf<M> | WorkFailure> {
+	try {
+		return await services.analysis.call(method, params);
+	} catch (error) {
+		services.log.warn(`${method}: ${error instanceof Error ? error.message : String(error)}`);
+		return { ok: false, message: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+/**
+ * Runs `render` one at a time: a call while one runs asks for one more run after it (which sees the newest state),
+ * not one per call, so a session growing faster than its view is built gets one view per build.
+ */
+export function coalesce(render: () => Promise<void>): () => void {
+	let isRunning = false;
+	let isWanted = false;
+	const run = async (): Promise<void> => {
+		isRunning = true;
+		try {
+			do {
+				isWanted = false;
+				await render();
+			} while (isWanted);
+		} finally {
+			isRunning = false;
+		}
+	};
+	return () => {
+		if (isRunning) isWanted = true;
+		else void run();
+	};
+}
+
+/**
+ * The message for a tracked transcript's current state: the view the analysis worker built, as the JSON bytes it
+ * made (the page decodes them; this thread never serialises the view), or `transcript/empty` saying why.
+ */
+export async function transcriptMessage(
 	services: ExtensionServices,
 	tracked: TrackedTranscript | undefined,
-): HostToView {
+): Promise<HostPost> {
 	const state = tracked?.state;
-	const counter = tracked?.counter;
 	if (tracked === undefined || state === undefined) {
 		return {
 			type: 'transcript/empty',
@@ -25,34 +63,35 @@ export function transcriptMessage(
 			),
 		};
 	}
-	if (!state.ok || counter === undefined)
-		return { type: 'transcript/empty', message: state.ok ? '' : state.message };
-	const settings = services.settings();
-	const plan = planCompaction(state.transcript, {
-		...planOptionsFrom(settings, counter, state.report.contextWindow),
-		pinned: services.pins.pinnedIndexes(tracked.path, state.transcript),
+	if (!state.ok) return { type: 'transcript/empty', message: state.message };
+	const pins = services.pins.entry(tracked.path);
+	const shown = await callAnalysis(services, 'session.view', {
+		path: tracked.path,
+		windows: tracked.windows,
+		plan: planSettingsOf(services.settings()),
+		...(pins !== undefined ? { pins } : {}),
 	});
-	return {
-		type: 'transcript/show',
-		transcriptId: tracked.path,
-		view: buildTranscriptView(state.transcript, state.report, plan),
-	};
+	if (!shown.ok) return { type: 'transcript/empty', message: shown.message };
+	return { type: 'transcript/showEncoded', transcriptId: tracked.path, viewJson: shown.viewJson };
 }
 
-/** The plan of a tracked transcript with what-if settings and its pins, as the region map draws it. */
-function planViewFor(
+/** The plan of a tracked transcript with what-if settings and its pins, as the region map draws it (made in the worker). */
+async function planViewFor(
 	services: ExtensionServices,
 	tracked: TrackedTranscript | undefined,
 	whatIf: WhatIfOptions,
-): Reply<PlanView> {
-	const state = tracked?.state;
-	if (tracked?.counter === undefined || state?.ok !== true)
+): Promise<Reply<PlanView>> {
+	if (tracked?.state?.ok !== true)
 		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
-	const plan = planCompaction(state.transcript, {
-		...planOptionsFrom(services.settings(), tracked.counter, state.report.contextWindow, whatIf),
-		pinned: services.pins.pinnedIndexes(tracked.path, state.transcript),
+	const pins = services.pins.entry(tracked.path);
+	const planned = await callAnalysis(services, 'session.plan', {
+		path: tracked.path,
+		windows: tracked.windows,
+		plan: planSettingsOf(services.settings()),
+		whatIf,
+		...(pins !== undefined ? { pins } : {}),
 	});
-	return { ok: true, value: buildPlanView(plan) };
+	return planned.ok ? { ok: true, value: planned.plan } : { ok: false, reason: planned.message };
 }
 
 /** Pins or unpins a window message of a tracked transcript (stored per session), then re-plans with the page's what-if. */
@@ -66,7 +105,16 @@ async function pinMessage(
 		return { ok: false, reason: vscode.l10n.t('The transcript is no longer open.') };
 	if (message.index >= state.report.messages)
 		return { ok: false, reason: vscode.l10n.t('That message is not in the window any more.') };
-	const pinned = await services.pins.toggle(tracked.path, state.transcript, message.index, message.isPinned);
+	const toggled = await callAnalysis(services, 'session.pin', {
+		path: tracked.path,
+		windows: tracked.windows,
+		pins: services.pins.entry(tracked.path),
+		index: message.index,
+		isPinned: message.isPinned,
+	});
+	if (!toggled.ok) return { ok: false, reason: toggled.message };
+	await services.pins.set(tracked.path, toggled.sessionId, toggled.keys);
+	const pinned = toggled.indexes;
 	services.log.info(
 		`${message.isPinned ? 'pinned' : 'unpinned'} #${message.index + 1} of ${tracked.path}; pinned now: ${pinned.map((i) => `#${i + 1}`).join(', ') || 'none'}`,
 	);
@@ -84,14 +132,14 @@ export function transcriptController(
 	const stateOf = (transcriptId: string): ReturnType<typeof target> =>
 		target()?.path === transcriptId ? target() : services.tracker.get(transcriptId);
 	return {
-		initialMessages: () => [transcriptMessage(services, target())],
+		initialMessages: async () => [await transcriptMessage(services, target())],
 		async handle(message, post) {
 			switch (message.type) {
 				case 'plan/request':
 					post({
 						type: 'plan/result',
 						requestId: message.requestId,
-						result: planViewFor(services, stateOf(message.transcriptId), message.whatIf),
+						result: await planViewFor(services, stateOf(message.transcriptId), message.whatIf),
 					});
 					return;
 				case 'message/pin':
@@ -102,29 +150,34 @@ export function transcriptController(
 					});
 					return;
 				case 'message/details': {
-					const state = stateOf(message.transcriptId)?.state;
-					const details =
-						state?.ok === true
-							? buildMessageDetails(
-									state.transcript,
-									message.index,
-									state.report.messageTokens[message.index] ?? 0,
-								)
+					const tracked = stateOf(message.transcriptId);
+					const found =
+						tracked?.state?.ok === true
+							? await callAnalysis(services, 'session.details', {
+									path: tracked.path,
+									windows: tracked.windows,
+									index: message.index,
+								})
 							: undefined;
 					post({
 						type: 'message/details',
 						requestId: message.requestId,
 						result:
-							details !== undefined
-								? { ok: true, value: details }
+							found?.ok === true && found.details !== undefined
+								? { ok: true, value: found.details }
 								: { ok: false, reason: 'That message is not in the window any more.' },
 					});
 					return;
 				}
 				case 'message/reveal': {
-					const state = stateOf(message.transcriptId)?.state;
-					if (state?.ok !== true) return;
-					const line = Math.max(0, (messagesInWindow(state.transcript)[message.index]?.lines.from ?? 1) - 1);
+					const tracked = stateOf(message.transcriptId);
+					if (tracked?.state?.ok !== true) return;
+					const found = await callAnalysis(services, 'session.line', {
+						path: tracked.path,
+						windows: tracked.windows,
+						index: message.index,
+					});
+					const line = Math.max(0, (found.ok ? (found.line ?? 1) : 1) - 1);
 					const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.transcriptId));
 					await vscode.window.showTextDocument(document, {
 						selection: new vscode.Range(line, 0, line, 0),

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateClaudeSession } from '../../../bench/generateClaudeSession';
 import { LiveTranscriptFile } from '../../../src/core/io/liveTranscriptFile';
+import { defaultChunkBytes } from '../../../src/core/io/readTranscriptFile';
 import { messagesInWindow } from '../../../src/core/transcript/model';
 
 const sampleLines = readFileSync(
@@ -91,5 +93,42 @@ describe('LiveTranscriptFile', () => {
 		const result = await live.refresh();
 		assert.ok(!result.ok);
 		assert.equal(result.failure.reason, 'notFound');
+	});
+
+	it('reports progress per chunk, stops between chunks when cancelled, and goes on from there', async () => {
+		const file = join(dir, 'large.jsonl');
+		// Three chunks and a bit, so the read is cancelled with most of the file unread.
+		writeFileSync(file, generateClaudeSession({ seed: 7, targetBytes: 3 * defaultChunkBytes + 1000 }));
+		const size = statSync(file).size;
+		const live = new LiveTranscriptFile(file);
+		const controller = new AbortController();
+		const seen: number[] = [];
+		const stopped = await live.refresh({
+			signal: controller.signal,
+			onProgress: (done, total) => {
+				assert.equal(total, size);
+				seen.push(done);
+				controller.abort();
+			},
+		});
+		assert.ok(!stopped.ok);
+		assert.equal(stopped.failure.reason, 'cancelled');
+		assert.equal(seen.length, 1, 'the read stopped after the chunk it was cancelled in');
+		const progress: number[] = [];
+		const rest = await live.refresh({ onProgress: (done) => progress.push(done) });
+		assert.ok(rest.ok);
+		assert.equal(rest.bytesRead, size - (seen[0] ?? 0), 'the next refresh reads only what was left');
+		assert.equal(progress.at(-1), size);
+		assert.deepEqual(
+			progress,
+			[...progress].sort((a, b) => a - b),
+			'progress only grows',
+		);
+		const fresh = await new LiveTranscriptFile(file).refresh();
+		assert.ok(fresh.ok);
+		assert.deepEqual(
+			messagesInWindow(rest.transcript).map((m) => m.id),
+			messagesInWindow(fresh.transcript).map((m) => m.id),
+		);
 	});
 });

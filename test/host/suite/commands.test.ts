@@ -177,10 +177,10 @@ describe('contributed commands', () => {
 			await run<number[]>('contextLens.togglePin', { file, message: 20, pinned: true }),
 			[10, 20],
 		);
-		assert.deepEqual(api.pinnedShown(file), [9, 19]);
+		assert.deepEqual(await api.pinnedShown(file), [9, 19]);
 		assert.deepEqual(await run<number[]>('contextLens.togglePin', { file, message: 10 }), [20]);
 		assert.equal(await run<boolean>('contextLens.clearPins', { file }), true);
-		assert.deepEqual(api.pinnedShown(file), []);
+		assert.deepEqual(await api.pinnedShown(file), []);
 		assert.equal(await run<boolean>('contextLens.clearPins', { file }), false, 'nothing left to unpin');
 	});
 

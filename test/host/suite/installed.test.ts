@@ -17,6 +17,7 @@ const repoRoot = resolve(__dirname, '..', '..', '..');
 const runtimeFiles = [
 	'package.json',
 	'dist/extension.js',
+	'dist/encoding.js',
 	'dist/webview/main.js',
 	'dist/webview/codicon.css',
 	'dist/webview/codicon.ttf',

@@ -43,15 +43,19 @@ describe('pins', () => {
 			message: 38,
 		});
 		assert.deepEqual(pinned, [38]);
-		assert.deepEqual(api.pinnedShown(file), [37]);
+		assert.deepEqual(await api.pinnedShown(file), [37]);
 
 		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 		appendFileSync(file, writer.turn(41));
 		await vscode.commands.executeCommand('contextLens.openTranscript', { file });
-		await waitFor('the reopened editor to show the file', () => when(api.pinnedShown(file) !== undefined));
+		await waitFor('the reopened editor to show the file', async () =>
+			when((await api.pinnedShown(file)) !== undefined),
+		);
 		const grown = await api.probe(file);
 		assert.equal(grown.windowMessages, 164);
-		await waitFor('the pin on the grown session', () => when(api.pinnedShown(file)?.join() === '37'));
+		await waitFor('the pin on the grown session', async () =>
+			when((await api.pinnedShown(file))?.join() === '37'),
+		);
 		assert.deepEqual(await api.pinsAfterReload(file), [37], 'the pin is in the workspace state');
 
 		const review = (await vscode.commands.executeCommand('contextLens.compress', {
@@ -80,7 +84,7 @@ describe('pins', () => {
 			[],
 			'the same command unpins it',
 		);
-		assert.deepEqual(api.pinnedShown(file), []);
+		assert.deepEqual(await api.pinnedShown(file), []);
 		await vscode.commands.executeCommand('contextLens.togglePin', { file, message: 5, pinned: true });
 		assert.equal(await vscode.commands.executeCommand<boolean>('contextLens.clearPins', { file }), true);
 		assert.deepEqual(await api.pinsAfterReload(file), []);

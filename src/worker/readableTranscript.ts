@@ -1,6 +1,6 @@
-import { renderPart } from '../../core/compaction/messageParts';
-import { headOf, tailOf } from '../../core/text/textCuts';
-import { messagesInWindow, type Message, type Transcript } from '../../core/transcript/model';
+import { renderPart } from '../core/compaction/messageParts';
+import { headOf, tailOf } from '../core/text/textCuts';
+import { messagesInWindow, type Message, type Transcript } from '../core/transcript/model';
 
 /** Characters of one part shown in a readable rendering before its middle is elided. */
 export const readablePartChars = 2_000;

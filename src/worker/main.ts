@@ -1,0 +1,7 @@
+// The analysis worker: part of dist/extension.js (src/extension/entry.ts), which the extension host starts again in
+// a worker thread (src/worker/client.ts); there it reads, counts and plans so the host's event loop never does. On
+// any main thread it does nothing.
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { serveAnalysis } from './serve';
+
+if (!isMainThread && parentPort !== null) serveAnalysis(parentPort);
