@@ -4,7 +4,7 @@ import type { TokenCounting } from '../compaction/tokenCounting';
 import { extractArtifacts, type Artifact } from '../facts/extractArtifacts';
 import { reportLostFacts, type LostFactsReport } from '../facts/reportLostFacts';
 import { isSidechainFile, type Message, type Transcript } from '../transcript/model';
-import type { CompactionAuthor, CompactionTrigger, PreTokensSource } from './auditTypes';
+import type { CompactionFacts, CompactionTrigger, PreTokensSource } from './auditTypes';
 
 export type { CompactionAuthor, CompactionTrigger, PreTokensSource } from './auditTypes';
 
@@ -23,20 +23,7 @@ export interface CompactionSpan {
 }
 
 /** One compaction found in a session file, with the lost-facts report of its summary against what it replaced. */
-export interface AgentCompaction {
-	/** 0-based, in file order. */
-	readonly index: number;
-	readonly by: CompactionAuthor;
-	readonly trigger: CompactionTrigger;
-	/** ISO time of the compaction record, when the file has one. */
-	readonly at?: string;
-	/** 1-based line of the compaction record (Claude's boundary, Codex's `compacted` line). */
-	readonly line: number;
-	/** Tokens in the window just before the compaction, as the agent recorded them; undefined when it did not. */
-	readonly preTokens?: number;
-	readonly preTokensSource?: PreTokensSource;
-	/** Tokens of the summary message(s) the compaction left, counted with the session's counter. */
-	readonly summaryTokens: number;
+export interface AgentCompaction extends CompactionFacts {
 	readonly span: CompactionSpan;
 	/** Messages of the history it replaced (0 when the file does not hold that history). */
 	readonly replacedMessages: number;

@@ -57,16 +57,25 @@ export interface AuditLostFact {
 	readonly line: number;
 }
 
-/** A compaction as the editor and the palette list it. */
-export interface CompactionEntry {
+/** What is known of one compaction found in a session file, whoever reads it. */
+export interface CompactionFacts {
+	/** 0-based, in file order. */
 	readonly index: number;
 	readonly by: CompactionAuthor;
 	readonly trigger: CompactionTrigger;
+	/** ISO time of the compaction record, when the file has one. */
 	readonly at?: string;
+	/** 1-based line of the compaction record (Claude's boundary, Codex's `compacted` line). */
 	readonly line: number;
+	/** Tokens in the window just before the compaction, as the agent recorded them; undefined when it did not. */
 	readonly preTokens?: number;
 	readonly preTokensSource?: PreTokensSource;
+	/** Tokens of the summary message(s) the compaction left, counted with the session's counter. */
 	readonly summaryTokens: number;
+}
+
+/** A compaction as the editor and the palette list it. */
+export interface CompactionEntry extends CompactionFacts {
 	/** Row of its summary in today's window, when it is still there. */
 	readonly summaryRow?: number;
 	readonly replacedMessages: number;
