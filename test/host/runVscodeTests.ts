@@ -14,6 +14,14 @@ import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readHostToolchain } from './hostToolchain';
 import {
+	checkReadmeImages,
+	describeVerdict,
+	parseReadmeImagesRequest,
+	readmeImagesRequest,
+	writeVerdict,
+	type ReadmeImagesVerdict,
+} from './readmeImages';
+import {
 	hostLogsEnvName,
 	installedExtensionsDirEnvName,
 	parseRunnerArgs,
@@ -347,6 +355,31 @@ async function takeScreenshots(page: Page, path: string, withParts = true): Prom
 	}
 }
 
+/** Where the Details page screenshots of the README images go (git ignores .test-output). */
+const readmeImagesDir = join(__dirname, '..', '..', '.test-output', 'host', 'readme-images');
+
+/**
+ * Answers a suite's request to check the README images on the open Details page (readmeImages.ts): prints one line
+ * per image and writes the verdict where the suite waits for it.
+ */
+async function answerReadmeImages(page: Page, line: string): Promise<ReadmeImagesVerdict> {
+	const request = parseReadmeImagesRequest(line);
+	if (request === undefined) {
+		const problem = `unreadable README images request: ${line.slice(0, 200)}`;
+		say(problem);
+		return { isOk: false, problem, results: [] };
+	}
+	say(`checking ${request.images.length} README images on the Details page`);
+	const verdict = await checkReadmeImages(page, request.images, readmeImagesDir);
+	for (const verdictLine of describeVerdict(verdict)) say(verdictLine);
+	try {
+		writeVerdict(request.replyFile, verdict);
+	} catch (error) {
+		say(`could not write the README images verdict to ${request.replyFile}: ${String(error)}`);
+	}
+	return verdict;
+}
+
 async function openWorkbench(
 	page: Page,
 	options: RunnerOptions,
@@ -361,8 +394,13 @@ async function openWorkbench(
 	});
 	// The workbench sends its log, which carries the extension host's console and so mocha's reporter, here.
 	let screenshotTaken: Promise<boolean> | undefined;
+	let readmeImagesChecked: Promise<ReadmeImagesVerdict> | undefined;
 	await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
 		const text = format(...(Array.isArray(args) ? args : [args]));
+		if (text.includes(readmeImagesRequest)) {
+			readmeImagesChecked = answerReadmeImages(page, text);
+			return;
+		}
 		// A suite asks for the workbench screenshot while its extension host still runs (status bar item, views).
 		if (
 			text.includes(screenshotRequest) &&
@@ -378,6 +416,15 @@ async function openWorkbench(
 	// Called once the suite's run() has settled and the extension host has stopped: its code is the result.
 	await page.exposeFunction('codeAutomationExit', async (code: unknown) => {
 		const exitCode = typeof code === 'number' ? code : 1;
+		// A README image that did not render fails the run even if the suite did not wait for the verdict.
+		const readmeImages = await readmeImagesChecked;
+		if (readmeImages !== undefined && !readmeImages.isOk) {
+			const missing = readmeImages.results
+				.filter((result) => !result.isRendered)
+				.map((result) => result.image);
+			const why = missing.length > 0 ? missing.join(', ') : (readmeImages.problem ?? 'unknown');
+			await finish(1, `the Details page did not render every README image: ${why}`);
+		}
 		// Without a request from the suite, the workbench as the run left it (its extension host has stopped).
 		if (options.screenshot !== undefined && !(await (screenshotTaken ?? Promise.resolve(false))))
 			await takeScreenshots(page, options.screenshot, false);
