@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chatViewRequest, parseChatViewRequest, readChatView, writeChatViewReply } from './chatView';
+import { writeFakeChatModelExtension } from './fakeChatModel';
 import { readHostToolchain } from './hostToolchain';
 import {
 	checkReadmeImages,
@@ -380,6 +382,38 @@ async function answerReadmeImages(page: Page, line: string): Promise<ReadmeImage
 	return verdict;
 }
 
+/**
+ * Answers a suite's request to read the chat view (chatView.ts): waits for the answer, photographs the view to
+ * .test-output/host/chat.png (and media/readme-chat.png with REFRESH_README_IMAGES=1) and writes what it read
+ * where the suite waits for it.
+ */
+async function answerChatView(page: Page, line: string): Promise<void> {
+	const request = parseChatViewRequest(line);
+	if (request === undefined) {
+		say(`unreadable chat view request: ${line.slice(0, 200)}`);
+		return;
+	}
+	const readmeImage =
+		process.env['REFRESH_README_IMAGES'] === '1' && request.isReadmeShot === true
+			? join(__dirname, '..', '..', 'media', 'readme-chat.png')
+			: undefined;
+	const reply = await readChatView(
+		page,
+		request,
+		join(__dirname, '..', '..', '.test-output', 'host'),
+		readmeImage,
+	);
+	if (reply.screenshot !== undefined) say(`chat view screenshot saved to ${reply.screenshot}`);
+	if (reply.readmeImage !== undefined)
+		say(`README image refreshed: ${reply.readmeImage} (shrink it with pngquant)`);
+	if (reply.problem !== undefined) say(reply.problem);
+	try {
+		writeChatViewReply(request.replyFile, reply);
+	} catch (error) {
+		say(`could not write the chat view reply to ${request.replyFile}: ${String(error)}`);
+	}
+}
+
 async function openWorkbench(
 	page: Page,
 	options: RunnerOptions,
@@ -397,6 +431,10 @@ async function openWorkbench(
 	let readmeImagesChecked: Promise<ReadmeImagesVerdict> | undefined;
 	await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
 		const text = format(...(Array.isArray(args) ? args : [args]));
+		if (text.includes(chatViewRequest)) {
+			void answerChatView(page, text);
+			return;
+		}
 		if (text.includes(readmeImagesRequest)) {
 			readmeImagesChecked = answerReadmeImages(page, text);
 			return;
@@ -468,6 +506,9 @@ async function main(): Promise<void> {
 	}
 	// parseRunnerArgs requires one of the two, so this is only a guard.
 	if (developmentPath === undefined) return finish(2, 'neither an extension development path nor a VSIX');
+	// A development run also has the offline test chat model installed, so the suite can drive @context in the chat
+	// view (the workbench takes one development folder only: it keeps the payload's pairs in a map).
+	if (options.installVsix === undefined) writeFakeChatModelExtension(join(scratch, 'extensions'));
 
 	const port = await freePort();
 	say(`starting VS Code server ${toolchain.vscodeVersion} (${toolchain.nodeVersion}) on 127.0.0.1:${port}`);
