@@ -454,15 +454,9 @@ async function openWorkbench(
 	// Called once the suite's run() has settled and the extension host has stopped: its code is the result.
 	await page.exposeFunction('codeAutomationExit', async (code: unknown) => {
 		const exitCode = typeof code === 'number' ? code : 1;
-		// A README image that did not render fails the run even if the suite did not wait for the verdict.
+		// The suite judges the README images' verdict (installed.test.ts); a runner-side problem is said here too.
 		const readmeImages = await readmeImagesChecked;
-		if (readmeImages !== undefined && !readmeImages.isOk) {
-			const missing = readmeImages.results
-				.filter((result) => !result.isRendered)
-				.map((result) => result.image);
-			const why = missing.length > 0 ? missing.join(', ') : (readmeImages.problem ?? 'unknown');
-			await finish(1, `the Details page did not render every README image: ${why}`);
-		}
+		if (readmeImages?.problem !== undefined) say(`README images: ${readmeImages.problem}`);
 		// Without a request from the suite, the workbench as the run left it (its extension host has stopped).
 		if (options.screenshot !== undefined && !(await (screenshotTaken ?? Promise.resolve(false))))
 			await takeScreenshots(page, options.screenshot, false);
