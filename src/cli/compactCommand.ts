@@ -18,6 +18,7 @@ import {
 import { createOfflineSummarizer } from '../core/summarize/offline/offlineSummarizer';
 import type { Summarizer } from '../core/compaction/summarizer';
 import { TokenCounter } from '../core/tokens/tokenCounter';
+import type { TranscriptFormat } from '../core/transcript/format';
 import { findFormat } from '../core/transcript/registry';
 import { messagesInWindow } from '../core/transcript/model';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
@@ -25,7 +26,7 @@ import { formatShare, formatTokens, formatWindowPercent } from '../core/budget/f
 import { parseFormatOption, parseSecondsOption, parseWindowOption, singleFile } from './inspectCommand';
 import { describePinnedMessages, resolveKeepOptions, type KeepValues } from './keepOptions';
 import { startWaitReporter } from './progress';
-import { readInput } from './readInput';
+import { readInput, type InputRead } from './readInput';
 import { summarizerFromCli } from './summarizerOption';
 import { checkOutputTarget, writeOutputs, type OutputFs } from './writeOutputs';
 
@@ -148,40 +149,13 @@ export async function runCompact(
 		return nothing ? ExitCode.ok : ExitCode.failed;
 	}
 
-	let out: string | undefined;
-	let spillPath: string | undefined;
-	let resumeHint: string | undefined;
+	let written: WrittenCopy | undefined;
 	if (values['dry-run'] !== true && writer !== undefined) {
-		out = resolve(values.out ?? defaultOutputPath(file));
-		const written = writer(result.transcript, {
-			sessionId: randomUUID(),
-			now: new Date().toISOString(),
-			path: out,
-		});
-		if (await isSameFile(file, out)) {
-			io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
-			return ExitCode.usage;
-		}
-		const spill = renderSpill(result.plan, transcript);
-		spillPath = spill !== undefined ? join(dirname(out), spill.fileName) : undefined;
-		const refused = await refuseOutputTargets([out, spillPath], values.force === true, io);
-		if (refused !== undefined) return refused;
-		const files = [
-			...(spill !== undefined && spillPath !== undefined ? [{ path: spillPath, text: spill.text }] : []),
-			{ path: out, text: written.text },
-		];
-		const outcome = await writeOutputs(files, {
-			mode: read.mode,
-			signal,
-			...(options.fs !== undefined ? { fs: options.fs } : {}),
-			beforeCommit: () => checkUnchanged(file, read.fingerprint),
-		});
-		if (!outcome.ok) {
-			io.err(`context-lens: ${outcome.message}`);
-			return outcome.isCancelled ? ExitCode.cancelled : ExitCode.failed;
-		}
-		resumeHint = written.resumeHint;
+		const outcome = await writeCompacted(result, { file, read, writer, values, signal, io, fs: options.fs });
+		if (!outcome.ok) return outcome.code;
+		written = outcome;
 	}
+	const { out, spillPath, resumeHint } = written ?? {};
 
 	if (values.json === true) {
 		io.out(JSON.stringify(toJson(result, out, spillPath, resumeHint), null, 2));
@@ -189,6 +163,66 @@ export async function runCompact(
 	}
 	io.out(renderResult(result, out, spillPath, resumeHint, values['dry-run'] === true));
 	return ExitCode.ok;
+}
+
+/** Where the compacted copy (and its spill file, when the plan has one) went, and how to resume it. */
+interface WrittenCopy {
+	readonly ok: true;
+	readonly out: string;
+	readonly spillPath: string | undefined;
+	readonly resumeHint: string | undefined;
+}
+
+/** What writing the compacted copy needs from the run. */
+interface WriteRequest {
+	readonly file: string;
+	readonly read: Extract<InputRead, { ok: true }>;
+	readonly writer: NonNullable<TranscriptFormat['write']>;
+	readonly values: CompactArgs['values'];
+	readonly signal: AbortSignal;
+	readonly io: CliIo;
+	readonly fs: OutputFs | undefined;
+}
+
+/**
+ * Writes the compacted copy (at --out, or beside the input) and its spill file atomically: never over the input,
+ * never over an existing file without --force, and never when the input changed since it was read. On failure the
+ * message is already on stderr and `code` is the exit code.
+ */
+async function writeCompacted(
+	result: CompactionResult,
+	request: WriteRequest,
+): Promise<WrittenCopy | { readonly ok: false; readonly code: number }> {
+	const { file, read, values, io } = request;
+	const out = resolve(values.out ?? defaultOutputPath(file));
+	const written = request.writer(result.transcript, {
+		sessionId: randomUUID(),
+		now: new Date().toISOString(),
+		path: out,
+	});
+	if (await isSameFile(file, out)) {
+		io.err(`context-lens: --out names the input file; the input is never modified. Choose another path.`);
+		return { ok: false, code: ExitCode.usage };
+	}
+	const spill = renderSpill(result.plan, read.transcript);
+	const spillPath = spill !== undefined ? join(dirname(out), spill.fileName) : undefined;
+	const refused = await refuseOutputTargets([out, spillPath], values.force === true, io);
+	if (refused !== undefined) return { ok: false, code: refused };
+	const files = [
+		...(spill !== undefined && spillPath !== undefined ? [{ path: spillPath, text: spill.text }] : []),
+		{ path: out, text: written.text },
+	];
+	const outcome = await writeOutputs(files, {
+		mode: read.mode,
+		signal: request.signal,
+		...(request.fs !== undefined ? { fs: request.fs } : {}),
+		beforeCommit: () => checkUnchanged(file, read.fingerprint),
+	});
+	if (!outcome.ok) {
+		io.err(`context-lens: ${outcome.message}`);
+		return { ok: false, code: outcome.isCancelled ? ExitCode.cancelled : ExitCode.failed };
+	}
+	return { ok: true, out, spillPath, resumeHint: written.resumeHint };
 }
 
 /**

@@ -12,7 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chatViewRequest, parseChatViewRequest, readChatView, writeChatViewReply } from './chatView';
+import { writeFakeChatModelExtension } from './fakeChatModel';
 import { readHostToolchain } from './hostToolchain';
+import {
+	checkReadmeImages,
+	describeVerdict,
+	parseReadmeImagesRequest,
+	readmeImagesRequest,
+	writeVerdict,
+	type ReadmeImagesVerdict,
+} from './readmeImages';
 import {
 	hostLogsEnvName,
 	installedExtensionsDirEnvName,
@@ -347,6 +357,63 @@ async function takeScreenshots(page: Page, path: string, withParts = true): Prom
 	}
 }
 
+/** Where the Details page screenshots of the README images go (git ignores .test-output). */
+const readmeImagesDir = join(__dirname, '..', '..', '.test-output', 'host', 'readme-images');
+
+/**
+ * Answers a suite's request to check the README images on the open Details page (readmeImages.ts): prints one line
+ * per image and writes the verdict where the suite waits for it.
+ */
+async function answerReadmeImages(page: Page, line: string): Promise<ReadmeImagesVerdict> {
+	const request = parseReadmeImagesRequest(line);
+	if (request === undefined) {
+		const problem = `unreadable README images request: ${line.slice(0, 200)}`;
+		say(problem);
+		return { isOk: false, problem, results: [] };
+	}
+	say(`checking ${request.images.length} README images on the Details page`);
+	const verdict = await checkReadmeImages(page, request.images, readmeImagesDir);
+	for (const verdictLine of describeVerdict(verdict)) say(verdictLine);
+	try {
+		writeVerdict(request.replyFile, verdict);
+	} catch (error) {
+		say(`could not write the README images verdict to ${request.replyFile}: ${String(error)}`);
+	}
+	return verdict;
+}
+
+/**
+ * Answers a suite's request to read the chat view (chatView.ts): waits for the answer, photographs the view to
+ * .test-output/host/chat.png (and media/readme-chat.png with REFRESH_README_IMAGES=1) and writes what it read
+ * where the suite waits for it.
+ */
+async function answerChatView(page: Page, line: string): Promise<void> {
+	const request = parseChatViewRequest(line);
+	if (request === undefined) {
+		say(`unreadable chat view request: ${line.slice(0, 200)}`);
+		return;
+	}
+	const readmeImage =
+		process.env['REFRESH_README_IMAGES'] === '1' && request.isReadmeShot === true
+			? join(__dirname, '..', '..', 'media', 'readme-chat.png')
+			: undefined;
+	const reply = await readChatView(
+		page,
+		request,
+		join(__dirname, '..', '..', '.test-output', 'host'),
+		readmeImage,
+	);
+	if (reply.screenshot !== undefined) say(`chat view screenshot saved to ${reply.screenshot}`);
+	if (reply.readmeImage !== undefined)
+		say(`README image refreshed: ${reply.readmeImage} (shrink it with pngquant)`);
+	if (reply.problem !== undefined) say(reply.problem);
+	try {
+		writeChatViewReply(request.replyFile, reply);
+	} catch (error) {
+		say(`could not write the chat view reply to ${request.replyFile}: ${String(error)}`);
+	}
+}
+
 async function openWorkbench(
 	page: Page,
 	options: RunnerOptions,
@@ -361,8 +428,17 @@ async function openWorkbench(
 	});
 	// The workbench sends its log, which carries the extension host's console and so mocha's reporter, here.
 	let screenshotTaken: Promise<boolean> | undefined;
+	let readmeImagesChecked: Promise<ReadmeImagesVerdict> | undefined;
 	await page.exposeFunction('codeAutomationLog', (_level: string, args: unknown) => {
 		const text = format(...(Array.isArray(args) ? args : [args]));
+		if (text.includes(chatViewRequest)) {
+			void answerChatView(page, text);
+			return;
+		}
+		if (text.includes(readmeImagesRequest)) {
+			readmeImagesChecked = answerReadmeImages(page, text);
+			return;
+		}
 		// A suite asks for the workbench screenshot while its extension host still runs (status bar item, views).
 		if (
 			text.includes(screenshotRequest) &&
@@ -378,6 +454,9 @@ async function openWorkbench(
 	// Called once the suite's run() has settled and the extension host has stopped: its code is the result.
 	await page.exposeFunction('codeAutomationExit', async (code: unknown) => {
 		const exitCode = typeof code === 'number' ? code : 1;
+		// The suite judges the README images' verdict (installed.test.ts); a runner-side problem is said here too.
+		const readmeImages = await readmeImagesChecked;
+		if (readmeImages?.problem !== undefined) say(`README images: ${readmeImages.problem}`);
 		// Without a request from the suite, the workbench as the run left it (its extension host has stopped).
 		if (options.screenshot !== undefined && !(await (screenshotTaken ?? Promise.resolve(false))))
 			await takeScreenshots(page, options.screenshot, false);
@@ -421,6 +500,9 @@ async function main(): Promise<void> {
 	}
 	// parseRunnerArgs requires one of the two, so this is only a guard.
 	if (developmentPath === undefined) return finish(2, 'neither an extension development path nor a VSIX');
+	// A development run also has the offline test chat model installed, so the suite can drive @context in the chat
+	// view (the workbench takes one development folder only: it keeps the payload's pairs in a map).
+	if (options.installVsix === undefined) writeFakeChatModelExtension(join(scratch, 'extensions'));
 
 	const port = await freePort();
 	say(`starting VS Code server ${toolchain.vscodeVersion} (${toolchain.nodeVersion}) on 127.0.0.1:${port}`);

@@ -134,9 +134,48 @@ function findProtectedFrom(context: PlanContext, isPrunable: (k: number) => bool
  * (in window order) rather than every message.
  */
 export function planCheapPass(context: PlanContext, scope: CheapPassScope): CheapPassPlan {
+	const pass = startCheapPass(context, scope);
+	const protectedFrom = findProtectedFrom(context, pass.isPrunable);
+	const duplicates = planDuplicates(pass);
+	const edits = planPrunes(pass, protectedFrom, duplicates.deduped);
+	const { byKind, touched } = pass;
+	const tokens = byKind.dedup + byKind.toolOutput + byKind.arguments;
+	const isBelowMinimum = tokens < context.options.minPruneTokens;
+	return {
+		// H4: prune only when it frees enough to be worth the lost detail.
+		edits: isBelowMinimum ? [] : mergeSorted(duplicates.edits.reverse(), edits),
+		candidates: { messages: touched.size, tokens, byKind, isBelowMinimum },
+	};
+}
+
+/** One run of the cheap pass: what it may touch (tool part k of the window index) and the tally of what it frees. */
+interface CheapPass {
+	readonly context: PlanContext;
+	readonly scope: CheapPassScope;
+	/** Whether message `index` may be pruned: in scope, not untouchable, not pinned, not in the current phase. */
+	readonly isEligible: (index: number) => boolean;
+	/** A result that is not an error, has no images and is long enough. */
+	readonly isPrunable: (k: number) => boolean;
+	readonly resultAt: (k: number) => ToolResultPart | undefined;
+	/** context.partTokens of result k (in message i): its text length is its characters. */
+	readonly resultTokens: (i: number, k: number) => number;
+	/** Counts an edit that frees tokens; false (nothing counted, nothing to record) when it would not. */
+	readonly counts: (
+		message: number,
+		before: number,
+		after: number,
+		kind: keyof PruneCandidates['byKind'],
+	) => boolean;
+	/** Only the figures are wanted (the budget report): the edits themselves are not built. */
+	readonly isCountOnly: boolean;
+	readonly byKind: { dedup: number; toolOutput: number; arguments: number };
+	readonly touched: Set<number>;
+}
+
+/** The predicates and tally of one cheap pass over `scope`. */
+function startCheapPass(context: PlanContext, scope: CheapPassScope): CheapPass {
 	const { messages, options } = context;
-	const { toolMessage, toolPart, toolLength, toolFlags, toolGroup } = context.index;
-	const toolParts = toolMessage.length;
+	const { toolMessage, toolPart, toolLength, toolFlags } = context.index;
 	const isEligible = (index: number): boolean => {
 		const message = messages[index];
 		if (message === undefined || index < scope.from || index >= scope.to || scope.isUntouchable(index))
@@ -145,7 +184,6 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		if (message.flags.isPinned) return false;
 		return scope.currentPhaseId === undefined || message.phaseId !== scope.currentPhaseId;
 	};
-	// A result that is not an error, has no images and is long enough (tool part k of the index).
 	const isPrunable = (k: number): boolean => {
 		const length = toolLength[k] ?? 0;
 		return (
@@ -158,30 +196,43 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		const part = messages[toolMessage[k] ?? -1]?.parts[toolPart[k] ?? -1];
 		return part?.kind === 'toolResult' ? part : undefined;
 	};
-
-	const protectedFrom = findProtectedFrom(context, isPrunable);
-
+	const resultTokens = (i: number, k: number): number => {
+		const chars = context.index.chars[i] ?? 0;
+		return chars === 0 ? 0 : Math.round(((context.tokens[i] ?? 0) * (toolLength[k] ?? 0)) / chars);
+	};
 	const byKind = { dedup: 0, toolOutput: 0, arguments: 0 };
 	const touched = new Set<number>();
-	// Counts an edit that frees tokens; false (nothing counted, nothing to record) when it would not.
 	const counts = (message: number, before: number, after: number, kind: keyof typeof byKind): boolean => {
 		if (after >= before) return false;
 		byKind[kind] += before - after;
 		touched.add(message);
 		return true;
 	};
-	// Only the figures are wanted (the budget report): the edits themselves are not built.
-	const isCountOnly = context.isCountOnly === true;
-	// context.partTokens of result k: its text length is its characters.
-	const resultTokens = (i: number, k: number): number => {
-		const chars = context.index.chars[i] ?? 0;
-		return chars === 0 ? 0 : Math.round(((context.tokens[i] ?? 0) * (toolLength[k] ?? 0)) / chars);
+	return {
+		context,
+		scope,
+		isEligible,
+		isPrunable,
+		resultAt,
+		resultTokens,
+		counts,
+		isCountOnly: context.isCountOnly === true,
+		byKind,
+		touched,
 	};
+}
 
-	// R3: identical results (one text group), newest first; the newest copy is the one that stays.
+/**
+ * R3: identical results (one text group), newest first; the newest copy is the one that stays, older eligible
+ * copies become back-references. Returns which tool parts were deduplicated and their edits, newest first.
+ */
+function planDuplicates(pass: CheapPass): { deduped: Uint8Array; edits: PartEdit[] } {
+	const { context, isPrunable, isEligible, resultAt } = pass;
+	const { toolMessage, toolPart, toolGroup } = context.index;
+	const toolParts = toolMessage.length;
 	const newestOfGroup = new Int32Array(context.index.groupCount).fill(-1);
 	const deduped = new Uint8Array(toolParts);
-	const dedupEdits: PartEdit[] = [];
+	const edits: PartEdit[] = [];
 	for (let k = toolParts - 1; k >= 0; k--) {
 		if (!isPrunable(k)) continue;
 		const group = toolGroup[k] ?? 0;
@@ -197,10 +248,10 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		if (part === undefined || newer === undefined) continue;
 		deduped[k] = 1;
 		const note = duplicateNote(part, newer, context);
-		const before = resultTokens(i, k);
+		const before = pass.resultTokens(i, k);
 		// note.tokens is what newPartTokens(replacement) counts.
-		if (!counts(i, before, note.tokens, 'dedup') || isCountOnly) continue;
-		dedupEdits.push({
+		if (!pass.counts(i, before, note.tokens, 'dedup') || pass.isCountOnly) continue;
+		edits.push({
 			message: i,
 			part: toolPart[k] ?? 0,
 			kind: 'dedup',
@@ -209,7 +260,18 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			replacement: note.part,
 		});
 	}
+	return { deduped, edits };
+}
 
+/**
+ * R3: in window order, old large results (not protected, not deduplicated) become a one-line description and long
+ * call arguments are shrunk; returns their edits, sorted by message then part.
+ */
+function planPrunes(pass: CheapPass, protectedFrom: number, deduped: Uint8Array): PartEdit[] {
+	const { context, scope, isPrunable, resultAt } = pass;
+	const { messages, options } = context;
+	const { toolMessage, toolPart, toolLength, toolFlags } = context.index;
+	const toolParts = toolMessage.length;
 	const edits: PartEdit[] = [];
 	let eligibleMessage = -1;
 	let isEligibleMessage = false;
@@ -218,7 +280,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 		if (i >= scope.to) break;
 		if (i !== eligibleMessage) {
 			eligibleMessage = i;
-			isEligibleMessage = isEligible(i);
+			isEligibleMessage = pass.isEligible(i);
 		}
 		if (!isEligibleMessage) continue;
 		const p = toolPart[k] ?? 0;
@@ -228,9 +290,9 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			if (part === undefined) continue;
 			// R3: an informative line per tool kind instead of a generic placeholder.
 			const described = describeToolResultPart(context.index.callSiteOfToolPart(k)?.part, part, context);
-			const before = resultTokens(i, k);
+			const before = pass.resultTokens(i, k);
 			// described.tokens is what newPartTokens(replacement) counts.
-			if (!counts(i, before, described.tokens, 'toolOutput') || isCountOnly) continue;
+			if (!pass.counts(i, before, described.tokens, 'toolOutput') || pass.isCountOnly) continue;
 			edits.push({
 				message: i,
 				part: p,
@@ -247,7 +309,7 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			if (shrunk.shrunk === undefined) continue;
 			const before = context.partTokens(i, p);
 			// shrunk.tokens is what newPartTokens(replacement) counts.
-			if (!counts(i, before, shrunk.tokens, 'arguments') || isCountOnly) continue;
+			if (!pass.counts(i, before, shrunk.tokens, 'arguments') || pass.isCountOnly) continue;
 			edits.push({
 				message: i,
 				part: p,
@@ -258,12 +320,5 @@ export function planCheapPass(context: PlanContext, scope: CheapPassScope): Chea
 			});
 		}
 	}
-
-	const tokens = byKind.dedup + byKind.toolOutput + byKind.arguments;
-	const isBelowMinimum = tokens < options.minPruneTokens;
-	return {
-		// H4: prune only when it frees enough to be worth the lost detail.
-		edits: isBelowMinimum ? [] : mergeSorted(dedupEdits.reverse(), edits),
-		candidates: { messages: touched.size, tokens, byKind, isBelowMinimum },
-	};
+	return edits;
 }

@@ -2,9 +2,11 @@
 // runVscodeTests.ts install the VSIX with the server's CLI and select only this file. The development run leaves it
 // out (suite/index.ts), and without the installed extensions folder in the environment it skips.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
+import { readmeImagesRequest, type ReadmeImage, type ReadmeImagesVerdict } from '../readmeImages';
 import { hostLogsEnvName, installedExtensionsDirEnvName } from '../runnerOptions';
 import { ClaudeSessionWriter, workspaceDir } from './transcriptFixtures';
 import { waitFor } from './waitFor';
@@ -145,7 +147,9 @@ describe('installed VSIX', () => {
 		// paints: an installed extension runs in production mode, without the test API that reports the page ready.
 	});
 
-	it('ships every image the README shows, and opens its Details page', async () => {
+	it('ships every image the README shows, and its Details page renders each one', async function () {
+		// Finding the page, loading, scrolling and photographing each image (the runner's side) takes a while.
+		this.timeout(90_000);
 		const extension = contextLens();
 		// vsce stores the README under a lower-case name.
 		const readmeName = readdirSync(extension.extensionPath).find(
@@ -153,17 +157,55 @@ describe('installed VSIX', () => {
 		);
 		assert.ok(readmeName !== undefined, 'the VSIX ships its README');
 		const readme = readFileSync(join(extension.extensionPath, readmeName), 'utf8');
-		const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+		const images: ReadmeImage[] = [...readme.matchAll(/!\[([^\]]*)\]\(([^)\s]+)\)/g)].map((m) => ({
+			alt: m[1] ?? '',
+			src: m[2] ?? '',
+		}));
 		assert.ok(images.length > 0, 'the README shows images');
 		for (const image of images)
 			assert.ok(
-				existsSync(join(extension.extensionPath, image)),
-				`the VSIX lacks ${image}, which the README shows`,
+				existsSync(join(extension.extensionPath, image.src)),
+				`the VSIX lacks ${image.src}, which the README shows`,
 			);
-		// Left open for the runner's screenshot (.test-output/host/installed-vsix.png): the Details page renders the
-		// packaged README with those images.
+		// The Details page renders the packaged README in a webview of the workbench, out of this host's reach: the
+		// runner checks each image there (loaded, with a natural width), photographs it scrolled into view
+		// (.test-output/host/readme-images/) and writes its verdict to the file named in the request.
 		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 		await vscode.commands.executeCommand('extension.open', extensionId);
-		await new Promise((resolveDelay) => setTimeout(resolveDelay, 2_000));
+		const replyFile = join(mkdtempSync(join(tmpdir(), 'readme-images-')), 'verdict.json');
+		console.log(`${readmeImagesRequest}${JSON.stringify({ images, replyFile })}`);
+		const verdict = await waitFor(
+			"the runner's verdict on the README images",
+			() =>
+				existsSync(replyFile)
+					? (JSON.parse(readFileSync(replyFile, 'utf8')) as ReadmeImagesVerdict)
+					: undefined,
+			80_000,
+			250,
+		);
+		assert.equal(verdict.problem, undefined, verdict.problem);
+		assert.deepEqual(
+			verdict.results.map((result) => result.image),
+			images.map((image) => image.src),
+			'the runner checked every README image',
+		);
+		const notRendered = verdict.results.filter((result) => !result.isRendered);
+		// VS Code's Details page keeps only http(s) image sources and its policy loads only https: images, so the
+		// README's relative media/ images cannot show there until they have an https home (a repository URL or
+		// vsce --baseImagesUrl), which this project does not have yet. That case is reported as pending, by name;
+		// an https image that does not render fails.
+		const relativeOnly = notRendered.filter((result) => !/^https:/.test(result.image));
+		if (notRendered.length > 0 && relativeOnly.length === notRendered.length) {
+			console.log(
+				`    (pending: the Details page strips relative image sources; not rendered: ${relativeOnly.map((r) => r.image).join(', ')})`,
+			);
+			this.skip();
+		}
+		assert.deepEqual(
+			notRendered.map((result) => `${result.image}: ${result.problem ?? ''}`),
+			[],
+			'README images the Details page did not render',
+		);
+		// Left open for the runner's closing screenshot (.test-output/host/installed-vsix.png).
 	});
 });

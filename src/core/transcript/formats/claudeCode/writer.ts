@@ -38,12 +38,48 @@ const staleLinkKeys = ['logicalParentUuid', 'leafUuid', 'agentId'] as const;
 export function writeClaudeSession(transcript: Transcript, options: WriteOptions): WrittenTranscript {
 	const sessionId = options.sessionId ?? randomUUID();
 	const fallbackTime = validTime(options.now) ?? new Date().toISOString();
-	const context = sessionContext(transcript);
+	const chain = startChain(transcript, sessionId, fallbackTime);
 	const preTokens = tokensBeforeEachMessage(transcript);
+	const window = messagesInWindow(transcript);
+	const times = writtenTimes(window, fallbackTime);
+	window.forEach((message, index) => {
+		const timestamp = times[index]!;
+		if (message.flags.isSummary) writeSummary(chain, message, timestamp, preTokens.get(message));
+		else if (isVerbatim(message)) {
+			const restated = restatedUsage(message);
+			for (const raw of message.raw) chain.emit(chain.copyEnvelope(raw as JsonObject, restated));
+		} else writeRebuilt(chain, message, timestamp, transcript.meta.model);
+	});
+
+	return {
+		text: chain.lines.length === 0 ? '' : `${chain.lines.join('\n')}\n`,
+		fileName: `${sessionId}.jsonl`,
+		sessionId,
+		resumeHint: `claude --resume ${sessionId}`,
+	};
+}
+
+/** The records written so far, each linked to the one before it (parentUuid), and the envelopes they carry. */
+interface RecordChain {
+	/** The JSON lines written so far, one per record. */
+	readonly lines: string[];
+	/** Appends a record; the next one's parentUuid points at it. */
+	readonly emit: (record: JsonObject) => void;
+	/** A fresh envelope for a record the writer makes, linked to the last record emitted. */
+	readonly envelope: () => JsonObject;
+	/**
+	 * A read record's envelope moved into the new session: new uuid, linked to the last record emitted, links into
+	 * the original file dropped or renamed, its usage restated (or zeroed after a compaction).
+	 */
+	readonly copyEnvelope: (raw: JsonObject, usage: RecordedUsage | undefined) => JsonObject;
+}
+
+/** An empty chain for a new session: records carry the transcript's cwd, version and branch and the new session id. */
+function startChain(transcript: Transcript, sessionId: string, fallbackTime: string): RecordChain {
+	const context = sessionContext(transcript);
 	const lines: string[] = [];
 	const renamed = new Map<string, string>();
 	let parent: string | null = null;
-
 	const emit = (record: JsonObject): void => {
 		lines.push(JSON.stringify(record));
 		parent = record['uuid'] as string;
@@ -80,82 +116,79 @@ export function writeClaudeSession(transcript: Transcript, options: WriteOptions
 		if (typeof raw['uuid'] === 'string') renamed.set(raw['uuid'], record['uuid'] as string);
 		return record;
 	};
+	return { lines, emit, envelope, copyEnvelope };
+}
 
-	const window = messagesInWindow(transcript);
-	const times = writtenTimes(window, fallbackTime);
-	window.forEach((message, index) => {
-		const timestamp = times[index]!;
-		if (message.flags.isSummary) {
-			// A boundary resets the chain, so it only leads the file: mid-file it would cut off the kept head.
-			if (lines.length === 0) {
-				const tokens = preTokens.get(message);
-				emit({
-					...envelope(),
-					type: 'system',
-					subtype: 'compact_boundary',
-					content: 'Conversation compacted',
-					isMeta: false,
-					timestamp,
-					uuid: randomUUID(),
-					level: 'info',
-					compactMetadata: { trigger: 'manual', ...(tokens !== undefined ? { preTokens: tokens } : {}) },
-				});
-			}
-			emit({
-				...envelope(),
-				type: 'user',
-				message: { role: 'user', content: wrapSummary(summaryText(message)) },
-				isVisibleInTranscriptOnly: true,
-				isCompactSummary: true,
-				uuid: randomUUID(),
-				timestamp,
-			});
-			return;
-		}
-		if (isVerbatim(message)) {
-			const restated = restatedUsage(message);
-			for (const raw of message.raw) emit(copyEnvelope(raw as JsonObject, restated));
-			return;
-		}
-		const content = contentFromParts(message.parts);
-		if (content.length === 0) return;
-		const base = lastClaudeRecord(message);
-		if (message.role === 'assistant') {
-			const baseMessage = base !== undefined && isJsonObject(base['message']) ? base['message'] : undefined;
-			const apiMessage: JsonObject =
-				baseMessage !== undefined
-					? { ...baseMessage, content, ...(message.usage !== undefined ? usageField(message.usage) : {}) }
-					: synthesizedAssistant(message, transcript.meta.model, content);
-			const record = base !== undefined ? copyEnvelope(base, undefined) : envelope();
-			delete record['toolUseResult'];
-			emit({
-				...record,
-				type: 'assistant',
-				message: apiMessage,
-				uuid: record['uuid'] ?? randomUUID(),
-				timestamp: record['timestamp'] ?? timestamp,
-			});
-			return;
-		}
-		const userContent = content.length === 1 && isPlainText(message.parts) ? message.parts[0]!.text : content;
-		const record = base !== undefined ? copyEnvelope(base, restatedUsage(message)) : envelope();
-		// The structured tool result shadows the model-visible one and would undo a compaction: not on rebuilt records.
+/** A summary message: the compact boundary (only when it leads the file), then the wrapped summary. */
+function writeSummary(
+	chain: RecordChain,
+	message: Message,
+	timestamp: string,
+	preTokens: number | undefined,
+): void {
+	// A boundary resets the chain, so it only leads the file: mid-file it would cut off the kept head.
+	if (chain.lines.length === 0) {
+		chain.emit({
+			...chain.envelope(),
+			type: 'system',
+			subtype: 'compact_boundary',
+			content: 'Conversation compacted',
+			isMeta: false,
+			timestamp,
+			uuid: randomUUID(),
+			level: 'info',
+			compactMetadata: { trigger: 'manual', ...(preTokens !== undefined ? { preTokens } : {}) },
+		});
+	}
+	chain.emit({
+		...chain.envelope(),
+		type: 'user',
+		message: { role: 'user', content: wrapSummary(summaryText(message)) },
+		isVisibleInTranscriptOnly: true,
+		isCompactSummary: true,
+		uuid: randomUUID(),
+		timestamp,
+	});
+}
+
+/** A changed message: one record rebuilt from its parts on its last read record's envelope (or a fresh one). */
+function writeRebuilt(
+	chain: RecordChain,
+	message: Message,
+	timestamp: string,
+	model: string | undefined,
+): void {
+	const content = contentFromParts(message.parts);
+	if (content.length === 0) return;
+	const base = lastClaudeRecord(message);
+	if (message.role === 'assistant') {
+		const baseMessage = base !== undefined && isJsonObject(base['message']) ? base['message'] : undefined;
+		const apiMessage: JsonObject =
+			baseMessage !== undefined
+				? { ...baseMessage, content, ...(message.usage !== undefined ? usageField(message.usage) : {}) }
+				: synthesizedAssistant(message, model, content);
+		const record = base !== undefined ? chain.copyEnvelope(base, undefined) : chain.envelope();
 		delete record['toolUseResult'];
-		emit({
+		chain.emit({
 			...record,
-			type: 'user',
-			message: { role: 'user', content: userContent },
+			type: 'assistant',
+			message: apiMessage,
 			uuid: record['uuid'] ?? randomUUID(),
 			timestamp: record['timestamp'] ?? timestamp,
 		});
+		return;
+	}
+	const userContent = content.length === 1 && isPlainText(message.parts) ? message.parts[0]!.text : content;
+	const record = base !== undefined ? chain.copyEnvelope(base, restatedUsage(message)) : chain.envelope();
+	// The structured tool result shadows the model-visible one and would undo a compaction: not on rebuilt records.
+	delete record['toolUseResult'];
+	chain.emit({
+		...record,
+		type: 'user',
+		message: { role: 'user', content: userContent },
+		uuid: record['uuid'] ?? randomUUID(),
+		timestamp: record['timestamp'] ?? timestamp,
 	});
-
-	return {
-		text: lines.length === 0 ? '' : `${lines.join('\n')}\n`,
-		fileName: `${sessionId}.jsonl`,
-		sessionId,
-		resumeHint: `claude --resume ${sessionId}`,
-	};
 }
 
 /** The record with its API message's usage counts set to 0 (the shape Claude Code gives its synthetic messages). */
