@@ -14,6 +14,19 @@ export function requestText(turn: vscode.ChatRequestTurn): string {
 	return turn.command !== undefined ? `/${turn.command} ${turn.prompt}` : turn.prompt;
 }
 
+/** Result metadata `command` of @context's help answer (a request with no command it knows). */
+export const helpAnswerCommand = 'help';
+
+function isHelpAnswer(turn: vscode.ChatResponseTurn): boolean {
+	const metadata: unknown = turn.result.metadata;
+	return (
+		typeof metadata === 'object' &&
+		metadata !== null &&
+		'command' in metadata &&
+		metadata.command === helpAnswerCommand
+	);
+}
+
 /**
  * The participant's conversation history as transcript messages (user prompts and assistant responses, in order), so
  * core's summarisers can read it. Ids are positional (`chat-<n>`); empty turns are skipped.
@@ -22,6 +35,8 @@ export function historyToMessages(history: vscode.ChatContext['history']): Messa
 	const out: Message[] = [];
 	history.forEach((turn, index) => {
 		const isRequest = turn instanceof vscode.ChatRequestTurn;
+		// @context's canned help answer says nothing about the conversation: it is not summarised.
+		if (turn instanceof vscode.ChatResponseTurn && isHelpAnswer(turn)) return;
 		const text = isRequest
 			? requestText(turn)
 			: turn instanceof vscode.ChatResponseTurn

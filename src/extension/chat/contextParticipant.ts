@@ -11,7 +11,7 @@ import { resolveSummarizer } from '../adapters/summarizers';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { parseCompressInput } from '../commands/compressInput';
 import { percentOfWindow } from '../../core/tokens/measureWindow';
-import { historyToMessages } from './chatHistory';
+import { helpAnswerCommand, historyToMessages } from './chatHistory';
 
 /** Id of the `@context` chat participant (package.json chatParticipants). */
 export const chatParticipantId = 'contextLens.context';
@@ -215,7 +215,8 @@ export function registerContextParticipant(services: ExtensionServices): vscode.
 							'I measure and compress context. Try `/gauge` (this conversation against the model’s window), `/compress <focus>` (summarise it and start fresh) or `/inspect <file>` (a transcript file).',
 						),
 					);
-					return {};
+					// Marked so a later /compress leaves this canned answer out of what it summarises.
+					return { metadata: { command: helpAnswerCommand } };
 			}
 		} catch (error) {
 			services.log.error(

@@ -89,18 +89,20 @@ describe('@context in the chat view', () => {
 			help,
 		);
 		const focus = 'the failing login test';
-		const reply = await ask(`@context /compress ${focus}`, 'Compressed 4 messages', true);
+		const reply = await ask(`@context /compress ${focus}`, 'Compressed 2 messages', true);
 		assert.equal(reply.problem, undefined, reply.problem);
 		assert.ok(reply.isFound, `no /compress answer in the chat view: ${JSON.stringify(reply.rows.slice(-2))}`);
 		const [request, answer] = reply.rows.slice(-2);
 		assert.deepEqual(request, { role: 'request', text: `@context /compress ${focus}` });
 		const figures = new RegExp(
-			`Compressed 4 messages from about (\\S+) to (\\S+) tokens with the focus "${focus}"`,
+			`Compressed 2 messages from about (\\S+) to (\\S+) tokens with the focus "${focus}"`,
 		);
 		const [, before, after] = figures.exec(answer?.text ?? '') ?? [];
 		assert.ok(before !== undefined && after !== undefined, `unexpected answer: ${answer?.text}`);
 		// The offline summary carries what the conversation established, and ends with the fresh-chat button.
 		assert.match(answer?.text ?? '', /src\/auth\/refresh\.ts/);
 		assert.match(answer?.text ?? '', /Start a fresh chat with this summary/);
+		// Only the person's two turns are summarised: @context's canned help answers to them are left out.
+		assert.doesNotMatch(answer?.text ?? '', /I measure and compress context/);
 	});
 });
