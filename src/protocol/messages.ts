@@ -22,6 +22,7 @@ import type {
 	TranscriptView,
 	WhatIfOptions,
 } from '../core/view/viewModel';
+import { decodeRowTexts, decodeViewSkeleton, type RowTexts } from './viewWire';
 
 /** Which of the three screens a webview page shows; set by the host in the HTML. */
 export type ViewKind = 'gauge' | 'transcript' | 'review';
@@ -111,8 +112,23 @@ export type ViewToHost =
 
 /** Messages the host posts to the webview. */
 export type HostToView =
-	/** The transcript to show (gauge, region map, list); `transcriptId` names it in later requests. */
-	| { readonly type: 'transcript/show'; readonly transcriptId: string; readonly view: TranscriptView }
+	/**
+	 * The transcript to show (gauge, region map, list); `transcriptId` names it in later requests. With a `viewId`,
+	 * rows whose preview is still empty get it from the `transcript/rowTexts` of the same view that follow.
+	 */
+	| {
+			readonly type: 'transcript/show';
+			readonly transcriptId: string;
+			readonly view: TranscriptView;
+			readonly viewId?: number;
+	  }
+	/** Ids and previews of a run of rows of the view `viewId` shown before. */
+	| {
+			readonly type: 'transcript/rowTexts';
+			readonly transcriptId: string;
+			readonly viewId: number;
+			readonly texts: RowTexts;
+	  }
 	/** No transcript is open; `message` says how to open one. */
 	| { readonly type: 'transcript/empty'; readonly message: string }
 	/** Reply to `plan/request` and `message/pin`. */
@@ -146,29 +162,66 @@ export type HostToView =
 	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string };
 
 /**
- * `transcript/show` as the extension posts it: the view as UTF-8 JSON bytes. VS Code hands a byte array to the page
- * as it is, where it serialises an object to JSON on the extension host's thread (over 100 ms for the view of a
- * 100 MB session, blocking every extension); the page's bridge turns it back into `transcript/show`.
+ * `transcript/show` as the extension posts it: the view's skeleton as UTF-8 JSON bytes (src/protocol/viewWire.ts),
+ * its row texts following in `transcript/rowTextsEncoded` parts. VS Code hands a byte array to the page as it is,
+ * where it would serialise an object to JSON on the extension host's thread; the page's bridge decodes it into
+ * `transcript/show`. `viewId` tells the parts of one view from those of another.
  */
 export interface EncodedTranscriptShow {
 	readonly type: 'transcript/showEncoded';
 	readonly transcriptId: string;
+	readonly viewId: number;
 	readonly viewJson: Uint8Array;
 }
 
-/** What the host posts to a page: a page message, or an encoded one the page's bridge decodes first. */
-export type HostPost = HostToView | EncodedTranscriptShow;
-
-/** The view of a `transcript/show` as UTF-8 JSON bytes (made where the view is built: the analysis worker). */
-export function encodeTranscriptView(view: TranscriptView): Uint8Array {
-	return new TextEncoder().encode(JSON.stringify(view));
+/** Ids and previews of a run of rows of the view `viewId`, as UTF-8 JSON; decoded into `transcript/rowTexts`. */
+export interface EncodedRowTexts {
+	readonly type: 'transcript/rowTextsEncoded';
+	readonly transcriptId: string;
+	readonly viewId: number;
+	readonly textsJson: Uint8Array;
 }
 
-/** The page message a host post stands for: an encoded view decoded into `transcript/show`, anything else as it is. */
+/** What the host posts to a page: a page message, or an encoded one the page's bridge decodes first. */
+export type HostPost = HostToView | EncodedTranscriptShow | EncodedRowTexts;
+
+/** The posts that show a view: its skeleton, then its row-text parts (made where the view is built: the worker). */
+export function transcriptViewPosts(
+	transcriptId: string,
+	viewId: number,
+	parts: { readonly skeleton: Uint8Array; readonly rowTexts: readonly Uint8Array[] },
+): HostPost[] {
+	return [
+		{ type: 'transcript/showEncoded', transcriptId, viewId, viewJson: parts.skeleton },
+		...parts.rowTexts.map((textsJson): EncodedRowTexts => ({
+			type: 'transcript/rowTextsEncoded',
+			transcriptId,
+			viewId,
+			textsJson,
+		})),
+	];
+}
+
+/** The page message a host post stands for: an encoded one decoded, anything else as it is. */
 export function decodeHostPost(post: HostPost): HostToView {
-	if (post.type !== 'transcript/showEncoded') return post;
-	const view = JSON.parse(new TextDecoder().decode(post.viewJson)) as TranscriptView;
-	return { type: 'transcript/show', transcriptId: post.transcriptId, view };
+	switch (post.type) {
+		case 'transcript/showEncoded':
+			return {
+				type: 'transcript/show',
+				transcriptId: post.transcriptId,
+				viewId: post.viewId,
+				view: decodeViewSkeleton(post.viewJson),
+			};
+		case 'transcript/rowTextsEncoded':
+			return {
+				type: 'transcript/rowTexts',
+				transcriptId: post.transcriptId,
+				viewId: post.viewId,
+				texts: decodeRowTexts(post.textsJson),
+			};
+		default:
+			return post;
+	}
 }
 
 /** Tag of a view-to-host message. */

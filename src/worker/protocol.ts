@@ -110,12 +110,15 @@ export interface AnalysisMethods {
 	/** Reads what changed in a session file and re-counts: only appended bytes and new messages after the first read. */
 	'session.refresh': { params: SessionParams; result: SessionSnapshot | WorkFailure };
 	/**
-	 * The transcript view of a session with the default plan of the settings, as UTF-8 JSON (encodeTranscriptView): its
-	 * buffer is moved, not copied, to the host, which hands it to the page as it is.
+	 * The transcript view of a session with the default plan of the settings, split for the wire (encodeViewParts): the
+	 * skeleton and the row-text parts as UTF-8 JSON, their buffers moved, not copied, to the host, which hands them
+	 * to the page as they are.
 	 */
 	'session.view': {
 		params: SessionParams & PinParams & { readonly plan: PlanSettings };
-		result: { readonly ok: true; readonly viewJson: Uint8Array } | WorkFailure;
+		result:
+			| { readonly ok: true; readonly skeleton: Uint8Array; readonly rowTexts: readonly Uint8Array[] }
+			| WorkFailure;
 	};
 	/** A what-if plan of a session (nothing written). */
 	'session.plan': {

@@ -9,10 +9,11 @@ export interface WorkerPort {
 	postMessage(message: WorkerToHost, transfer?: readonly ArrayBuffer[]): void;
 }
 
-/** The buffers of a result's byte arrays (its own fields), moved to the host instead of copied. */
+/** The buffers of a result's byte arrays (its own fields, or arrays of them), moved to the host instead of copied. */
 export function transferablesOf(value: unknown): ArrayBuffer[] {
 	if (typeof value !== 'object' || value === null) return [];
 	return Object.values(value)
+		.flatMap((field: unknown) => (Array.isArray(field) ? (field as unknown[]) : [field]))
 		.filter((field): field is Uint8Array => field instanceof Uint8Array)
 		.map((bytes) => bytes.buffer)
 		.filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);

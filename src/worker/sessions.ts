@@ -10,7 +10,7 @@ import { TokenCounter } from '../core/tokens/tokenCounter';
 import { messagesInWindow, type Transcript } from '../core/transcript/model';
 import { formatReadFailure } from '../core/transcript/readTranscript';
 import { buildMessageDetails, buildPlanView, buildTranscriptView } from '../core/view/buildTranscriptView';
-import { encodeTranscriptView } from '../protocol/messages';
+import { encodeViewParts } from '../protocol/viewWire';
 import { planOptions } from './planOptions';
 import { buildAuditView } from '../core/audit/auditView';
 import type { AuditView } from '../core/audit/auditTypes';
@@ -120,7 +120,7 @@ export class SessionWorkspace {
 				...planOptions(params.plan, cache, report.contextWindow),
 				pinned: pinnedIndexes(transcript, params.pins),
 			});
-			return { ok: true, viewJson: encodeTranscriptView(buildTranscriptView(transcript, report, plan)) };
+			return { ok: true, ...encodeViewParts(buildTranscriptView(transcript, report, plan)) };
 		});
 	}
 

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { basename } from 'node:path';
 import { planCompaction } from '../../src/core/compaction/planCompaction';
 import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
-import type { ViewToHost } from '../../src/protocol/messages';
+import { transcriptViewPosts, type HostPost, type ViewToHost } from '../../src/protocol/messages';
+import { encodeViewParts } from '../../src/protocol/viewWire';
 import { filterRows } from '../../webview/listFilter';
 import { describeCorpus } from '../support/corpus';
 import type { ViewSession } from '../core/view/viewPipeline';
@@ -241,19 +242,59 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await page.waitForPosted(isType('command/run', (m) => m.command === 'compress'));
 	});
 
-	it('shows a view sent as JSON bytes, as the extension sends it from the analysis worker', async () => {
+	it('shows a view sent as JSON bytes in parts, as the extension sends it from the analysis worker', async () => {
 		const page = await openWebview(
 			suite.browser,
-			suite.server.pageUrl('gauge', 'dark'),
+			suite.server.pageUrl('transcript', 'dark'),
 			new FakeHost({ transcriptId: 't1' }).onPost,
+			{ width: 1100, height: 1000 },
 		);
 		opened.push(page);
-		// A Uint8Array, as VS Code hands the extension's byte array to the page (the harness's send goes through JSON).
-		const json = JSON.stringify(JSON.stringify(session.view));
-		await page.page.evaluate(
-			`window.dispatchEvent(new MessageEvent('message', { data: { type: 'transcript/showEncoded', transcriptId: 't1', viewJson: new TextEncoder().encode(${json}) } }))`,
-		);
+		// Byte arrays, as VS Code hands the extension's to the page (the harness's send goes through JSON).
+		const dispatch = async (posts: readonly HostPost[]): Promise<void> => {
+			const script = posts
+				.map((post) => {
+					const { viewJson, textsJson, ...rest } = post as { viewJson?: Uint8Array; textsJson?: Uint8Array };
+					const bytes = viewJson ?? textsJson;
+					const field = viewJson !== undefined ? 'viewJson' : 'textsJson';
+					return `window.dispatchEvent(new MessageEvent('message', { data: { ...${JSON.stringify(rest)}, ${field}: new TextEncoder().encode(${JSON.stringify(new TextDecoder().decode(bytes))}) } }));`;
+				})
+				.join('\n');
+			await page.page.evaluate(script);
+		};
+		const rows = session.view.rows;
+		const posts = transcriptViewPosts('t1', 3, encodeViewParts(session.view, 64));
+		const [skeleton, ...parts] = posts;
+		assert.ok(skeleton !== undefined && parts.length > 1);
+		await dispatch([skeleton]);
 		await waitForText(page.page.locator('[data-testid=usage]'), (text) => text === usageText(session));
+		const status = page.page.locator('[data-testid=list-status]');
+		const all = `showing ${grouped(rows.length)} of ${grouped(rows.length)} messages`;
+		await waitForText(status, (text) => text === all);
+		const firstPreview = page.page.locator('cl-message-list .preview').first();
+		assert.equal(await firstPreview.textContent(), '', 'no preview before its part arrived');
+		// A part of another view (an older one) is not applied.
+		const stale = transcriptViewPosts('t1', 2, encodeViewParts(session.view, 64))[1];
+		assert.ok(stale !== undefined);
+		await dispatch([stale]);
+		await page.page.waitForTimeout(100);
+		assert.equal(await firstPreview.textContent(), '');
+		await dispatch(parts);
+		await waitForText(firstPreview, (text) => text === rows[0]?.preview);
+		// Search sees every preview once all parts are in.
+		const word =
+			rows
+				.at(-1)
+				?.preview.split(' ')
+				.find((w) => w.length > 5) ?? 'the';
+		await page.page
+			.locator('cl-message-list vscode-textfield[aria-label="Search messages"] input')
+			.fill(word);
+		const found = filterRows(rows, { role: '', kind: '', search: word }).length;
+		await waitForText(
+			status,
+			(text) => text === `showing ${grouped(found)} of ${grouped(rows.length)} messages`,
+		);
 		assert.deepEqual(page.errors, []);
 	});
 

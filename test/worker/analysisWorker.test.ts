@@ -9,7 +9,8 @@ import { readTranscriptFile } from '../../src/core/io/readTranscriptFile';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline/offlineSummarizer';
 import { makeFlags, messagesInWindow } from '../../src/core/transcript/model';
 import type { TranscriptView } from '../../src/core/view/viewModel';
-import { decodeHostPost } from '../../src/protocol/messages';
+import { decodeHostPost, transcriptViewPosts } from '../../src/protocol/messages';
+import { type EncodedViewParts, withRowTexts } from '../../src/protocol/viewWire';
 import { AnalysisWorkerError, WorkerAnalysisClient } from '../../src/worker/client';
 import { InProcessAnalysisClient } from '../../src/worker/inProcessClient';
 import type { PlanSettings, WorkProgress } from '../../src/worker/protocol';
@@ -18,11 +19,17 @@ import { withAgentCompaction } from '../support/compactedSample';
 
 const sampleSession = resolve(__dirname, '..', 'fixtures', 'sample-claude-session.jsonl');
 
-/** A view the worker sent as JSON bytes, as the page decodes it. */
-function decodeView(viewJson: Uint8Array): TranscriptView {
-	const post = decodeHostPost({ type: 'transcript/showEncoded', transcriptId: 'x', viewJson });
-	assert.equal(post.type, 'transcript/show');
-	return post.view;
+/** A view the worker sent as JSON bytes (skeleton and row texts), as the page has it once every part arrived. */
+function decodeView(parts: EncodedViewParts): TranscriptView {
+	const posts = transcriptViewPosts('x', 1, parts).map(decodeHostPost);
+	const shown = posts[0];
+	assert.equal(shown?.type, 'transcript/show');
+	let rows = shown.view.rows;
+	for (const post of posts.slice(1)) {
+		assert.equal(post.type, 'transcript/rowTexts');
+		rows = withRowTexts(rows, post.texts);
+	}
+	return { ...shown.view, rows };
 }
 
 const workerEntry = resolve(__dirname, '..', '..', 'src', 'worker', 'main.ts');
@@ -121,9 +128,9 @@ describe('analysis worker', function () {
 		assert.ok(view.ok, view.ok ? '' : view.message);
 		const expected = await here.call('session.view', { ...session, plan: planSettings });
 		assert.ok(expected.ok);
-		const shown = decodeView(view.viewJson);
-		assert.deepEqual(shown.rows, decodeView(expected.viewJson).rows);
-		assert.deepEqual(shown.gauge, decodeView(expected.viewJson).gauge);
+		const shown = decodeView(view);
+		assert.deepEqual(shown.rows, decodeView(expected).rows);
+		assert.deepEqual(shown.gauge, decodeView(expected).gauge);
 
 		const whatIf = { strategy: 'structure' as const, headMessages: 1 };
 		const planned = await client.call('session.plan', { ...session, plan: planSettings, whatIf });

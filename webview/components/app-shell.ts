@@ -8,6 +8,7 @@ import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
 import { auditStrings, compareStrings, gaugeStrings } from '../../src/protocol/strings';
+import { withRowTexts } from '../../src/protocol/viewWire';
 import { codiconLink, icon } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
@@ -147,6 +148,8 @@ export class AppShell extends LitElement {
 	view: ViewKind = 'gauge';
 	transcriptId = '';
 	transcript: TranscriptView | undefined;
+	/** Which view `transcript` is, when its row texts come after it (see `transcript/rowTexts`). */
+	private viewId: number | undefined;
 	plan: PlanView | undefined;
 	review: ReviewView | undefined;
 	emptyMessage = '';
@@ -198,6 +201,7 @@ export class AppShell extends LitElement {
 		switch (message.type) {
 			case 'transcript/show':
 				this.transcriptId = message.transcriptId;
+				this.viewId = message.viewId;
 				this.transcript = message.view;
 				this.plan = message.view.plan;
 				this.emptyMessage = '';
@@ -205,8 +209,20 @@ export class AppShell extends LitElement {
 				void this.restoreSelection();
 				if (this.view === 'transcript') this.scheduleAudit();
 				break;
+			case 'transcript/rowTexts': {
+				// Ids and previews of rows shown a moment ago without them; parts of an older view are dropped.
+				const shown = this.transcript;
+				if (
+					shown !== undefined &&
+					message.viewId === this.viewId &&
+					message.transcriptId === this.transcriptId
+				)
+					this.transcript = { ...shown, rows: withRowTexts(shown.rows, message.texts) };
+				break;
+			}
 			case 'transcript/empty':
 				this.transcript = undefined;
+				this.viewId = undefined;
 				this.plan = undefined;
 				this.emptyMessage = message.message;
 				break;

@@ -7,7 +7,13 @@ import type { PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleProps } from '../styleProps';
-import type { MessageDetails, MessageRow, PlanView, RegionName } from '../../src/core/view/viewModel';
+import {
+	regionOf,
+	type MessageDetails,
+	type MessageRow,
+	type PlanView,
+	type RegionName,
+} from '../../src/core/view/viewModel';
 import type { PartKind, Role } from '../../src/core/transcript/model';
 import { codiconLink, icon } from '../codicons';
 import { formatCount, kindIcons, kindLabels } from '../format';
@@ -376,11 +382,8 @@ export class MessageList extends LitElement {
 	}
 
 	private regionOf(index: number): RegionName {
-		const regions = this.plan?.regions;
-		if (regions === undefined) return this.rows[index]?.region ?? 'middle';
-		if (index >= regions.head.from && index < regions.head.to) return 'head';
-		if (index >= regions.tail.from && index < regions.tail.to) return 'tail';
-		return 'middle';
+		const plan = this.plan;
+		return plan === undefined ? (this.rows[index]?.region ?? 'middle') : regionOf(plan, index);
 	}
 
 	private positionOf(index: number): number {

@@ -1,7 +1,14 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { PropertyValues } from 'lit';
 import { styleProps } from '../styleProps';
-import type { MessageRow, PlanView, PruneMark, RegionBand, RegionName } from '../../src/core/view/viewModel';
+import {
+	regionOf,
+	type MessageRow,
+	type PlanView,
+	type PruneMark,
+	type RegionBand,
+	type RegionName,
+} from '../../src/core/view/viewModel';
 import { colorRole, describePinned, formatCount, formatShort, regionLabels, roleColorVars } from '../format';
 import { columnRuns } from '../mapColumns';
 import { baseStyles } from '../styles';
@@ -349,11 +356,8 @@ export class RegionMap extends LitElement {
 	}
 
 	private regionOf(index: number): RegionName {
-		const regions = this.plan?.regions;
-		if (regions === undefined) return 'middle';
-		if (index >= regions.head.from && index < regions.head.to) return 'head';
-		if (index >= regions.tail.from && index < regions.tail.to) return 'tail';
-		return 'middle';
+		const plan = this.plan;
+		return plan === undefined ? 'middle' : regionOf(plan, index);
 	}
 
 	private percentAt(rowPosition: number): number {

@@ -10,10 +10,9 @@ import type {
 	PinnedReviewView,
 	PlanView,
 	PruneMark,
-	RegionName,
 	TranscriptView,
 } from './viewModel';
-import { maxDetailChars, maxPreviewChars } from './viewModel';
+import { maxDetailChars, maxPreviewChars, regionOf } from './viewModel';
 import { showControlChars } from './visibleText';
 
 /** Gauge categories in legend order: what the file does not show first, as the request sends it first. */
@@ -94,14 +93,6 @@ function pruneMarkOf(kind: PartEdit['kind']): PruneMark | undefined {
 	if (kind === 'dedup') return 'dedup';
 	if (kind === 'toolOutput' || kind === 'arguments') return 'prune';
 	return undefined;
-}
-
-/** Region of row `index` under a plan's head/middle/tail spans. */
-export function regionOf(plan: Pick<PlanView, 'regions'>, index: number): RegionName {
-	const { head, tail } = plan.regions;
-	if (index >= head.from && index < head.to) return 'head';
-	if (index >= tail.from && index < tail.to) return 'tail';
-	return 'middle';
 }
 
 const noPins = Object.freeze({ messages: [], partners: [], tokens: 0 });

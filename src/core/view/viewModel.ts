@@ -226,6 +226,14 @@ export interface ReviewView {
 	readonly pinned: PinnedReviewView;
 }
 
+/** Which band of `plan` the window row `index` sits in. */
+export function regionOf(plan: Pick<PlanView, 'regions'>, index: number): RegionName {
+	const { head, tail } = plan.regions;
+	if (index >= head.from && index < head.to) return 'head';
+	if (index >= tail.from && index < tail.to) return 'tail';
+	return 'middle';
+}
+
 /** Longest one-line preview in a row, in characters. */
 export const maxPreviewChars = 120;
 

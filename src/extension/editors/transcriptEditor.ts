@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { ProtocolWebview } from '../views/protocolWebview';
-import { coalesce, transcriptController, transcriptMessage } from '../views/transcriptController';
+import { coalesce, transcriptController, transcriptPosts } from '../views/transcriptController';
 
 /** A transcript opened in the Context Lens editor; the file itself is the state (read-only). */
 class TranscriptDocument implements vscode.CustomDocument {
@@ -45,7 +45,9 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 		const set = this.panels.get(path) ?? new Set();
 		set.add(panel);
 		this.panels.set(path, set);
-		const render = coalesce(async () => page.post(await transcriptMessage(this.services, tracker.get(path))));
+		const render = coalesce(async () =>
+			page.postAll(await transcriptPosts(this.services, tracker.get(path))),
+		);
 		render();
 		const subscriptions = [
 			tracker.onDidUpdate(({ tracked }) => {

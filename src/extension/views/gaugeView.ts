@@ -2,7 +2,7 @@ import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { ProtocolWebview } from './protocolWebview';
-import { coalesce, transcriptController, transcriptMessage } from './transcriptController';
+import { coalesce, transcriptController, transcriptPosts } from './transcriptController';
 
 /** Id of the Gauge view in the Context Lens container. */
 export const gaugeViewId = 'contextLens.gauge';
@@ -25,11 +25,12 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 	private readonly postView = coalesce(async () => {
 		const page = this.page;
 		if (page === undefined) return;
-		const message = await transcriptMessage(this.services, this.services.tracker.active);
+		const messages = await transcriptPosts(this.services, this.services.tracker.active);
 		if (this.page !== page) return;
-		page.post(message);
-		if (message.type === 'transcript/showEncoded')
-			this.posted = { count: this.posted.count + 1, transcriptId: message.transcriptId };
+		await page.postAll(messages);
+		const shown = messages[0];
+		if (shown?.type === 'transcript/showEncoded')
+			this.posted = { count: this.posted.count + 1, transcriptId: shown.transcriptId };
 	});
 
 	constructor(private readonly services: ExtensionServices) {

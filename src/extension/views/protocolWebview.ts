@@ -26,6 +26,9 @@ export class ProtocolWebview implements vscode.Disposable {
 	private queue: HostPost[] = [];
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private last: HostPost | undefined;
+	/** Row-text parts waiting for their turn (see `post`). */
+	private paced: HostPost[] = [];
+	private draining: Promise<void> | undefined;
 
 	constructor(
 		private readonly webview: vscode.Webview,
@@ -76,9 +79,41 @@ export class ProtocolWebview implements vscode.Disposable {
 		return this.last;
 	}
 
-	/** Sends a message now, or after `ready` if the page is not ready yet. */
+	/**
+	 * Sends a message now, or after `ready` if the page is not ready yet. A view's row-text parts go one per turn of
+	 * the event loop, so that VS Code's work on each (it deflates every message on this thread) is a short task of its
+	 * own and other extensions run in between; a new view or `transcript/empty` drops the parts still waiting.
+	 */
 	post(message: HostPost): void {
+		if (message.type === 'transcript/rowTextsEncoded') {
+			this.paced.push(message);
+			this.draining ??= this.drain();
+			return;
+		}
+		if (message.type === 'transcript/showEncoded' || message.type === 'transcript/empty') this.paced = [];
 		this.last = message;
+		this.send(message);
+	}
+
+	/** Posts `messages` in order (see `post`); resolves once every row-text part among them was handed to VS Code. */
+	async postAll(messages: readonly HostPost[]): Promise<void> {
+		for (const message of messages) this.post(message);
+		await this.draining;
+	}
+
+	private async drain(): Promise<void> {
+		try {
+			while (this.paced.length > 0) {
+				await new Promise((resolveTurn) => setImmediate(resolveTurn));
+				const next = this.paced.shift();
+				if (next !== undefined) this.send(next);
+			}
+		} finally {
+			this.draining = undefined;
+		}
+	}
+
+	private send(message: HostPost): void {
 		if (this.isBundleMissing) return;
 		if (!this.isReady) {
 			this.queue.push(message);
@@ -100,7 +135,7 @@ export class ProtocolWebview implements vscode.Disposable {
 				this.isReady = true;
 				// State is resent whole, so messages queued before this `ready` are superseded by it.
 				this.queue = [];
-				for (const m of await this.controller.initialMessages()) this.post(m);
+				await this.postAll(await this.controller.initialMessages());
 				return;
 			}
 			if (message.type === 'log/error') {

@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import type { PlanView, WhatIfOptions } from '../../core/view/viewModel';
-import { assertNever, type HostPost, type Reply, type ViewToHost } from '../../protocol/messages';
+import {
+	assertNever,
+	transcriptViewPosts,
+	type HostPost,
+	type Reply,
+	type ViewToHost,
+} from '../../protocol/messages';
 import { planSettingsOf } from '../../worker/planOptions';
 import type { MethodName, ParamsOf, ResultOf, WorkFailure } from '../../worker/protocol';
 import { handleAuditMessage } from '../audit/auditController';
@@ -46,24 +52,30 @@ export function coalesce(render: () => Promise<void>): () => void {
 	};
 }
 
+/** Tells the parts of one view from another's on the pages (see `transcriptViewPosts`). */
+let lastViewId = 0;
+
 /**
- * The message for a tracked transcript's current state: the view the analysis worker built, as the JSON bytes it
- * made (the page decodes them; this thread never serialises the view), or `transcript/empty` saying why.
+ * The messages for a tracked transcript's current state: the view the analysis worker built, as the JSON bytes it
+ * made (its skeleton, then its row-text parts: the page decodes them; this thread never serialises the view), or
+ * one `transcript/empty` saying why. Post them with `ProtocolWebview.postAll`, which spaces the parts out.
  */
-export async function transcriptMessage(
+export async function transcriptPosts(
 	services: ExtensionServices,
 	tracked: TrackedTranscript | undefined,
-): Promise<HostPost> {
+): Promise<HostPost[]> {
 	const state = tracked?.state;
 	if (tracked === undefined || state === undefined) {
-		return {
-			type: 'transcript/empty',
-			message: vscode.l10n.t(
-				'No transcript is active. Open a session from the Sessions view or a transcript file with "Open with Context Lens".',
-			),
-		};
+		return [
+			{
+				type: 'transcript/empty',
+				message: vscode.l10n.t(
+					'No transcript is active. Open a session from the Sessions view or a transcript file with "Open with Context Lens".',
+				),
+			},
+		];
 	}
-	if (!state.ok) return { type: 'transcript/empty', message: state.message };
+	if (!state.ok) return [{ type: 'transcript/empty', message: state.message }];
 	const pins = services.pins.entry(tracked.path);
 	const shown = await callAnalysis(services, 'session.view', {
 		path: tracked.path,
@@ -71,8 +83,8 @@ export async function transcriptMessage(
 		plan: planSettingsOf(services.settings()),
 		...(pins !== undefined ? { pins } : {}),
 	});
-	if (!shown.ok) return { type: 'transcript/empty', message: shown.message };
-	return { type: 'transcript/showEncoded', transcriptId: tracked.path, viewJson: shown.viewJson };
+	if (!shown.ok) return [{ type: 'transcript/empty', message: shown.message }];
+	return transcriptViewPosts(tracked.path, ++lastViewId, shown);
 }
 
 /** The plan of a tracked transcript with what-if settings and its pins, as the region map draws it (made in the worker). */
@@ -132,7 +144,7 @@ export function transcriptController(
 	const stateOf = (transcriptId: string): ReturnType<typeof target> =>
 		target()?.path === transcriptId ? target() : services.tracker.get(transcriptId);
 	return {
-		initialMessages: async () => [await transcriptMessage(services, target())],
+		initialMessages: () => transcriptPosts(services, target()),
 		async handle(message, post) {
 			switch (message.type) {
 				case 'plan/request':

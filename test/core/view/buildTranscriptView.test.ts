@@ -8,9 +8,8 @@ import {
 	buildPlanView,
 	gaugeCategoryOrder,
 	oneLine,
-	regionOf,
 } from '../../../src/core/view/buildTranscriptView';
-import { maxDetailChars, maxPreviewChars } from '../../../src/core/view/viewModel';
+import { maxDetailChars, maxPreviewChars, regionOf } from '../../../src/core/view/viewModel';
 import { describeCorpus } from '../../support/corpus';
 import { syntheticTranscript } from './syntheticTranscript';
 import type { ViewSession } from './viewPipeline';
