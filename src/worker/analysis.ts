@@ -2,6 +2,7 @@ import type { MethodName, ParamsOf, ResultOf } from './protocol';
 import { ReviewWorkspace } from './reviews';
 import { SessionWorkspace, measureFile } from './sessions';
 import { summarizeMessages } from './summarizers';
+import { currentThreadPriority, type ThreadPriority } from './threadPriority';
 import type { WorkContext } from './workContext';
 
 /** How each call is answered. */
@@ -12,6 +13,9 @@ type Handlers = { [M in MethodName]: (params: ParamsOf<M>, context: WorkContext)
  * thread runs one (src/worker/main.ts); tests and the bench's main-thread comparison call one directly.
  */
 export class Analysis {
+	/** `priority`: how this thread was set up (the worker lowers its own; any other thread is as it was). */
+	constructor(private readonly priority: ThreadPriority = currentThreadPriority(false)) {}
+
 	readonly sessions = new SessionWorkspace();
 	readonly reviews = new ReviewWorkspace();
 	private readonly handlers: Handlers = {
@@ -26,6 +30,7 @@ export class Analysis {
 		'session.compare': (p, c) => this.sessions.compare(p, c),
 		'session.audit': (p, c) => this.sessions.audit(p, c),
 		'session.close': (p) => Promise.resolve(this.sessions.close(p.path)),
+		'worker.priority': () => Promise.resolve({ ok: true, ...this.priority }),
 		'file.measure': (p, c) => measureFile(p.path, p.windows, c),
 		'review.create': (p, c) => this.reviews.create(p, c),
 		'review.restore': (p, c) => this.reviews.restore(p, c),
@@ -64,6 +69,7 @@ const methodNames: Record<MethodName, true> = {
 	'session.compare': true,
 	'session.audit': true,
 	'session.close': true,
+	'worker.priority': true,
 	'file.measure': true,
 	'review.create': true,
 	'review.restore': true,

@@ -171,7 +171,22 @@ export class WorkerAnalysisClient implements AnalysisClient {
 		worker.unref();
 		this.worker = worker;
 		this.log(`analysis worker started (thread ${worker.threadId})`);
+		queueMicrotask(() => void this.logPriority());
 		return worker;
+	}
+
+	/** Logs how the worker's thread is scheduled (it lowers its own priority where it can: src/worker/threadPriority.ts). */
+	private async logPriority(): Promise<void> {
+		try {
+			const priority = await this.call('worker.priority', {});
+			this.log(
+				priority.isLowered
+					? `analysis worker runs below normal priority (nice ${priority.nice ?? '?'}), so the extension host's thread comes first`
+					: `analysis worker runs at the extension host's priority (${priority.why ?? 'not lowered'})`,
+			);
+		} catch {
+			// The worker stopped first; the next one logs its own.
+		}
 	}
 
 	private post(worker: Worker, message: HostToWorker): void {

@@ -12,6 +12,7 @@ import type { SessionPins } from '../extension/sessions/pinStore';
 import type { PinKey } from '../core/compaction/pinTargets';
 import type { AuditView } from '../core/audit/auditTypes';
 import type { CompareView } from '../core/compare/compareTypes';
+import type { ThreadPriority } from './threadPriority';
 
 /** Context window per model id pattern, from the settings. */
 export type Windows = Readonly<Record<string, number>>;
@@ -169,6 +170,8 @@ export interface AnalysisMethods {
 		params: SessionParams & { readonly compactionRatio: number; readonly rotationRatio: number };
 		result: { readonly ok: true; readonly view: AuditView } | WorkFailure;
 	};
+	/** How the worker's thread is scheduled (for the log). */
+	'worker.priority': { params: Record<string, never>; result: { readonly ok: true } & ThreadPriority };
 	/** Forgets a session and what was read of it. */
 	'session.close': { params: { readonly path: string }; result: { readonly ok: true } };
 	/** Reads and measures a file once, keeping nothing (the Sessions view's background figures, @context /inspect). */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { generateClaudeSession } from '../../bench/generateClaudeSession';
@@ -72,6 +72,30 @@ describe('analysis worker', function () {
 		await client.dispose();
 	});
 	after(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('runs its thread below normal priority on Linux, leaving the calling thread as it was, and logs it', async function () {
+		const lines: string[] = [];
+		const logged = new WorkerAnalysisClient(script, { log: (line) => lines.push(line) });
+		try {
+			const before = getPriority();
+			const priority = await logged.call('worker.priority', {});
+			if (platform() === 'linux') {
+				assert.equal(priority.isLowered, true, priority.why);
+				assert.ok((priority.nice ?? 0) > before, `worker nice ${priority.nice} above the caller's ${before}`);
+			} else assert.equal(priority.isLowered, false);
+			assert.equal(getPriority(), before, "the calling thread's priority is unchanged");
+			// The client asks for the priority itself right after the worker starts, and logs the answer.
+			for (let i = 0; i < 100 && !lines.some((line) => line.includes('priority')); i++)
+				await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+			assert.ok(
+				lines.some((line) =>
+					/analysis worker runs (below normal|at the extension host's) priority/.test(line),
+				),
+			);
+		} finally {
+			await logged.dispose();
+		}
+	});
 
 	it('reads and counts a session in the thread as core does here, then counts only what an append added', async () => {
 		const file = join(dir, 'live.jsonl');
