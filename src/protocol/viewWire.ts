@@ -138,30 +138,41 @@ function fatesOf(letters: string): MessageFate[] {
 	return out;
 }
 
+type MutableRow = { -readonly [K in keyof MessageRow]: MessageRow[K] };
+
 function rowsOf(columns: RowColumns, plan: PlanView): MessageRow[] {
 	const rows: MessageRow[] = new Array<MessageRow>(columns.count);
+	// Few distinct kind lists occur (a message's kinds in order): each is decoded once and shared by its rows.
+	const kindLists = new Map<string, readonly PartKind[]>();
 	let line = 0;
 	for (let index = 0; index < columns.count; index++) {
 		line += columns.lineSteps[index] ?? 0;
-		const tool = columns.tools[index] ?? 0;
-		const toolName = tool > 0 ? columns.toolNames[tool - 1] : undefined;
+		const digits = columns.kinds[index] ?? '';
+		let kinds = kindLists.get(digits);
+		if (kinds === undefined) {
+			kinds = Object.freeze([...digits].map((digit) => partKinds[Number(digit)] ?? 'text'));
+			kindLists.set(digits, kinds);
+		}
+		const texts = columns.texts[index];
 		const prune = plan.prune[index];
-		const [id, preview] = columns.texts[index] ?? ['', ''];
-		rows[index] = {
+		const row: MutableRow = {
 			index,
-			id,
+			id: texts?.[0] ?? '',
 			role: roles[Number(columns.roles[index])] ?? 'user',
 			tokens: columns.tokens[index] ?? 0,
-			kinds: [...(columns.kinds[index] ?? '')].map((digit) => partKinds[Number(digit)] ?? 'text'),
-			...(toolName !== undefined ? { toolName } : {}),
-			preview,
+			kinds,
+			preview: texts?.[1] ?? '',
 			region: regionOf(plan, index),
 			fate: plan.fates[index] ?? 'kept',
-			...(prune !== undefined ? { prune } : {}),
 			isPruneCandidate: prune !== undefined,
 			isError: ((columns.flags[index] ?? 0) & errorFlag) !== 0,
 			line,
 		};
+		const tool = columns.tools[index] ?? 0;
+		const toolName = tool > 0 ? columns.toolNames[tool - 1] : undefined;
+		if (toolName !== undefined) row.toolName = toolName;
+		if (prune !== undefined) row.prune = prune;
+		rows[index] = row;
 	}
 	return rows;
 }
