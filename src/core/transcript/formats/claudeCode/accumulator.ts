@@ -417,9 +417,10 @@ export class ClaudeCodeAccumulator implements RecordAccumulator {
  * bookkeeping records. Message content stays as it is: parts hold its strings and blocks.
  */
 function compactRecord(record: JsonObject, type: string, pool: StringPool): JsonObject {
-	for (const key of repeatedKeys) {
+	for (let slot = 0; slot < repeatedKeys.length; slot++) {
+		const key = repeatedKeys[slot]!;
 		const value = record[key];
-		if (typeof value === 'string') record[key] = pool.intern(value);
+		if (typeof value === 'string') record[key] = pool.internAt(slot, value);
 	}
 	if (type !== 'user' && type !== 'assistant') return compactStrings(record);
 	if (type === 'assistant') {
