@@ -61,7 +61,9 @@ function compactKey(key: string): CompactKey {
 				return kept instanceof Uint8Array ? kept.toString('utf8') : kept.derive(kept.from);
 			},
 			set(this: object, value: unknown): void {
-				delete (this as Slotted)[slot];
+				// Cleared rather than deleted: deleting a property that is not the object's last one would turn the
+				// object into a slow (dictionary) one.
+				(this as Slotted)[slot] = undefined;
 				Object.defineProperty(this, key, dataProperty(value));
 			},
 		};
