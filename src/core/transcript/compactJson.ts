@@ -32,33 +32,42 @@ export interface DerivedText {
 /** How a compacted string is kept: its UTF-8 bytes, or what it is derived from. */
 type Stored = Buffer | Pick<DerivedText, 'from' | 'derive'>;
 
-/** A compacted key: how its string is kept, by object, and the accessor all such objects share. */
+/**
+ * A compacted key: the hidden property that keeps its string (a non-enumerable symbol: JSON.stringify, spreads,
+ * `Object.keys` and deep equality never see it) and the accessor all such objects share.
+ */
 interface CompactKey {
-	readonly stored: WeakMap<object, Stored>;
+	readonly slot: symbol;
 	readonly accessor: PropertyDescriptor;
 }
 
 /** By key name. One getter and setter pair per key keeps the objects in V8's fast (non-dictionary) shape. */
 const compactKeys = new Map<string, CompactKey>();
 
+type Slotted = Record<symbol, Stored | undefined>;
+
 function compactKey(key: string): CompactKey {
 	let found = compactKeys.get(key);
 	if (found === undefined) {
-		const stored = new WeakMap<object, Stored>();
+		// A property of the object itself rather than a WeakMap entry: V8 handles a weak map's entries as
+		// ephemerons, extra work in every collection for as many entries as there are compacted strings.
+		const slot = Symbol(key);
 		const accessor: PropertyDescriptor = {
 			configurable: true,
 			enumerable: true,
 			get(this: object): string | undefined {
-				const kept = stored.get(this);
+				const kept = (this as Slotted)[slot];
 				if (kept === undefined) return undefined;
 				return kept instanceof Uint8Array ? kept.toString('utf8') : kept.derive(kept.from);
 			},
 			set(this: object, value: unknown): void {
-				stored.delete(this);
+				// Cleared rather than deleted: deleting a property that is not the object's last one would turn the
+				// object into a slow (dictionary) one.
+				(this as Slotted)[slot] = undefined;
 				Object.defineProperty(this, key, dataProperty(value));
 			},
 		};
-		found = { stored, accessor };
+		found = { slot, accessor };
 		compactKeys.set(key, found);
 	}
 	return found;
@@ -126,7 +135,9 @@ export function derivedText(
 
 function compactObject(object: JsonObject, context: Context, depth: number, skip?: string): JsonObject {
 	let compacted: Map<string, Stored> | undefined;
-	for (const key of Object.keys(object)) {
+	// JSON.parse makes only own, enumerable data properties, so for-in sees exactly Object.keys, in the same order,
+	// without making the array of keys.
+	for (const key in object) {
 		if (key === skip) continue;
 		const value = object[key];
 		if (typeof value === 'string') {
@@ -150,11 +161,16 @@ function compactObject(object: JsonObject, context: Context, depth: number, skip
 	}
 	if (compacted === undefined) return object;
 	const copy: JsonObject = {};
-	for (const key of Object.keys(object)) {
+	for (const key in object) {
 		if (compacted.has(key)) {
-			const { stored, accessor } = compactKey(key);
+			const { slot, accessor } = compactKey(key);
 			Object.defineProperty(copy, key, accessor);
-			stored.set(copy, compacted.get(key)!);
+			Object.defineProperty(copy, slot, {
+				value: compacted.get(key),
+				writable: true,
+				enumerable: false,
+				configurable: true,
+			});
 		}
 		// Assigning `__proto__` would set the prototype; JSON.parse made it an own property.
 		else if (key === '__proto__') Object.defineProperty(copy, key, dataProperty(object[key]));
@@ -224,6 +240,20 @@ const poolLimit = 4096;
 /** Hands out one string per distinct value, for values that repeat on many records (session id, cwd). */
 export class StringPool {
 	private readonly strings = new Map<string, string>();
+
+	private readonly recent: (string | undefined)[] = [];
+
+	/**
+	 * `intern(text)` for a value that is most often equal to the last one given for the same `slot` (a small
+	 * number the caller picks per key): that one is compared first, which costs less than hashing `text`.
+	 */
+	internAt(slot: number, text: string): string {
+		const last = this.recent[slot];
+		if (last === text) return last;
+		const pooled = this.intern(text);
+		this.recent[slot] = pooled;
+		return pooled;
+	}
 
 	/** The pooled string equal to `text`, pooling it when there is room. */
 	intern(text: string): string {

@@ -427,8 +427,11 @@ export class JsonlTranscriptReader {
 	 */
 	pushHead(head: HeadText): number {
 		const parsed = head.parsed;
+		// Lines that did not parse are parsed again (for their diagnostic) whether or not they are in the map.
+		for (const [text, value] of parsed) if (value === undefined) parsed.delete(text);
 		this.splitter.forEachTextLine(head.text, head.completeBytes, (text, line) => {
-			const value = parsed.get(text);
+			// Detection parsed the first few lines only: once those are taken, no line is hashed to look it up.
+			const value = parsed.size === 0 ? undefined : parsed.get(text);
 			// A value is handed over once: two equal lines still make two records that do not share objects.
 			if (value === undefined) this.take(text, line);
 			else {
