@@ -31,12 +31,6 @@ interface PaintCase {
 
 /** The suite's file, as far as the page reads it; older files lack the newer fields. */
 interface WebviewMetrics extends PaintCase {
-	readonly messages?: number;
-	readonly payloadBytes?: number;
-	readonly firstPaintMs?: number;
-	readonly firstPaintRunsMs?: readonly number[];
-	readonly serializeMs?: number;
-	readonly mainThreadMs?: number;
 	readonly loadAverage?: number;
 	readonly scroll?: ScrollCase & {
 		readonly renderMedianMs?: number;
