@@ -36,6 +36,12 @@ export const gaugeStrings = Object.freeze({
 });
 
 /** Labels of the editor's compaction audit (the timeline and the list of compactions). */
+export const listStrings = Object.freeze({
+	/** After the list's count while the rows' previews are still arriving (a search cannot see them yet). */
+	previewsLoading: (loaded: number, total: number): string =>
+		`previews ${Math.floor((100 * loaded) / Math.max(total, 1))}% loaded; search covers the loaded ones`,
+});
+
 export const auditStrings = Object.freeze({
 	timelineHeading: 'Timeline',
 	compactionsHeading: 'Compactions in this file',

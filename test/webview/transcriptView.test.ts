@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { planCompaction } from '../../src/core/compaction/planCompaction';
 import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
 import { transcriptViewPosts, type HostPost, type ViewToHost } from '../../src/protocol/messages';
+import { listStrings } from '../../src/protocol/strings';
 import { encodeViewParts } from '../../src/protocol/viewWire';
 import { filterRows } from '../../webview/listFilter';
 import { describeCorpus } from '../support/corpus';
@@ -270,7 +271,8 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await waitForText(page.page.locator('[data-testid=usage]'), (text) => text === usageText(session));
 		const status = page.page.locator('[data-testid=list-status]');
 		const all = `showing ${grouped(rows.length)} of ${grouped(rows.length)} messages`;
-		await waitForText(status, (text) => text === all);
+		// Until the parts are in, the list says so, since a search cannot see the previews yet.
+		await waitForText(status, (text) => text === `${all} · ${listStrings.previewsLoading(0, rows.length)}`);
 		const firstPreview = page.page.locator('cl-message-list .preview').first();
 		assert.equal(await firstPreview.textContent(), '', 'no preview before its part arrived');
 		// A part of another view (an older one) is not applied.
@@ -279,8 +281,11 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await dispatch([stale]);
 		await page.page.waitForTimeout(100);
 		assert.equal(await firstPreview.textContent(), '');
-		await dispatch(parts);
+		await dispatch(parts.slice(0, 1));
 		await waitForText(firstPreview, (text) => text === rows[0]?.preview);
+		await waitForText(status, (text) => text === `${all} · ${listStrings.previewsLoading(64, rows.length)}`);
+		await dispatch(parts.slice(1));
+		await waitForText(status, (text) => text === all);
 		// Search sees every preview once all parts are in.
 		const word =
 			rows

@@ -53,6 +53,7 @@ export class AppShell extends LitElement {
 		view: { type: String },
 		transcriptId: { state: true },
 		transcript: { state: true },
+		previewsLoaded: { state: true },
 		plan: { state: true },
 		review: { state: true },
 		emptyMessage: { state: true },
@@ -150,6 +151,8 @@ export class AppShell extends LitElement {
 	transcript: TranscriptView | undefined;
 	/** Which view `transcript` is, when its row texts come after it (see `transcript/rowTexts`). */
 	private viewId: number | undefined;
+	/** Rows of that view whose texts arrived in parts (they cover every row once); undefined when all came with it. */
+	previewsLoaded: number | undefined;
 	plan: PlanView | undefined;
 	review: ReviewView | undefined;
 	emptyMessage = '';
@@ -202,6 +205,7 @@ export class AppShell extends LitElement {
 			case 'transcript/show':
 				this.transcriptId = message.transcriptId;
 				this.viewId = message.viewId;
+				this.previewsLoaded = message.viewId === undefined ? undefined : 0;
 				this.transcript = message.view;
 				this.plan = message.view.plan;
 				this.emptyMessage = '';
@@ -216,13 +220,16 @@ export class AppShell extends LitElement {
 					shown !== undefined &&
 					message.viewId === this.viewId &&
 					message.transcriptId === this.transcriptId
-				)
+				) {
 					this.transcript = { ...shown, rows: withRowTexts(shown.rows, message.texts) };
+					this.previewsLoaded = (this.previewsLoaded ?? 0) + message.texts.ids.length;
+				}
 				break;
 			}
 			case 'transcript/empty':
 				this.transcript = undefined;
 				this.viewId = undefined;
+				this.previewsLoaded = undefined;
 				this.plan = undefined;
 				this.emptyMessage = message.message;
 				break;
@@ -336,6 +343,7 @@ export class AppShell extends LitElement {
 							<cl-message-list
 								.rows=${t.rows}
 								.plan=${this.plan}
+								.previewsLoaded=${this.previewsLoaded}
 								.filter=${this.saved.filter ?? { role: '', kind: '', search: '' }}
 								@details-request=${this.onDetailsRequest}
 								@pin-toggle=${this.onPinToggle}

@@ -19,6 +19,7 @@ import { codiconLink, icon } from '../codicons';
 import { formatCount, kindIcons, kindLabels } from '../format';
 import type { ListFilter } from '../listFilter';
 import { filterRows } from '../listFilter';
+import { listStrings } from '../../src/protocol/strings';
 import { RowKeys } from '../rowKeys';
 import { baseStyles } from '../styles';
 import { messageRowStyles, renderMessageRow, rowHeightPx } from './message-row';
@@ -77,6 +78,7 @@ export class MessageList extends LitElement {
 		detailsError: { attribute: false },
 		firstRow: { state: true },
 		viewportRows: { state: true },
+		previewsLoaded: { attribute: false },
 	};
 
 	static override styles = [
@@ -171,6 +173,8 @@ export class MessageList extends LitElement {
 	detailsError: string | undefined;
 	firstRow = 0;
 	viewportRows = 20;
+	/** Rows whose previews have arrived (all of them unless the host sends them after the view: see viewWire). */
+	previewsLoaded: number | undefined;
 
 	private visible: number[] = [];
 	private pinned: ReadonlySet<number> = new Set();
@@ -236,12 +240,19 @@ export class MessageList extends LitElement {
 		return this.visible.length;
 	}
 
+	/** What the status adds while previews are still arriving, or nothing. */
+	private loadingNote(): string {
+		const loaded = this.previewsLoaded;
+		if (loaded === undefined || loaded >= this.rows.length) return '';
+		return ` · ${listStrings.previewsLoading(loaded, this.rows.length)}`;
+	}
+
 	override render(): unknown {
 		const count = this.visible.length;
 		return html`
 			${codiconLink()} ${guard([this.filter], () => this.renderFilters())}
 			<div class="status muted" role="status" data-testid="list-status">
-				showing ${formatCount(count)} of ${formatCount(this.rows.length)} messages
+				showing ${formatCount(count)} of ${formatCount(this.rows.length)} messages${this.loadingNote()}
 			</div>
 			<div
 				class="viewport"
