@@ -111,6 +111,9 @@ export async function readChatView(
 ): Promise<ChatViewReply> {
 	try {
 		mkdirSync(outDir, { recursive: true });
+		// The pointer off the conversation: a hovered request row shows its toolbar ("Restore Checkpoint") and its
+		// time, which would be read as part of its text.
+		await page.mouse.move(0, 0);
 		const deadline = Date.now() + 20_000;
 		let rows = await page.evaluate(chatRowsInPage);
 		const isDone = (): boolean => {
