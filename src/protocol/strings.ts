@@ -35,13 +35,14 @@ export const gaugeStrings = Object.freeze({
 	actionsLabel: 'Gauge actions',
 });
 
-/** Labels of the editor's compaction audit (the timeline and the list of compactions). */
+/** Text of the editor's message list. */
 export const listStrings = Object.freeze({
 	/** After the list's count while the rows' previews are still arriving (a search cannot see them yet). */
 	previewsLoading: (loaded: number, total: number): string =>
 		`previews ${Math.floor((100 * loaded) / Math.max(total, 1))}% loaded; search covers the loaded ones`,
 });
 
+/** Labels of the editor's compaction audit (the timeline and the list of compactions). */
 export const auditStrings = Object.freeze({
 	timelineHeading: 'Timeline',
 	compactionsHeading: 'Compactions in this file',

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { HostPost, HostToView, ViewKind, ViewToHost } from '../../protocol/messages';
 import { parseViewToHost } from '../../protocol/parseViewToHost';
+import { PacedPosts } from './pacedPosts';
 import { renderMissingBundleHtml, renderWebviewHtml } from '../../protocol/webviewHtml';
 
 /** What a page does with the protocol: the state sent on every `ready`, and the handling of everything else. */
@@ -26,9 +27,11 @@ export class ProtocolWebview implements vscode.Disposable {
 	private queue: HostPost[] = [];
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private last: HostPost | undefined;
-	/** Row-text parts waiting for their turn (see `post`). */
-	private paced: HostPost[] = [];
-	private draining: Promise<void> | undefined;
+	/** Paces a view's row-text parts (see `post`). */
+	private readonly paced = new PacedPosts((message) => {
+		if (message.type !== 'transcript/rowTextsEncoded') this.last = message;
+		this.send(message);
+	});
 
 	constructor(
 		private readonly webview: vscode.Webview,
@@ -74,43 +77,22 @@ export class ProtocolWebview implements vscode.Disposable {
 		return this.isReady;
 	}
 
-	/** The last message posted to the page (sent or queued); tests read it. */
+	/** The last message posted to the page (sent or queued), row-text parts aside; tests read it. */
 	get lastPosted(): HostPost | undefined {
 		return this.last;
 	}
 
 	/**
-	 * Sends a message now, or after `ready` if the page is not ready yet. A view's row-text parts go one per turn of
-	 * the event loop, so that VS Code's work on each (it deflates every message on this thread) is a short task of its
-	 * own and other extensions run in between; a new view or `transcript/empty` drops the parts still waiting.
+	 * Sends a message now, or after `ready` if the page is not ready yet; a view's row-text parts go one per turn of
+	 * the event loop (`PacedPosts`).
 	 */
 	post(message: HostPost): void {
-		if (message.type === 'transcript/rowTextsEncoded') {
-			this.paced.push(message);
-			this.draining ??= this.drain();
-			return;
-		}
-		if (message.type === 'transcript/showEncoded' || message.type === 'transcript/empty') this.paced = [];
-		this.last = message;
-		this.send(message);
+		this.paced.post(message);
 	}
 
-	/** Posts `messages` in order (see `post`); resolves once every row-text part among them was handed to VS Code. */
-	async postAll(messages: readonly HostPost[]): Promise<void> {
-		for (const message of messages) this.post(message);
-		await this.draining;
-	}
-
-	private async drain(): Promise<void> {
-		try {
-			while (this.paced.length > 0) {
-				await new Promise((resolveTurn) => setImmediate(resolveTurn));
-				const next = this.paced.shift();
-				if (next !== undefined) this.send(next);
-			}
-		} finally {
-			this.draining = undefined;
-		}
+	/** Posts `messages` in order; resolves once every row-text part among them was handed to VS Code. */
+	postAll(messages: readonly HostPost[]): Promise<void> {
+		return this.paced.postAll(messages);
 	}
 
 	private send(message: HostPost): void {
