@@ -14,7 +14,7 @@ type Handlers = { [M in MethodName]: (params: ParamsOf<M>, context: WorkContext)
  */
 export class Analysis {
 	/** `priority`: how this thread was set up (the worker lowers its own; any other thread is as it was). */
-	constructor(private readonly priority: ThreadPriority = currentThreadPriority(false)) {}
+	constructor(private readonly priority: ThreadPriority = currentThreadPriority()) {}
 
 	readonly sessions = new SessionWorkspace();
 	readonly reviews = new ReviewWorkspace();

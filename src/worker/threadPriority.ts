@@ -27,11 +27,12 @@ export function lowerThreadPriority(os: string = platform()): ThreadPriority {
 	}
 }
 
-/** The calling thread's priority as it is now, for the log. */
-export function currentThreadPriority(isLowered: boolean): ThreadPriority {
+/** The calling thread's priority as it is now, not lowered by us (any thread but the analysis worker). */
+export function currentThreadPriority(): ThreadPriority {
+	const why = 'this thread is not the analysis worker';
 	try {
-		return { nice: getPriority(), isLowered };
+		return { nice: getPriority(), isLowered: false, why };
 	} catch {
-		return { isLowered };
+		return { isLowered: false, why };
 	}
 }
