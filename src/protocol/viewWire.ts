@@ -210,3 +210,17 @@ export function decodeViewParts(parts: EncodedViewParts): TranscriptView {
 	for (const part of parts.rowTexts) rows = withRowTexts(rows, decodeRowTexts(part));
 	return { ...view, rows };
 }
+
+/**
+ * `next`'s rows with the ids and previews of `previous` (an earlier view of the same file) where a row still starts on
+ * the same source line and has no text yet: a session that grew keeps showing its previews while the new view's
+ * parts arrive, which then replace them (the last message's may have grown).
+ */
+export function carryRowTexts(previous: readonly MessageRow[], next: readonly MessageRow[]): MessageRow[] {
+	return next.map((row, index) => {
+		const before = previous[index];
+		return before !== undefined && row.id === '' && before.line === row.line && before.id !== ''
+			? { ...row, id: before.id, preview: before.preview }
+			: row;
+	});
+}

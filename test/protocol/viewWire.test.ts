@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { MessageRow, TranscriptView } from '../../src/core/view/viewModel';
 import { decodeHostPost, transcriptViewPosts } from '../../src/protocol/messages';
 import {
+	carryRowTexts,
 	decodeRowTexts,
 	decodeViewParts,
 	decodeViewSkeleton,
@@ -95,6 +96,20 @@ describe('view wire format (skeleton, then row texts)', () => {
 			}),
 			{ numRuns: 50 },
 		);
+	});
+
+	it("keeps an earlier view's texts for rows that still start on the same line, until the new parts come", () => {
+		const { view } = sessionOf(syntheticTranscript(60), 'synthetic.jsonl', 20_000);
+		const earlier = decodeViewParts(encodeViewParts(view, 16));
+		const shifted = earlier.rows.map((r, i) => (i === 5 ? { ...r, line: r.line + 1 } : r));
+		const next = decodeViewSkeleton(encodeViewParts({ ...view, rows: shifted }, 16).skeleton);
+		const carried = carryRowTexts(earlier.rows, next.rows);
+		assert.equal(carried[0]?.preview, view.rows[0]?.preview);
+		assert.equal(carried[0]?.id, view.rows[0]?.id);
+		assert.equal(carried[5]?.preview, '', 'a row that moved to another line is not given the old text');
+		const largest = view.largest[0] ?? 0;
+		assert.equal(carried[largest], next.rows[largest], 'a row that came with its text keeps it');
+		assert.deepEqual(carryRowTexts([], next.rows), next.rows);
 	});
 
 	it('reaches the page as transcript/show then transcript/rowTexts of the same view id', () => {

@@ -286,6 +286,14 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await waitForText(status, (text) => text === `${all} · ${listStrings.previewsLoading(64, rows.length)}`);
 		await dispatch(parts.slice(1));
 		await waitForText(status, (text) => text === all);
+		// The next view of the same file (after an append) shows the previews it had while its own parts come.
+		const [nextSkeleton, ...nextParts] = transcriptViewPosts('t1', 4, encodeViewParts(session.view, 64));
+		assert.ok(nextSkeleton !== undefined);
+		await dispatch([nextSkeleton]);
+		await waitForText(status, (text) => text === `${all} · ${listStrings.previewsLoading(0, rows.length)}`);
+		assert.equal(await firstPreview.textContent(), rows[0]?.preview);
+		await dispatch(nextParts);
+		await waitForText(status, (text) => text === all);
 		// Search sees every preview once all parts are in.
 		const word =
 			rows

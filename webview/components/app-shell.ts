@@ -8,7 +8,7 @@ import type { PlanView, ReviewView, TranscriptView, WhatIfOptions } from '../../
 import type { HostToView, ViewKind } from '../../src/protocol/messages';
 import { assertNever, viewKinds } from '../../src/protocol/messages';
 import { auditStrings, compareStrings, gaugeStrings } from '../../src/protocol/strings';
-import { withRowTexts } from '../../src/protocol/viewWire';
+import { carryRowTexts, withRowTexts } from '../../src/protocol/viewWire';
 import { codiconLink, icon } from '../codicons';
 import { formatShort } from '../format';
 import type { HostBridge } from '../hostBridge';
@@ -203,10 +203,16 @@ export class AppShell extends LitElement {
 	private receive(message: HostToView): void {
 		switch (message.type) {
 			case 'transcript/show':
+				// A view whose texts follow keeps the previews of the same file's last view meanwhile.
+				this.transcript =
+					message.viewId !== undefined &&
+					this.transcript !== undefined &&
+					message.transcriptId === this.transcriptId
+						? { ...message.view, rows: carryRowTexts(this.transcript.rows, message.view.rows) }
+						: message.view;
 				this.transcriptId = message.transcriptId;
 				this.viewId = message.viewId;
 				this.previewsLoaded = message.viewId === undefined ? undefined : 0;
-				this.transcript = message.view;
 				this.plan = message.view.plan;
 				this.emptyMessage = '';
 				this.planError = '';
