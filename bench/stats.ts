@@ -4,7 +4,9 @@ export function median(values: readonly number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
 	const upper = sorted[mid] ?? Number.NaN;
-	return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
+	const m = sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
+	// -0 and 0 compare equal, so the sort may leave either in the middle; answer one zero whatever the input order.
+	return m + 0;
 }
 
 /** Spread of repeated timings: median, fastest and slowest, all in the unit given; `runs` >= 0. */

@@ -20,6 +20,9 @@ describe('bench statistics', () => {
 		assert.equal(median([5, 1, 3]), 3);
 		assert.equal(median([4, 1, 3, 2]), 2.5);
 		assert.ok(Number.isNaN(median([])));
+		// The counterexample CI found: the middle pair was -0 and 0 in one order and 0 and -0 in the other.
+		assert.ok(Object.is(median([0, -5e-324, -0, 5e-324, -5e-324]), 0));
+		assert.ok(Object.is(median([-5e-324, 5e-324, -0, -5e-324, 0]), 0));
 		fc.assert(
 			fc.property(
 				fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }),
