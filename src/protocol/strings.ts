@@ -7,6 +7,7 @@ import type { FormatId } from '../core/transcript/model';
 /** Labels and fixed sentences of the review panel. */
 export const reviewStrings = Object.freeze({
 	heading: 'Compaction preview',
+	restoreHeading: (compaction: number): string => `Restore what compaction ${compaction} lost`,
 	apply: 'Apply',
 	discard: 'Discard',
 	openDiff: 'Open diff',

@@ -247,6 +247,7 @@ export class ReviewWorkspace {
 			})),
 			lostFactsOmitted: chosen.lostFacts.lost.length - lost.length,
 			tailRule: `restoring what compaction ${compaction + 1} lost: every message but the summary stays as it is`,
+			restores: compaction + 1,
 			createdAt: new Date().toISOString(),
 		};
 		this.loaded.set(review.id, { plan, transcript, counter });

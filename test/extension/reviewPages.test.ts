@@ -51,6 +51,8 @@ describe('review pages', () => {
 		);
 		assert.ok(view.summaryBudgetTokens >= 2000);
 		assert.equal(view.focus, '<b>parquet</b>');
+		assert.equal(view.restores, undefined, 'an ordinary compaction is not a restore');
+		assert.equal(buildPendingReviewView({ ...review, restores: 3 }, 1, '').restores, 3);
 	});
 
 	it('every view is the one bundle page: scripts only by nonce, the title escaped, no inline script', () => {

@@ -253,6 +253,20 @@ describe('webview: summary review in chromium', function () {
 		assert.equal(restored, `${review.summary}\nRemember the invoice ids.`);
 	});
 
+	it('heads a restore review with the compaction it takes facts back from, and an ordinary one with its strategy', async () => {
+		const heading = async (shown: ReviewView): Promise<string> => {
+			const view = await open(new FakeHost({ transcriptId: 't1', session, review: shown }));
+			return ((await view.page.locator('cl-summary-review h2').textContent()) ?? '')
+				.replace(/\s+/g, ' ')
+				.trim();
+		};
+		assert.equal(await heading({ ...review, restores: 2 }), reviewStrings.restoreHeading(2));
+		assert.equal(await heading({ ...review, restores: 2 }), 'Restore what compaction 2 lost');
+		const ordinary = await heading(review);
+		assert.ok(ordinary.startsWith(`${reviewStrings.heading} · summarize`), ordinary);
+		assert.ok(!ordinary.includes('Restore'), ordinary);
+	});
+
 	for (const theme of ['light', 'dark', 'high-contrast'] as const) {
 		it(`renders in the ${theme} theme (screenshot)`, async () => {
 			const view = await open(new FakeHost({ transcriptId: 't1', session, review }), theme);

@@ -344,6 +344,8 @@ describe('analysis worker', function () {
 		});
 		assert.ok(restore.ok, restore.ok ? '' : restore.message);
 		assert.ok(restore.review.lostFacts.length > 0);
+		// The review says what it restores, so its page and diff are not titled as a compaction.
+		assert.equal(restore.review.restores, 1);
 	});
 
 	it('stops and restarts a worker that does not end a cancelled call in time', async () => {

@@ -260,7 +260,9 @@ export class SummaryReview extends LitElement {
 		const focus = r.focus !== '' ? html` · focus “${r.focus}”` : nothing;
 		return html`
 			${codiconLink()}
-			<h2>${t.heading} · ${r.strategy}${focus}</h2>
+			<h2>
+				${r.restores !== undefined ? t.restoreHeading(r.restores) : html`${t.heading} · ${r.strategy}${focus}`}
+			</h2>
 			<p class="numbers" data-testid="review-numbers">
 				before <strong>${formatCount(r.tokensBefore)}</strong> → after
 				<strong>${formatCount(r.tokensAfter)}</strong> tokens

@@ -224,6 +224,8 @@ export interface ReviewView {
 	};
 	/** What stayed verbatim because it was pinned (no messages when nothing was). */
 	readonly pinned: PinnedReviewView;
+	/** On a restore review: the 1-based number of the compaction whose lost facts it offers to take back. */
+	readonly restores?: number;
 }
 
 /** Which band of `plan` the window row `index` sits in. */

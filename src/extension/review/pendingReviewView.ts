@@ -35,5 +35,6 @@ export function buildPendingReviewView(
 		applyDescription,
 		tailRule: review.tailRule ?? '',
 		pinned: review.pinned ?? { messages: [], partners: 0, tokens: 0 },
+		...(review.restores !== undefined ? { restores: review.restores } : {}),
 	};
 }

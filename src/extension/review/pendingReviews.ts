@@ -67,6 +67,8 @@ export interface PendingReview {
 	readonly tailRule?: string;
 	/** What the plan keeps verbatim because it is pinned (absent when nothing is). */
 	readonly pinned?: PinnedReviewView;
+	/** Set on a restore review: the 1-based number of the compaction whose lost facts it offers to take back. */
+	readonly restores?: number;
 	readonly createdAt: string;
 }
 

@@ -102,7 +102,9 @@ export class ReviewPanels implements vscode.Disposable {
 			'vscode.diff',
 			reviewUri(review.id, 'original'),
 			reviewUri(review.id, 'compacted'),
-			vscode.l10n.t('{0}: original ↔ compacted ({1})', basename(review.file), review.strategy),
+			review.restores !== undefined
+				? vscode.l10n.t('{0}: original ↔ restored (compaction {1})', basename(review.file), review.restores)
+				: vscode.l10n.t('{0}: original ↔ compacted ({1})', basename(review.file), review.strategy),
 			{ preview: false, viewColumn: vscode.ViewColumn.One, preserveFocus: true },
 		);
 	}
