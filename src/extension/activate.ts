@@ -63,6 +63,8 @@ export interface ContextLensTestApi {
 	editorPanels(): number;
 	/** How many transcript views the Gauge page was sent, and which transcript the last one showed. */
 	gaugeViews(): { readonly count: number; readonly transcriptId?: string };
+	/** How many pending reviews the Gauge page was last told of (undefined before its first post). */
+	gaugePendingReviews(): number | undefined;
 	/** Answers a what-if plan request for a tracked file as the transcript pages do (the plan is made in the worker). */
 	planWhatIf(path: string, whatIf: WhatIfOptions): Promise<Reply<PlanView> | undefined>;
 	/** The compaction gate: its channel, the questions on screen, an answer as a click would give, what it decided. */
@@ -216,6 +218,7 @@ function testApi(parts: TestApiParts): ContextLensTestApi {
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
 		gaugeViews: () => gauge.views,
+		gaugePendingReviews: () => gauge.pendingReviewsPosted,
 		planWhatIf: async (path, whatIf) => {
 			let reply: Reply<PlanView> | undefined;
 			await transcriptController(services, () => tracker.get(path)).handle(

@@ -159,7 +159,9 @@ export type HostToView =
 	/** Reply to `audit/request`. */
 	| { readonly type: 'audit/result'; readonly requestId: number; readonly result: Reply<AuditView> }
 	/** Host is working (re-planning, summarising); `busy: false` ends it. */
-	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string };
+	| { readonly type: 'host/busy'; readonly busy: boolean; readonly label: string }
+	/** How many compactions wait for review in this workspace (the gauge offers to open them when any do). */
+	| { readonly type: 'reviews/pending'; readonly count: number };
 
 /**
  * `transcript/show` as the extension posts it: the view's skeleton as UTF-8 JSON bytes (src/protocol/viewWire.ts),

@@ -34,6 +34,8 @@ export const gaugeStrings = Object.freeze({
 	largest: 'Largest',
 	waiting: 'Waiting for a transcript…',
 	actionsLabel: 'Gauge actions',
+	/** The sidebar button that opens compactions waiting for review. */
+	reviewPending: (count: number): string => `Review pending (${count})`,
 });
 
 /** Text of the editor's message list. */

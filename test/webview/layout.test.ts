@@ -123,7 +123,15 @@ describe('webview: layout at sidebar and review-column widths in chromium', func
 			// 320 px tall: the Gauge view's share of the sidebar with the Sessions view expanded below it.
 			const view = await open('gauge', width, 320, '[data-testid=usage]');
 			const { page } = view;
+			// With a review waiting, the widest row of actions the sidebar has.
+			await view.send({ type: 'reviews/pending', count: 12 });
+			await page.locator('cl-app-shell vscode-button[data-action=review-pending]').waitFor();
 			await screenshot(page, `layout-gauge-${width}-short`, false);
+			await assertInViewport(
+				page,
+				'cl-app-shell vscode-button[data-action=review-pending]',
+				gaugeStrings.reviewPending(12),
+			);
 			await assertInViewport(page, 'cl-app-shell vscode-button[data-action=compress]', gaugeStrings.compress);
 			await assertInViewport(
 				page,

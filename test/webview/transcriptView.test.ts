@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { planCompaction } from '../../src/core/compaction/planCompaction';
 import { buildMessageDetails, buildPlanView } from '../../src/core/view/buildTranscriptView';
 import { transcriptViewPosts, type HostPost, type ViewToHost } from '../../src/protocol/messages';
-import { listStrings } from '../../src/protocol/strings';
+import { gaugeStrings, listStrings } from '../../src/protocol/strings';
 import { encodeViewParts } from '../../src/protocol/viewWire';
 import { filterRows } from '../../webview/listFilter';
 import { describeCorpus } from '../support/corpus';
@@ -241,6 +241,31 @@ describe('webview: gauge, region map and message list in chromium', function () 
 		await waitForText(page.page.locator('[data-testid=usage]'), (text) => text === usageText(session));
 		await page.page.locator('cl-app-shell vscode-button', { hasText: 'Compress' }).click();
 		await page.waitForPosted(isType('command/run', (m) => m.command === 'compress'));
+	});
+
+	it('offers the compactions waiting for review in the sidebar, with or without a transcript', async () => {
+		const page = await openWebview(
+			suite.browser,
+			suite.server.pageUrl('gauge', 'dark'),
+			new FakeHost({ transcriptId: 't1' }).onPost,
+		);
+		opened.push(page);
+		const pending = page.page.locator('cl-app-shell vscode-button[data-action=review-pending]');
+		await page.page.locator('cl-app-shell p[role=status]').waitFor();
+		assert.equal(await pending.count(), 0, 'no button while nothing waits');
+		await page.send({ type: 'reviews/pending', count: 2 });
+		await waitForText(pending, (text) => text.trim() === gaugeStrings.reviewPending(2));
+		assert.equal(gaugeStrings.reviewPending(2), 'Review pending (2)');
+		await pending.click();
+		await page.waitForPosted(isType('command/run', (m) => m.command === 'openReview'));
+		await page.send({ type: 'transcript/show', transcriptId: 't1', view: session.view });
+		await waitForText(page.page.locator('[data-testid=usage]'), (text) => text === usageText(session));
+		await waitForText(pending, (text) => text.trim() === 'Review pending (2)');
+		await page.send({ type: 'reviews/pending', count: 0 });
+		await page.page.waitForFunction(
+			`!document.querySelector('cl-app-shell').shadowRoot.querySelector('[data-action=review-pending]')`,
+		);
+		assert.equal(await page.page.locator('cl-app-shell vscode-button[data-action=compress]').count(), 1);
 	});
 
 	it('shows a view sent as JSON bytes in parts, as the extension sends it from the analysis worker', async () => {

@@ -65,6 +65,7 @@ export class AppShell extends LitElement {
 		compareProgress: { state: true },
 		compareError: { state: true },
 		selectedCompaction: { state: true },
+		pendingReviews: { state: true },
 	};
 
 	static override styles = [
@@ -166,6 +167,8 @@ export class AppShell extends LitElement {
 	compareProgress: CompareProgressView | undefined;
 	compareError = '';
 	selectedCompaction = -1;
+	/** Compactions waiting for review in this workspace (the sidebar offers to open them). */
+	pendingReviews = 0;
 
 	private readonly narrowQuery = window.matchMedia('(max-width: 320px)');
 	private readonly onNarrowChange = (): void => {
@@ -256,6 +259,9 @@ export class AppShell extends LitElement {
 				}
 				break;
 			}
+			case 'reviews/pending':
+				this.pendingReviews = message.count;
+				break;
 			case 'host/busy':
 				this.busyLabel = message.busy ? message.label : '';
 				break;
@@ -316,7 +322,14 @@ export class AppShell extends LitElement {
 	private renderTranscript(): unknown {
 		const t = this.transcript;
 		if (t === undefined) {
-			return html`<p class="muted" role="status">${this.emptyMessage || gaugeStrings.waiting}</p>`;
+			return html`<p class="muted" role="status">${this.emptyMessage || gaugeStrings.waiting}</p>
+				${
+					this.view === 'gauge' && this.pendingReviews > 0
+						? html`<div class="buttons" role="group" aria-label=${gaugeStrings.actionsLabel}>
+								${this.renderPendingButton()}
+							</div>`
+						: nothing
+				}`;
 		}
 		const isEditor = this.view === 'transcript';
 		return html`
@@ -362,6 +375,20 @@ export class AppShell extends LitElement {
 		`;
 	}
 
+	/** Opens the waiting review (a pick when there are several); shown only while one waits. */
+	private renderPendingButton(): unknown {
+		const label = gaugeStrings.reviewPending(this.pendingReviews);
+		return html`<vscode-button
+			secondary
+			icon="checklist"
+			data-action="review-pending"
+			title=${label}
+			aria-label=${label}
+			@click=${() => this.bridge?.post({ type: 'command/run', command: 'openReview' })}
+			>${label}</vscode-button
+		>`;
+	}
+
 	private renderSidebarExtras(t: TranscriptView): unknown {
 		return html`<div class="buttons sticky" role="group" aria-label=${gaugeStrings.actionsLabel}>
 				<vscode-button
@@ -380,6 +407,7 @@ export class AppShell extends LitElement {
 					@click=${() => this.bridge?.post({ type: 'command/run', command: 'openTranscriptView' })}
 					>${this.isNarrow ? nothing : gaugeStrings.openTranscript}</vscode-button
 				>
+				${this.pendingReviews > 0 ? this.renderPendingButton() : nothing}
 			</div>
 			${
 				t.largest.length > 0

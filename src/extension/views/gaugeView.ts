@@ -1,5 +1,6 @@
 import { formatWindowPercent } from '../../core/budget/formatFigures';
 import * as vscode from 'vscode';
+import type { HostPost } from '../../protocol/messages';
 import type { ExtensionServices } from '../commands/extensionServices';
 import { ProtocolWebview } from './protocolWebview';
 import { coalesce, transcriptController, transcriptPosts } from './transcriptController';
@@ -21,6 +22,8 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private lastShown: GaugeShown | undefined;
 	private posted: { count: number; transcriptId?: string } = { count: 0 };
+	/** The pending-review count last posted to the page (for the host tests). */
+	private pendingPosted: number | undefined;
 	/** Posts the active transcript's view to the page; the worker builds it, one build at a time. */
 	private readonly postView = coalesce(async () => {
 		const page = this.page;
@@ -57,6 +60,11 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 		return this.posted;
 	}
 
+	/** How many pending reviews the page was last told of (undefined before the first post). */
+	get pendingReviewsPosted(): number | undefined {
+		return this.pendingPosted;
+	}
+
 	/** What the gauge shows now (undefined before the view was resolved or with no transcript). */
 	get shown(): GaugeShown | undefined {
 		return this.lastShown;
@@ -66,13 +74,18 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 		this.view = view;
 		this.page?.dispose();
 		const { context, log, tracker } = this.services;
+		const controller = transcriptController(this.services, () => tracker.active);
 		this.page = new ProtocolWebview(
 			view.webview,
 			'gauge',
 			vscode.l10n.t('Context Lens gauge'),
 			context.extensionUri,
 			log,
-			transcriptController(this.services, () => tracker.active),
+			{
+				...controller,
+				// The pending count first: it is at hand, while the transcript's view is built in the worker.
+				initialMessages: async () => [this.pendingPost(), ...(await controller.initialMessages())],
+			},
 		);
 		view.onDidDispose(() => {
 			if (this.view !== view) return;
@@ -95,7 +108,15 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
 		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
+		this.page?.post(this.pendingPost());
 		this.postView();
+	}
+
+	/** The number of compactions waiting for review, as the page's message; remembered for the host tests. */
+	private pendingPost(): HostPost {
+		const count = this.services.store.reviews().length;
+		this.pendingPosted = count;
+		return { type: 'reviews/pending', count };
 	}
 
 	/** Stops listening. */

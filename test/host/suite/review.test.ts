@@ -40,6 +40,38 @@ describe('review before apply', () => {
 		await vscode.commands.executeCommand('contextLens.discardCompaction', review.id);
 	});
 
+	it('the sidebar gauge offers a waiting review and stops once it is discarded', async () => {
+		const api = await contextLensApi();
+		const dir = join(workspaceDir(), 'pending');
+		const { mkdirSync } = await import('node:fs');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, 'pending-session.jsonl');
+		writeFileSync(file, new ClaudeSessionWriter().session(40));
+		await vscode.commands.executeCommand('workbench.view.extension.contextLens');
+		await waitFor(
+			'the gauge page to load',
+			() => (api.gaugePage() === 'protocol' ? true : undefined),
+			20_000,
+		);
+		const before = api.pendingReviewIds().length;
+		await waitFor('the gauge told of the reviews waiting now', () =>
+			api.gaugePendingReviews() === before ? true : undefined,
+		);
+		const review = (await vscode.commands.executeCommand('contextLens.compress', {
+			file,
+			focus: '',
+			strategy: 'summarize',
+		})) as { id: string } | undefined;
+		assert.ok(review);
+		await waitFor('the gauge told of the new review', () =>
+			api.gaugePendingReviews() === before + 1 ? true : undefined,
+		);
+		await vscode.commands.executeCommand('contextLens.discardCompaction', review.id);
+		await waitFor('the gauge told the review is gone', () =>
+			api.gaugePendingReviews() === before ? true : undefined,
+		);
+	});
+
 	it('refuses to undo a written session that was changed since (e.g. resumed)', async () => {
 		const dir = join(workspaceDir(), 'undo');
 		const { mkdirSync, existsSync, rmSync } = await import('node:fs');
