@@ -1,4 +1,5 @@
 import { transcriptFormats } from '../core/transcript/registry';
+import { recognizedUnread } from '../core/transcript/unsupportedFormats';
 import { ExitCode, type CliIo } from './cliIo';
 
 /** `context-lens formats`: what is read and written. */
@@ -24,5 +25,6 @@ export function runFormats(parsed: { values: { json?: boolean | undefined } }, i
 	io.out(
 		'\nlive: appended lines are read incrementally from the last byte offset. Pass --format <id> to skip detection.',
 	);
+	io.out(`Recognised but not read (inspect says what such a file is): ${recognizedUnread.join('; ')}.`);
 	return ExitCode.ok;
 }

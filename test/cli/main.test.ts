@@ -84,5 +84,13 @@ describe('context-lens CLI: usage and bad input', () => {
 			assert.ok(ids.includes(id), id);
 		}
 		assert.equal(rows.find((r) => r.id === 'gemini-cli')?.writes, true);
+		const text = captureIo();
+		assert.equal(await runCli(['formats'], text), 0);
+		const said = text.stdout.join('\n');
+		assert.match(said, /^claude-code +yes +yes +yes +Claude Code session$/m);
+		assert.match(
+			said,
+			/^Recognised but not read \(inspect says what such a file is\): GitHub Copilot CLI sessions/m,
+		);
 	});
 });

@@ -8,6 +8,7 @@ import {
 } from './jsonlLines';
 import type { Detection, Diagnostic, FormatId, Transcript } from './model';
 import { findFormat, transcriptFormats } from './registry';
+import { recognizeUnsupported } from './unsupportedFormats';
 
 /** Why a file could not be read as a transcript. */
 export type ReadFailureReason =
@@ -213,16 +214,21 @@ export function detectJsonlHead(
 	parsed?: ParsedLines,
 ): { ok: true; format: TranscriptFormat; detection: Detection } | { ok: false; result: FailedRead } {
 	const detection = pickDetection(path, headText, undefined, options.format, parsed);
-	if (detection === undefined) return { ok: false, result: unrecognised(path) };
+	if (detection === undefined)
+		return { ok: false, result: unrecognised(makeDetectionSample(path, headText, undefined, parsed)) };
 	return { ok: true, format: findFormat(detection.format), detection };
 }
 
-function unrecognised(path: string): FailedRead {
+/** The refusal of a file no reader claims: what it looks like when its shape is known, else the formats read. */
+function unrecognised(sample: DetectionSample): FailedRead {
 	const names = transcriptFormats.map((f) => f.id).join(', ');
+	const known = recognizeUnsupported(sample);
 	return fail(
 		'unrecognised',
-		path,
-		`not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
+		sample.path,
+		known !== undefined
+			? `this looks like ${known.name}, which Context Lens does not read. ${known.advice !== undefined ? `${known.advice} ` : ''}It reads ${names}; run 'context-lens formats' for what each looks like.`
+			: `not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
 		1,
 	);
 }
@@ -246,7 +252,8 @@ export function parseTranscript(bytes: Uint8Array, path: string, options: ReadOp
 	if (detection === undefined && text !== undefined && documentError !== undefined) {
 		return invalidDocument(documentError, text, path);
 	}
-	if (detection === undefined) return unrecognised(path);
+	if (detection === undefined)
+		return unrecognised(makeDetectionSample(path, headText, document, head.head.parsed));
 	const format = findFormat(detection.format);
 	// Formats that come both as one JSON document and as JSONL read the document shape when the text is one.
 	const readsAsDocument =
