@@ -46,6 +46,30 @@ const samples: readonly { name: string; file: string; text: string; says: RegExp
 		advice: /~\/\.claude\/projects\//,
 	},
 	{
+		name: 'claude -p stream-json as Claude Code 2 prints it (with uuid on every line)',
+		file: 'run.jsonl',
+		text: jsonl(
+			{
+				type: 'system',
+				subtype: 'init',
+				cwd: '/tmp/x',
+				session_id: '0a1b2c3d-1111-2222-3333-444455556666',
+				tools: ['Bash'],
+				model: 'claude-sonnet-4-5-20250929',
+				uuid: '5d0f7a1e-aaaa-bbbb-cccc-ddddeeeeffff',
+			},
+			{
+				type: 'assistant',
+				message: { id: 'msg_01', role: 'assistant', content: [{ type: 'text', text: 'Hello' }] },
+				parent_tool_use_id: null,
+				session_id: '0a1b2c3d-1111-2222-3333-444455556666',
+				uuid: '6e1f8b2f-aaaa-bbbb-cccc-ddddeeeeffff',
+			},
+		),
+		says: /the output of `claude -p --output-format stream-json`, not a Claude Code session/,
+		advice: /~\/\.claude\/projects\//,
+	},
+	{
 		name: 'an OpenCode part',
 		file: '001.json',
 		text: `${JSON.stringify({ id: 'p1', sessionID: 's1', messageID: 'm1', type: 'text', text: 'hi' })}\n`,

@@ -32,6 +32,9 @@ function rateRecord(record: JsonObject): 'no' | 'yes' | 'chained' {
 	if (typeof type !== 'string' || !claudeRecordTypes.has(type)) return 'no';
 	// Codex rollouts wrap records in payloads, Gemini carries projectHash, chat JSONL has a top-level role.
 	if ('payload' in record || 'projectHash' in record || 'role' in record) return 'no';
+	// `claude -p --output-format stream-json` prints the same record types with `session_id` (and `uuid`); it is a
+	// run's output, not a session log Claude Code can resume (FORMATS.md section 6), so it is not claimed here.
+	if ('session_id' in record && !('sessionId' in record)) return 'no';
 	if (!claudeKeys.some((key) => key in record)) return 'no';
 	return 'uuid' in record && 'parentUuid' in record ? 'chained' : 'yes';
 }
