@@ -1,10 +1,34 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { contextLensApi } from './contextLensApi';
 import { waitFor } from './waitFor';
 import { ClaudeSessionWriter, corpusFile, workspaceDir } from './transcriptFixtures';
+
+/** A 40-turn Claude Code session written to `<workspace>/<folder>/<name>`, and its writer (to append turns). */
+function freshSession(
+	folder: string,
+	name: string,
+): { dir: string; file: string; writer: ClaudeSessionWriter } {
+	const dir = join(workspaceDir(), folder);
+	mkdirSync(dir, { recursive: true });
+	const file = join(dir, name);
+	const writer = new ClaudeSessionWriter();
+	writeFileSync(file, writer.session(40));
+	return { dir, file, writer };
+}
+
+/** Plans a summarize compaction of `file` as the palette command does; the pending review's id. */
+async function compressFile(file: string): Promise<string> {
+	const review = (await vscode.commands.executeCommand('contextLens.compress', {
+		file,
+		focus: '',
+		strategy: 'summarize',
+	})) as { id: string } | undefined;
+	assert.ok(review, `a review of ${file}`);
+	return review.id;
+}
 
 describe('review before apply', () => {
 	afterEach(async () => {
@@ -13,20 +37,10 @@ describe('review before apply', () => {
 
 	it('refuses to apply after the original changed, and writes nothing', async () => {
 		const api = await contextLensApi();
-		const dir = join(workspaceDir(), 'refuse');
-		const { mkdirSync } = await import('node:fs');
-		mkdirSync(dir, { recursive: true });
-		const file = join(dir, 'changing-session.jsonl');
-		const writer = new ClaudeSessionWriter();
-		writeFileSync(file, writer.session(40));
-		const review = (await vscode.commands.executeCommand('contextLens.compress', {
-			file,
-			focus: '',
-			strategy: 'summarize',
-		})) as { id: string } | undefined;
-		assert.ok(review);
+		const { dir, file, writer } = freshSession('refuse', 'changing-session.jsonl');
+		const reviewId = await compressFile(file);
 		appendFileSync(file, writer.turn(41));
-		const written = await vscode.commands.executeCommand('contextLens.applyCompaction', review.id);
+		const written = await vscode.commands.executeCommand('contextLens.applyCompaction', reviewId);
 		assert.equal(written, undefined, 'apply must refuse');
 		assert.deepEqual(
 			readdirSync(dir),
@@ -34,19 +48,15 @@ describe('review before apply', () => {
 			'nothing was written next to the original',
 		);
 		assert.ok(
-			api.pendingReviewIds().includes(review.id),
+			api.pendingReviewIds().includes(reviewId),
 			'the refused review stays pending so it can be discarded',
 		);
-		await vscode.commands.executeCommand('contextLens.discardCompaction', review.id);
+		await vscode.commands.executeCommand('contextLens.discardCompaction', reviewId);
 	});
 
 	it('the sidebar gauge offers a waiting review and stops once it is discarded', async () => {
 		const api = await contextLensApi();
-		const dir = join(workspaceDir(), 'pending');
-		const { mkdirSync } = await import('node:fs');
-		mkdirSync(dir, { recursive: true });
-		const file = join(dir, 'pending-session.jsonl');
-		writeFileSync(file, new ClaudeSessionWriter().session(40));
+		const { file } = freshSession('pending', 'pending-session.jsonl');
 		await vscode.commands.executeCommand('workbench.view.extension.contextLens');
 		await waitFor(
 			'the gauge page to load',
@@ -57,36 +67,22 @@ describe('review before apply', () => {
 		await waitFor('the gauge told of the reviews waiting now', () =>
 			api.gaugePendingReviews() === before ? true : undefined,
 		);
-		const review = (await vscode.commands.executeCommand('contextLens.compress', {
-			file,
-			focus: '',
-			strategy: 'summarize',
-		})) as { id: string } | undefined;
-		assert.ok(review);
+		const reviewId = await compressFile(file);
 		await waitFor('the gauge told of the new review', () =>
 			api.gaugePendingReviews() === before + 1 ? true : undefined,
 		);
-		await vscode.commands.executeCommand('contextLens.discardCompaction', review.id);
+		await vscode.commands.executeCommand('contextLens.discardCompaction', reviewId);
 		await waitFor('the gauge told the review is gone', () =>
 			api.gaugePendingReviews() === before ? true : undefined,
 		);
 	});
 
 	it('refuses to undo a written session that was changed since (e.g. resumed)', async () => {
-		const dir = join(workspaceDir(), 'undo');
-		const { mkdirSync, existsSync, rmSync } = await import('node:fs');
-		mkdirSync(dir, { recursive: true });
-		const file = join(dir, 'session.jsonl');
-		const writer = new ClaudeSessionWriter();
-		writeFileSync(file, writer.session(40));
-		const review = (await vscode.commands.executeCommand('contextLens.compress', {
-			file,
-			focus: '',
-			strategy: 'summarize',
-		})) as { id: string };
+		const { existsSync, rmSync } = await import('node:fs');
+		const { file } = freshSession('undo', 'session.jsonl');
 		const written = (await vscode.commands.executeCommand(
 			'contextLens.applyCompaction',
-			review.id,
+			await compressFile(file),
 		)) as string;
 		assert.ok(existsSync(written));
 		appendFileSync(written, new ClaudeSessionWriter().turn(1));
@@ -98,7 +94,7 @@ describe('review before apply', () => {
 	it('after apply, the gauge and status bar show the new session at the size the review promised', async function () {
 		const source = corpusFile('claude-code/codemie-session-3fe1b6bc.jsonl');
 		if (source === undefined) this.skip();
-		const { copyFileSync, mkdirSync, rmSync } = await import('node:fs');
+		const { copyFileSync, rmSync } = await import('node:fs');
 		const dir = join(workspaceDir(), 'apply-gauge');
 		mkdirSync(dir, { recursive: true });
 		const file = join(dir, 'session.jsonl');
