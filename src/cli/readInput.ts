@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { fingerprintFile, type FileFingerprint } from '../core/io/fileFingerprint';
 import { describeOpenError, readTranscriptFile } from '../core/io/readTranscriptFile';
 import type { Diagnostic, FormatId, Transcript } from '../core/transcript/model';
-import { formatReadFailure } from '../core/transcript/readTranscript';
-import { findFormat } from '../core/transcript/registry';
+import { formatReadFailure, type ReadFailure } from '../core/transcript/readTranscript';
+import { findFormat, transcriptFormats } from '../core/transcript/registry';
 import { ExitCode, type CliIo } from './cliIo';
 import { createProgressReporter } from './progress';
 
@@ -39,6 +39,15 @@ const shownDiagnostics = 5;
  * caught before anything is written), reads it, and treats a non-empty file that yields no message as an error
  * naming the first line that was skipped. Every failure is printed here as one line; the caller returns `code`.
  */
+/** What the command line adds to a refusal of an unknown format: the flag that overrides detection, where it can help. */
+function cliHint(failure: ReadFailure): string {
+	if (failure.reason !== 'unrecognised') return '';
+	// A format no reader takes: --format cannot help, and the refusal already says what is read.
+	if (failure.unreadFormat !== undefined) return '';
+	const ids = transcriptFormats.map((f) => f.id).join(', ');
+	return ` If it is one of them, pass --format <id> (${ids}); 'context-lens formats' says what each looks like.`;
+}
+
 export async function readInput(file: string, io: CliIo, options: InputOptions): Promise<InputRead> {
 	let fingerprint: FileFingerprint | undefined;
 	let mode: number;
@@ -57,7 +66,7 @@ export async function readInput(file: string, io: CliIo, options: InputOptions):
 		onProgress: createProgressReporter(`reading ${file}`, io.stderr),
 	});
 	if (!read.ok) {
-		io.err(`context-lens: ${formatReadFailure(read.failure)}`);
+		io.err(`context-lens: ${formatReadFailure(read.failure)}${cliHint(read.failure)}`);
 		return { ok: false, code: read.failure.reason === 'cancelled' ? ExitCode.cancelled : ExitCode.badInput };
 	}
 	const transcript = read.transcript;

@@ -592,7 +592,10 @@ const cases: readonly HostileCase[] = [
 		setup: (dir) => write(dir, 'x.json', '{"a":1}'),
 		args: (i) => ['inspect', i],
 		code: 3,
-		says: (i) => new RegExp(`${escape(i)}:1: not a transcript format`),
+		says: (i) =>
+			new RegExp(
+				`${escape(i)}:1: not a transcript format Context Lens knows\\. It reads: Claude Code session, .* If it is one of them, pass --format <id> \\(claude-code, codex, `,
+			),
 	},
 	{
 		name: 'JSONL lines that are not JSON',

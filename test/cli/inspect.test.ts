@@ -120,7 +120,9 @@ describe('context-lens inspect', () => {
 				it(`${folder}/${file.split('/').pop()} is refused with exit 3, named for what it is`, async () => {
 					const io = captureIo();
 					assert.equal(await runCli(['inspect', file], io), 3);
-					assert.match(io.stderrLines.join('\n'), says);
+					const said = io.stderrLines.join('\n');
+					assert.match(said, says);
+					assert.ok(!said.includes('--format'), 'no flag is offered for a format no reader takes');
 				});
 			}
 		}

@@ -17,6 +17,7 @@ export type ReadFailureReason =
 	| 'unreadable'
 	| 'empty'
 	| 'binary'
+	/** No reader claims the file; `unreadFormat` names what it looks like when its shape is known. */
 	| 'unrecognised'
 	| 'unparseable'
 	| 'notAFile'
@@ -31,6 +32,8 @@ export interface ReadFailure {
 	readonly line?: number;
 	readonly column?: number;
 	readonly message: string;
+	/** With `unrecognised`: the known format the file looks like, which no reader takes (so --format cannot help). */
+	readonly unreadFormat?: string;
 }
 
 /** A read that failed. */
@@ -219,18 +222,23 @@ export function detectJsonlHead(
 	return { ok: true, format: findFormat(detection.format), detection };
 }
 
-/** The refusal of a file no reader claims: what it looks like when its shape is known, else the formats read. */
+/**
+ * The refusal of a file no reader claims, in words for any surface (the CLI adds its flags): what the file looks like
+ * when its shape is known, and the formats Context Lens reads.
+ */
 function unrecognised(sample: DetectionSample): FailedRead {
-	const names = transcriptFormats.map((f) => f.id).join(', ');
+	const reads = `It reads: ${transcriptFormats.map((f) => f.label).join(', ')}.`;
 	const known = recognizeUnsupported(sample);
-	return fail(
+	if (known === undefined)
+		return fail('unrecognised', sample.path, `not a transcript format Context Lens knows. ${reads}`, 1);
+	const advice = known.advice !== undefined ? `${known.advice} ` : '';
+	const refused = fail(
 		'unrecognised',
 		sample.path,
-		known !== undefined
-			? `this looks like ${known.name}, which Context Lens does not read. ${known.advice !== undefined ? `${known.advice} ` : ''}It reads ${names}; run 'context-lens formats' for what each looks like.`
-			: `not a transcript format Context Lens knows (${names}). If it is one, pass --format; run 'context-lens formats' for what each looks like.`,
+		`this looks like ${known.name}, which Context Lens does not read. ${advice}${reads}`,
 		1,
 	);
+	return { ok: false, failure: { ...refused.failure, unreadFormat: known.name } };
 }
 
 /** Reads a whole transcript from its bytes: detects (or takes) the format, parses, never throws for bad input. */

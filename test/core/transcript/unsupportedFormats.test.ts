@@ -131,17 +131,20 @@ describe('files of formats Context Lens does not read', () => {
 				assert.match(message, sample.says);
 				assert.match(message, /which Context Lens does not read\./);
 				if (sample.advice !== undefined) assert.match(message, sample.advice);
-				// --format cannot help with a format no reader has, so the refusal does not suggest it.
+				// In words for any surface: no command-line flag (the CLI adds its own hint, where one can help).
 				assert.ok(!message.includes('--format'), message);
-				assert.match(message, /It reads claude-code, codex, .*; run 'context-lens formats'/);
+				assert.match(
+					message,
+					/It reads: Claude Code session, Codex CLI rollout, .*, Anthropic Messages request\.$/,
+				);
 			}
 		});
 	}
 
-	it('a file of no known shape keeps the general refusal, which suggests --format', () => {
+	it('a file of no known shape keeps the general refusal, naming what is read', () => {
 		const { message } = refusal(parseTranscript(Buffer.from(jsonl({ hello: 'world' }, { n: 1 })), 'x.jsonl'));
-		assert.match(message, /^not a transcript format Context Lens knows \(claude-code, /);
-		assert.match(message, /If it is one, pass --format/);
+		assert.match(message, /^not a transcript format Context Lens knows\. It reads: Claude Code session, /);
+		assert.ok(!message.includes('--format'), message);
 	});
 
 	it('a format a reader claims is still read, whatever the rules for others would say', () => {
