@@ -61,6 +61,8 @@ export interface ContextLensTestApi {
 	activeTranscript(): string | undefined;
 	pendingReviewIds(): string[];
 	editorPanels(): number;
+	/** What a Context Lens editor of `path` shows instead of a transcript (a read failure), if anything. */
+	editorEmptyMessage(path: string): string | undefined;
 	/** How many transcript views the Gauge page was sent, and which transcript the last one showed. */
 	gaugeViews(): { readonly count: number; readonly transcriptId?: string };
 	/** How many pending reviews the Gauge page was last told of (undefined before its first post). */
@@ -217,6 +219,7 @@ function testApi(parts: TestApiParts): ContextLensTestApi {
 		activeTranscript: () => tracker.active?.path,
 		pendingReviewIds: () => store.reviews().map((r) => r.id),
 		editorPanels: () => editor.openPanels,
+		editorEmptyMessage: (path) => editor.emptyMessage(path),
 		gaugeViews: () => gauge.views,
 		gaugePendingReviews: () => gauge.pendingReviewsPosted,
 		planWhatIf: async (path, whatIf) => {

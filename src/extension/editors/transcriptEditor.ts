@@ -17,6 +17,8 @@ class TranscriptDocument implements vscode.CustomDocument {
  */
 export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProvider<TranscriptDocument> {
 	private readonly panels = new Map<string, Set<vscode.WebviewPanel>>();
+	/** Each open panel's page, for the tests' `emptyMessage`. */
+	private readonly pages = new Map<vscode.WebviewPanel, ProtocolWebview>();
 
 	constructor(private readonly services: ExtensionServices) {}
 
@@ -25,6 +27,15 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 		let n = 0;
 		for (const set of this.panels.values()) n += set.size;
 		return n;
+	}
+
+	/** The message an editor of `path` shows instead of a transcript (a read failure), if the last post was one. */
+	emptyMessage(path: string): string | undefined {
+		for (const panel of this.panels.get(path) ?? []) {
+			const last = this.pages.get(panel)?.lastPosted;
+			if (last?.type === 'transcript/empty') return last.message;
+		}
+		return undefined;
 	}
 
 	openCustomDocument(uri: vscode.Uri): TranscriptDocument {
@@ -44,6 +55,7 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 		);
 		const set = this.panels.get(path) ?? new Set();
 		set.add(panel);
+		this.pages.set(panel, page);
 		this.panels.set(path, set);
 		const render = coalesce(async () =>
 			page.postAll(await transcriptPosts(this.services, tracker.get(path))),
@@ -64,6 +76,7 @@ export class TranscriptEditorProvider implements vscode.CustomReadonlyEditorProv
 		];
 		panel.onDidDispose(() => {
 			page.dispose();
+			this.pages.delete(panel);
 			for (const d of subscriptions) d.dispose();
 			set.delete(panel);
 			if (set.size === 0) this.panels.delete(path);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { contextLensApi, extensionId } from './contextLensApi';
@@ -47,6 +47,28 @@ describe('contributed commands', () => {
 		const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
 		assert.ok(tab?.input instanceof vscode.TabInputCustom);
 		assert.equal(tab.input.viewType, 'contextLens.transcript');
+	});
+
+	it('openTranscript on a file of a format it does not read says in the editor what the file is and what to open', async () => {
+		const api = await contextLensApi();
+		const ui = join(workspaceDir(), 'ui_messages.json');
+		writeFileSync(
+			ui,
+			JSON.stringify([
+				{ ts: 1, type: 'say', say: 'task', text: 'fix the bug' },
+				{ ts: 2, type: 'ask', ask: 'tool', text: '{}' },
+			]),
+		);
+		assert.equal(await run<string>('contextLens.openTranscript', vscode.Uri.file(ui)), ui);
+		const shown = await waitFor('the editor to say why it shows no transcript', () =>
+			api.editorEmptyMessage(ui),
+		);
+		assert.match(shown, /ui_messages\.json:1: this looks like a Cline or Roo ui_messages\.json/);
+		assert.match(shown, /Open api_conversation_history\.json in the same task folder instead/);
+		assert.match(shown, /It reads: Claude Code session, /);
+		assert.ok(!shown.includes('--format'), 'no command-line flag in the editor');
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+		rmSync(ui);
 	});
 
 	it('showGauge makes the transcript active and the status bar shows its numbers', async () => {
