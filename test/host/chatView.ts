@@ -56,6 +56,7 @@ interface PageElement {
 	readonly classList: { contains(name: string): boolean };
 	readonly innerText: string;
 	closest(selector: string): PageElement | null;
+	querySelector(selector: string): PageElement | null;
 	getAttribute(name: string): string | null;
 }
 declare const document: { querySelectorAll(selector: string): Iterable<PageElement> };
@@ -69,9 +70,12 @@ function chatRowsInPage(): { role: 'request' | 'response'; text: string; isLoadi
 	for (const row of document.querySelectorAll('.interactive-item-container')) {
 		const isResponse = row.classList.contains('interactive-response');
 		if (!isResponse && !row.classList.contains('interactive-request')) continue;
+		// A request's words are its `.value`; beside it the row may show a checkpoint toolbar ("Restore Checkpoint")
+		// and its time, on hover and, after a reload, also without one.
+		const words = isResponse ? row : (row.querySelector('.value') ?? row);
 		rows.push({
 			role: isResponse ? 'response' : 'request',
-			text: row.innerText.trim(),
+			text: words.innerText.trim(),
 			isLoading: row.classList.contains('chat-response-loading'),
 			index: Number(row.closest('.monaco-list-row')?.getAttribute('data-index') ?? -1),
 		});
