@@ -88,9 +88,19 @@ describe('context-lens CLI: usage and bad input', () => {
 		assert.equal(await runCli(['formats'], text), 0);
 		const said = text.stdout.join('\n');
 		assert.match(said, /^claude-code +yes +yes +yes +Claude Code session$/m);
+		const unread =
+			/^Recognised but not read \(inspect says what such a file is\): (.*)\.$/m.exec(said)?.[1] ?? '';
+		for (const listed of [
+			'GitHub Copilot CLI sessions (events.jsonl)',
+			'OpenCode storage records',
+			'Aider chat histories',
+			'the output of `codex exec --json`',
+			'the output of `claude -p --output-format stream-json`',
+		])
+			assert.ok(unread.split('; ').includes(listed), `${listed} in: ${unread}`);
 		assert.match(
-			said,
-			/^Recognised but not read \(inspect says what such a file is\): GitHub Copilot CLI sessions/m,
+			unread,
+			/Cline and Roo ui_messages\.json \(api_conversation_history\.json beside it is read\)/,
 		);
 	});
 });

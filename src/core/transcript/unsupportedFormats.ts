@@ -11,15 +11,6 @@ export interface UnsupportedFormat {
 	readonly advice?: string;
 }
 
-/** The files the refusal recognises, as `context-lens formats` lists them (kept beside the rules that recognise them). */
-export const recognizedUnread: readonly string[] = Object.freeze([
-	'GitHub Copilot CLI sessions (events.jsonl)',
-	'OpenCode storage records',
-	'Aider chat histories',
-	'Cline and Roo ui_messages.json (api_conversation_history.json beside it is read)',
-	'the output of `codex exec --json` and of `claude -p --output-format stream-json`',
-]);
-
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -35,74 +26,80 @@ const codexExecEvents: ReadonlySet<string> = new Set([
 	'item.completed',
 ]);
 
-type Rule = (
-	sample: DetectionSample,
-	records: readonly Record<string, unknown>[],
-) => UnsupportedFormat | undefined;
+/** One known shape: how `context-lens formats` lists it, what the refusal calls a file of it, and the test. */
+interface Rule extends UnsupportedFormat {
+	readonly listed: string;
+	matches(sample: DetectionSample, records: readonly Record<string, unknown>[]): boolean;
+}
+
+/** One file of OpenCode's storage: a session, a message or a part. */
+function isOpenCodeRecord(d: Record<string, unknown>): boolean {
+	return (
+		(typeof d['projectID'] === 'string' && typeof d['directory'] === 'string' && isRecord(d['time'])) ||
+		(typeof d['sessionID'] === 'string' &&
+			(typeof d['role'] === 'string' ||
+				(typeof d['type'] === 'string' && typeof d['messageID'] === 'string')))
+	);
+}
 
 const rules: readonly Rule[] = [
-	(sample) =>
-		/^\s*# aider chat started at/.test(sample.head)
-			? { name: 'an Aider chat history (.aider.chat.history.md)' }
-			: undefined,
-	(_, records) =>
-		records.some((r) => typeof r['type'] === 'string' && codexExecEvents.has(r['type']))
-			? {
-					name: 'the output of `codex exec --json`, not a Codex session',
-					advice: 'Open the session itself instead: ~/.codex/sessions/YYYY/MM/DD/rollout-….jsonl.',
-				}
-			: undefined,
-	(_, records) =>
-		records.some(
-			(r) =>
-				(r['type'] === 'system' && r['subtype'] === 'init' && 'session_id' in r) ||
-				(r['type'] === 'result' && ('total_cost_usd' in r || 'num_turns' in r)),
-		)
-			? {
-					name: 'the output of `claude -p --output-format stream-json`, not a Claude Code session',
-					advice: 'Open the session itself instead: ~/.claude/projects/<project>/<session id>.jsonl.',
-				}
-			: undefined,
-	(_, records) =>
-		records.some((r) => typeof r['type'] === 'string' && r['type'].includes('.') && isRecord(r['data']))
-			? { name: 'a GitHub Copilot CLI session (events.jsonl)' }
-			: undefined,
-	(sample, records) => {
-		// One file of OpenCode's storage: a session, a message or a part (one JSON object, sometimes with a blank line).
-		const isOpenCode = (d: Record<string, unknown>): boolean =>
-			(typeof d['projectID'] === 'string' && typeof d['directory'] === 'string' && isRecord(d['time'])) ||
-			(typeof d['sessionID'] === 'string' &&
-				(typeof d['role'] === 'string' ||
-					(typeof d['type'] === 'string' && typeof d['messageID'] === 'string')));
-		const d = sample.document;
-		return (isRecord(d) ? [d] : records).some(isOpenCode)
-			? {
-					name: 'one record of an OpenCode session (OpenCode stores a session as many session, message and part files, or in SQLite)',
-				}
-			: undefined;
+	{
+		listed: 'Aider chat histories',
+		name: 'an Aider chat history (.aider.chat.history.md)',
+		matches: (sample) => /^\s*# aider chat started at/.test(sample.head),
 	},
-	(sample) => {
-		const d = sample.document;
-		return Array.isArray(d) &&
-			d.length > 0 &&
-			d.every(
+	{
+		listed: 'the output of `codex exec --json`',
+		name: 'the output of `codex exec --json`, not a Codex session',
+		advice: 'Open the session itself instead: ~/.codex/sessions/YYYY/MM/DD/rollout-….jsonl.',
+		matches: (_, records) =>
+			records.some((r) => typeof r['type'] === 'string' && codexExecEvents.has(r['type'])),
+	},
+	{
+		listed: 'the output of `claude -p --output-format stream-json`',
+		name: 'the output of `claude -p --output-format stream-json`, not a Claude Code session',
+		advice: 'Open the session itself instead: ~/.claude/projects/<project>/<session id>.jsonl.',
+		matches: (_, records) =>
+			records.some(
+				(r) =>
+					(r['type'] === 'system' && r['subtype'] === 'init' && 'session_id' in r) ||
+					(r['type'] === 'result' && ('total_cost_usd' in r || 'num_turns' in r)),
+			),
+	},
+	{
+		listed: 'GitHub Copilot CLI sessions (events.jsonl)',
+		name: 'a GitHub Copilot CLI session (events.jsonl)',
+		matches: (_, records) =>
+			records.some((r) => typeof r['type'] === 'string' && r['type'].includes('.') && isRecord(r['data'])),
+	},
+	{
+		listed: 'OpenCode storage records',
+		name: 'one record of an OpenCode session (OpenCode stores a session as many session, message and part files, or in SQLite)',
+		// One JSON object, sometimes followed by a blank line (then read as a line, not a document).
+		matches: (sample, records) =>
+			(isRecord(sample.document) ? [sample.document] : records).some(isOpenCodeRecord),
+	},
+	{
+		listed: 'Cline and Roo ui_messages.json (api_conversation_history.json beside it is read)',
+		name: 'a Cline or Roo ui_messages.json (what the panel shows, not what the model was sent)',
+		advice: 'Open api_conversation_history.json in the same task folder instead; Context Lens reads it.',
+		matches: (sample) =>
+			Array.isArray(sample.document) &&
+			sample.document.length > 0 &&
+			sample.document.every(
 				(m) => isRecord(m) && typeof m['ts'] === 'number' && (m['type'] === 'ask' || m['type'] === 'say'),
-			)
-			? {
-					name: 'a Cline or Roo ui_messages.json (what the panel shows, not what the model was sent)',
-					advice:
-						'Open api_conversation_history.json in the same task folder instead; Context Lens reads it.',
-				}
-			: undefined;
+			),
 	},
 ];
+
+/** The files the refusal recognises, as `context-lens formats` lists them. */
+export const recognizedUnread: readonly string[] = Object.freeze(rules.map((r) => r.listed));
 
 /** The known format a sample no reader claims looks like, or undefined when it looks like none. */
 export function recognizeUnsupported(sample: DetectionSample): UnsupportedFormat | undefined {
 	const records = sample.firstRecords.filter(isRecord);
-	for (const rule of rules) {
-		const found = rule(sample, records);
-		if (found !== undefined) return found;
-	}
-	return undefined;
+	const rule = rules.find((r) => r.matches(sample, records));
+	return rule === undefined
+		? undefined
+		: { name: rule.name, ...(rule.advice !== undefined ? { advice: rule.advice } : {}) };
 }
