@@ -34,11 +34,6 @@ export type InputRead =
 /** Diagnostics listed on stderr before the rest are counted. */
 const shownDiagnostics = 5;
 
-/**
- * Reads the input of `inspect` or `compact`: fingerprints a regular file first (so a change during the run is
- * caught before anything is written), reads it, and treats a non-empty file that yields no message as an error
- * naming the first line that was skipped. Every failure is printed here as one line; the caller returns `code`.
- */
 /** What the command line adds to a refusal of an unknown format: the flag that overrides detection, where it can help. */
 function cliHint(failure: ReadFailure): string {
 	if (failure.reason !== 'unrecognised') return '';
@@ -48,6 +43,11 @@ function cliHint(failure: ReadFailure): string {
 	return ` If it is one of them, pass --format <id> (${ids}); 'context-lens formats' says what each looks like.`;
 }
 
+/**
+ * Reads the input of `inspect` or `compact`: fingerprints a regular file first (so a change during the run is
+ * caught before anything is written), reads it, and treats a non-empty file that yields no message as an error
+ * naming the first line that was skipped. Every failure is printed here as one line; the caller returns `code`.
+ */
 export async function readInput(file: string, io: CliIo, options: InputOptions): Promise<InputRead> {
 	let fingerprint: FileFingerprint | undefined;
 	let mode: number;

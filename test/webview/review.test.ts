@@ -260,8 +260,9 @@ describe('webview: summary review in chromium', function () {
 				.replace(/\s+/g, ' ')
 				.trim();
 		};
-		assert.equal(await heading({ ...review, restores: 2 }), reviewStrings.restoreHeading(2));
-		assert.equal(await heading({ ...review, restores: 2 }), 'Restore what compaction 2 lost');
+		const restore = await heading({ ...review, restores: 2 });
+		assert.equal(restore, reviewStrings.restoreHeading(2));
+		assert.equal(restore, 'Restore what compaction 2 lost');
 		const ordinary = await heading(review);
 		assert.ok(ordinary.startsWith(`${reviewStrings.heading} · summarize`), ordinary);
 		assert.ok(!ordinary.includes('Restore'), ordinary);

@@ -98,8 +98,5 @@ export const recognizedUnread: readonly string[] = Object.freeze(rules.map((r) =
 /** The known format a sample no reader claims looks like, or undefined when it looks like none. */
 export function recognizeUnsupported(sample: DetectionSample): UnsupportedFormat | undefined {
 	const records = sample.firstRecords.filter(isRecord);
-	const rule = rules.find((r) => r.matches(sample, records));
-	return rule === undefined
-		? undefined
-		: { name: rule.name, ...(rule.advice !== undefined ? { advice: rule.advice } : {}) };
+	return rules.find((r) => r.matches(sample, records));
 }

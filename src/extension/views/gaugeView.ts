@@ -108,7 +108,8 @@ export class GaugeViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 				? { file: active.path, tokens: state.report.tokens.total, contextWindow: state.report.contextWindow }
 				: undefined;
 		view.description = state?.ok === true ? formatWindowPercent(state.report.percentUsed) : '';
-		this.page?.post(this.pendingPost());
+		// Only a changed count is sent: render runs on every append to a live session (a new page gets it anyway).
+		if (this.services.store.reviews().length !== this.pendingPosted) this.page?.post(this.pendingPost());
 		this.postView();
 	}
 
